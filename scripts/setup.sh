@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine of this kind lacks; every step is skipped when already done.
+# Called by `make setup`. Safe to run any number of times.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+have() { command -v "$1" >/dev/null 2>&1; }
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# The wasm target: everything JS-facing is compiled for it.
+rustup target list --installed | grep -qx wasm32-unknown-unknown \
+  || rustup target add wasm32-unknown-unknown
+
+# wasm-pack drives the wasm build and `wasm-pack test`.
+have wasm-pack || cargo install wasm-pack --locked
+
+# wasm-pack cannot download its helpers here: give it a wasm-bindgen CLI of exactly the
+# version Cargo.lock pins, or it would compile its own copy on every fresh machine.
+want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/"/,"",$3); print $3; exit}' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+  # --locked first for a reproducible tool; its lockfile may name a crate version the registry
+  # has since yanked, and then a fresh resolution of the same release is the next best thing.
+  cargo install wasm-bindgen-cli --version "$want" --locked --force \
+    || cargo install wasm-bindgen-cli --version "$want" --force
+fi
+
+# Headless Firefox for `wasm-pack test --firefox`, driven by geckodriver.
+if ! have firefox-esr && ! have firefox; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null
+fi
+have geckodriver || cargo install geckodriver --locked
+
+# Node-side tools (binaryen's wasm-opt, typescript) from the lockfile in tools/.
+if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ tools/package-lock.json -nt tools/node_modules/.stamp ]; then
+  (cd tools && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)
+fi
+echo "setup: ok"

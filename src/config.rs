@@ -1,0 +1,230 @@
+//! The caller's options, validated into types that only hold valid values.
+//!
+//! [`RawConfig`] is what a JavaScript object (or a Rust caller) supplies, option by option;
+//! [`Config::from_raw`] checks every value and names the option in its error.
+
+use std::fmt;
+
+use crate::dirs::{self, PER_DAY};
+use crate::error::{quote, Error};
+use crate::sign::{Method, SignatureMethod};
+
+/// The default endpoint (API-NOTES "Endpoint and action").
+pub const DEFAULT_ENDPOINT: &str = "https://cdn.api.qcloud.com/v2/index.php";
+
+/// Every key a config object may have; anything else is an error, so `secretkey` is caught
+/// instead of being ignored. `fetch` is read by the JavaScript boundary only.
+pub const KEYS: [&str; 11] =
+    ["secretId", "secretKey", "token", "endpoint", "method", "signatureMethod", "type", "dailyLimit", "timestamp", "nonce", "fetch"];
+
+/// Rejects a key that is not in [`KEYS`], suggesting the known key it most likely meant.
+pub fn check_key(key: &str) -> Result<(), Error> {
+    if KEYS.contains(&key) {
+        return Ok(());
+    }
+    let norm = |s: &str| s.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect::<String>();
+    let hint = KEYS.iter().find(|k| norm(k) == norm(key)).map(|k| format!("; did you mean {k}?")).unwrap_or_default();
+    Err(Error::invalid_input(format!("config.{key} is not a known option{hint} (known: {})", KEYS.join(", "))))
+}
+
+/// A string that is never printed: `Debug` shows `"[redacted]"`, and there is no `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"[redacted]\"")
+    }
+}
+
+/// The key pair and, for temporary credentials, the session token (API-NOTES "Common parameters").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credentials {
+    pub secret_id: String,
+    pub secret_key: Secret,
+    pub token: Option<Secret>,
+}
+
+impl Credentials {
+    /// Replaces every occurrence of the secret key or the token in `text` with `[redacted]`:
+    /// the last guard before text from outside (an API message, a network error) is shown.
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = text.replace(self.secret_key.expose(), "[redacted]");
+        if let Some(t) = &self.token {
+            out = out.replace(t.expose(), "[redacted]");
+        }
+        out
+    }
+}
+
+/// An API endpoint URL, split into what is signed and what is requested.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The URL as requested, without query or fragment.
+    pub url: String,
+    /// The host as signed: with `:port` only when the port is not the scheme's default
+    /// (API-NOTES "Signature" step 5).
+    pub host: String,
+    /// The path as signed; `/` when the URL names none.
+    pub path: String,
+}
+
+impl Endpoint {
+    pub fn parse(url: &str) -> Result<Endpoint, Error> {
+        let bad = |why: &str| Error::invalid_input(format!("config.endpoint {} {why}", quote(url, 120)));
+        let (rest, default_port) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
+            (Some(r), _) => (r, "443"),
+            (_, Some(r)) => (r, "80"),
+            _ => return Err(bad("must start with http:// or https://")),
+        };
+        if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(bad("contains whitespace or a control character"));
+        }
+        if rest.contains(['?', '#']) {
+            return Err(bad("must not have a query or fragment: the API's parameters go there"));
+        }
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        if authority.contains('@') {
+            return Err(bad("must not contain credentials (user@host)"));
+        }
+        let (host, port) = dirs::split_port(authority).ok_or_else(|| bad("has an unclosed [IPv6] host"))?;
+        if host.is_empty() || host == "[]" {
+            return Err(bad("has no host"));
+        }
+        let port = match port {
+            None => None,
+            Some(p) if matches!(p.parse::<u16>(), Ok(1..)) && !p.starts_with('+') => {
+                Some(p.trim_start_matches('0')).filter(|p| *p != default_port)
+            }
+            Some(_) => return Err(bad("has an invalid port")),
+        };
+        let signed_host = match port {
+            Some(p) => format!("{}:{p}", host.to_ascii_lowercase()),
+            None => host.to_ascii_lowercase(),
+        };
+        let path = if path.is_empty() { "/" } else { path };
+        Ok(Endpoint { url: format!("{}{signed_host}{path}", &url[..url.len() - rest.len()]), host: signed_host, path: path.to_owned() })
+    }
+}
+
+/// RefreshCdnDir `type` (API-NOTES "Endpoint and action").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefreshType {
+    /// `type=1`: refresh the resources that changed under the directory.
+    Changed = 1,
+    /// `type=2`: refresh everything under the directory.
+    All = 2,
+}
+
+/// The options as supplied, each `None` when not given. Strings and numbers are checked by
+/// [`Config::from_raw`]; type mismatches (a number where a string belongs) are caught by
+/// whoever fills this in (the JavaScript boundary), naming the option.
+#[derive(Clone, Default)]
+pub struct RawConfig {
+    pub secret_id: Option<String>,
+    pub secret_key: Option<String>,
+    pub token: Option<String>,
+    pub endpoint: Option<String>,
+    pub method: Option<String>,
+    pub signature_method: Option<String>,
+    pub refresh_type: Option<f64>,
+    pub daily_limit: Option<f64>,
+    pub timestamp: Option<f64>,
+    pub nonce: Option<f64>,
+}
+
+/// Validated options.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub credentials: Credentials,
+    pub endpoint: Endpoint,
+    pub method: Method,
+    pub signature_method: SignatureMethod,
+    pub refresh_type: Option<RefreshType>,
+    /// More directories than this in one call are refused before anything is sent.
+    pub daily_limit: u32,
+    /// Unix seconds used for every batch instead of the clock.
+    pub timestamp: Option<u64>,
+    /// The first batch's `Nonce`; batch `i` uses `nonce + i`.
+    pub nonce: Option<u64>,
+}
+
+/// The largest integer a JavaScript number holds exactly.
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+fn whole(name: &str, v: f64, min: u64, max: u64) -> Result<u64, Error> {
+    if v.fract() == 0.0 && v >= min as f64 && v <= max as f64 {
+        Ok(v as u64)
+    } else {
+        Err(Error::invalid_input(format!("config.{name} must be a whole number from {min} to {max}, got {v}")))
+    }
+}
+
+impl Config {
+    /// Credentials-only config with every default.
+    pub fn new(secret_id: &str, secret_key: &str) -> Result<Config, Error> {
+        Config::from_raw(RawConfig { secret_id: Some(secret_id.into()), secret_key: Some(secret_key.into()), ..RawConfig::default() })
+    }
+
+    pub fn from_raw(raw: RawConfig) -> Result<Config, Error> {
+        let required = |name: &str, v: Option<String>| match v {
+            Some(s) if !s.trim().is_empty() => Ok(s),
+            Some(_) => Err(Error::invalid_input(format!("config.{name} is empty"))),
+            None => Err(Error::invalid_input(format!("config.{name} is required"))),
+        };
+        let secret_id = required("secretId", raw.secret_id)?;
+        let secret_key = Secret(required("secretKey", raw.secret_key)?);
+        let token = match raw.token {
+            Some(t) if t.is_empty() => return Err(Error::invalid_input("config.token is empty; leave it out when there is none")),
+            t => t.map(Secret),
+        };
+        let method = match raw.method.as_deref() {
+            None | Some("POST") => Method::Post,
+            Some("GET") => Method::Get,
+            Some(m) => return Err(Error::invalid_input(format!("config.method must be \"POST\" or \"GET\", got {}", quote(m, 20)))),
+        };
+        if method == Method::Get && token.is_some() {
+            return Err(Error::invalid_input(
+                "config.method \"GET\" would put config.token in the URL, where logs keep it; use \"POST\" (the default)",
+            ));
+        }
+        let signature_method = match raw.signature_method.as_deref() {
+            None | Some("HmacSHA1") => SignatureMethod::HmacSha1,
+            Some("HmacSHA256") => SignatureMethod::HmacSha256,
+            Some(m) => {
+                return Err(Error::invalid_input(format!(
+                    "config.signatureMethod must be \"HmacSHA1\" or \"HmacSHA256\", got {}",
+                    quote(m, 20)
+                )))
+            }
+        };
+        let refresh_type = match raw.refresh_type {
+            None => None,
+            Some(t) if t == 1.0 => Some(RefreshType::Changed),
+            Some(t) if t == 2.0 => Some(RefreshType::All),
+            Some(t) => return Err(Error::invalid_input(format!("config.type must be 1 (changed resources) or 2 (everything), got {t}"))),
+        };
+        let daily_limit = match raw.daily_limit {
+            None => PER_DAY,
+            Some(v) => whole("dailyLimit", v, 1, u32::MAX as u64)? as u32,
+        };
+        let timestamp = raw.timestamp.map(|v| whole("timestamp", v, 1, MAX_SAFE_INTEGER)).transpose()?;
+        let nonce = raw.nonce.map(|v| whole("nonce", v, 1, MAX_SAFE_INTEGER)).transpose()?;
+        Ok(Config {
+            credentials: Credentials { secret_id, secret_key, token },
+            endpoint: Endpoint::parse(raw.endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT))?,
+            method,
+            signature_method,
+            refresh_type,
+            daily_limit,
+            timestamp,
+            nonce,
+        })
+    }
+}

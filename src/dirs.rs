@@ -1,0 +1,103 @@
+//! Directory URLs: validation, de-duplication and batching (API-NOTES "Endpoint and action").
+
+use crate::error::{quote, Error};
+
+/// Directories per `RefreshCdnDir` call (API-NOTES "Endpoint and action": 20 per call).
+pub const PER_CALL: usize = 20;
+
+/// Directories per account per day (API-NOTES: 100 per day); the default of `dailyLimit`.
+pub const PER_DAY: u32 = 100;
+
+/// How much of a rejected input an error message quotes.
+const QUOTE_CHARS: usize = 80;
+
+/// A directory URL that the API can take.
+///
+/// Invariant: starts with `http://` or `https://`, has a non-empty host (and a port of
+/// 1–65535 digits when one is named), contains no whitespace, no control character and no
+/// fragment. Anything a browser sends in a path or query is kept as given: non-ASCII,
+/// percent-escapes, `+ & = ; , ! * ' ( ) ~ @ $`, `?`. The value is signed raw and
+/// percent-encoded once on the wire (API-NOTES "Signature" 4 and 7).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Dir(String);
+
+impl Dir {
+    /// Validates `s`, the `index`-th entry of the caller's list (named in the error).
+    pub fn parse(index: usize, s: &str) -> Result<Dir, Error> {
+        let bad = |why: &str| Error::invalid_input(format!("dirs[{index}] {} {why}", quote(s, QUOTE_CHARS)));
+        if s.is_empty() {
+            return Err(Error::invalid_input(format!("dirs[{index}] is an empty string")));
+        }
+        if let Some((at, c)) = s.char_indices().find(|&(_, c)| c.is_whitespace() || c.is_control()) {
+            let what = if c.is_whitespace() { "whitespace" } else { "a control character" };
+            return Err(bad(&format!("contains {what} (U+{:04X}) at byte {at}", c as u32)));
+        }
+        let rest = s
+            .strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"))
+            .ok_or_else(|| bad("must start with http:// or https://"))?;
+        let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+        let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+        let (host, port) = split_port(host_port).ok_or_else(|| bad("has an unclosed [IPv6] host"))?;
+        if host.is_empty() || host == "[]" {
+            return Err(bad("has no host"));
+        }
+        if let Some(p) = port {
+            if !matches!(p.parse::<u16>(), Ok(1..)) || p.starts_with('+') {
+                return Err(bad(&format!("has an invalid port {}", quote(p, QUOTE_CHARS))));
+            }
+        }
+        if s.contains('#') {
+            return Err(bad("contains a fragment (#…), which is never sent to a server"));
+        }
+        Ok(Dir(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// `host[:port]` or `[v6][:port]` → (host, port); `None` for an unclosed `[`.
+pub(crate) fn split_port(host_port: &str) -> Option<(&str, Option<&str>)> {
+    let host_end = if host_port.starts_with('[') { host_port.find(']')? + 1 } else { host_port.find(':').unwrap_or(host_port.len()) };
+    let (host, rest) = host_port.split_at(host_end);
+    Some((host, rest.strip_prefix(':').or(if rest.is_empty() { None } else { Some(rest) })))
+}
+
+/// Validates every entry and drops exact duplicates, keeping the first occurrence's order
+/// (a duplicate would waste the daily quota, API-NOTES "Endpoint and action").
+/// An empty list is an error: a purge of nothing is a caller's mistake, not a success.
+pub fn parse_all<S: AsRef<str>>(inputs: &[S]) -> Result<Vec<Dir>, Error> {
+    if inputs.is_empty() {
+        return Err(Error::invalid_input("dirs is empty: give at least one directory URL"));
+    }
+    let mut out: Vec<Dir> = Vec::with_capacity(inputs.len());
+    let mut seen = std::collections::HashSet::with_capacity(inputs.len());
+    for (i, s) in inputs.iter().enumerate() {
+        let dir = Dir::parse(i, s.as_ref())?;
+        if seen.insert(dir.0.clone()) {
+            out.push(dir);
+        }
+    }
+    Ok(out)
+}
+
+/// At most [`PER_CALL`] directories, never empty: what one signed request carries.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Batch<'a>(&'a [Dir]);
+
+impl<'a> Batch<'a> {
+    pub fn dirs(&self) -> &'a [Dir] {
+        self.0
+    }
+}
+
+/// Splits `dirs` into batches of [`PER_CALL`] in the caller's order.
+pub fn batches(dirs: &[Dir]) -> impl ExactSizeIterator<Item = Batch<'_>> {
+    dirs.chunks(PER_CALL).map(Batch)
+}

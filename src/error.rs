@@ -1,0 +1,95 @@
+//! The one error type of the crate.
+//!
+//! Invariant: no `Error` ever holds the secret key or the session token. Messages are built
+//! from inputs the caller may see (directory URLs, option names, API replies), and every
+//! message that carries text from outside (an API message, a network error) passes through
+//! [`crate::config::Credentials::redact`] before it is stored.
+
+use std::fmt;
+
+/// What went wrong, as a program branches on it. The JS `CdnError.kind` is [`Kind::as_str`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// The config or the directories were rejected before anything was sent.
+    InvalidInput,
+    /// The API answered with `code != 0` (API-NOTES "Replies").
+    Api,
+    /// A non-2xx HTTP status without an API body.
+    Http,
+    /// The request did not get a response (DNS, TLS, connection reset, a `fetch` that threw).
+    Network,
+    /// A 2xx response whose body is not the API's JSON.
+    InvalidResponse,
+    /// A bug in this library, caught at the boundary instead of trapping.
+    Internal,
+}
+
+impl Kind {
+    /// The stable, kebab-case name used in JavaScript.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::InvalidInput => "invalid-input",
+            Kind::Api => "api",
+            Kind::Http => "http",
+            Kind::Network => "network",
+            Kind::InvalidResponse => "invalid-response",
+            Kind::Internal => "internal",
+        }
+    }
+}
+
+/// An error with its kind and, for failures after validation, the accounting of directories:
+/// every deduplicated directory is in exactly one of `submitted` and `pending`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Error {
+    pub kind: Kind,
+    pub message: String,
+    /// The API's top-level `code` (e.g. 4100), when an API reply was read.
+    pub code: Option<i64>,
+    /// The API's `codeDesc`, always as a string (the API sends a number or a string).
+    pub code_desc: Option<String>,
+    /// The `NNNN` of a message that starts with `(NNNN)` (e.g. 9110).
+    pub module_code: Option<u32>,
+    /// The HTTP status, when a response came back.
+    pub status: Option<u16>,
+    /// Directories accepted by earlier batches of the same call.
+    pub submitted: Vec<String>,
+    /// Directories not accepted: the failed batch and every batch after it.
+    pub pending: Vec<String>,
+}
+
+impl Error {
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            code: None,
+            code_desc: None,
+            module_code: None,
+            status: None,
+            submitted: Vec::new(),
+            pending: Vec::new(),
+        }
+    }
+
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Error::new(Kind::InvalidInput, message)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// `{:?}` of at most `max` characters of `s`, with `…` when cut: input echoed in a message
+/// stays readable (control characters escaped) and bounded.
+pub(crate) fn quote(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => format!("{s:?}"),
+        Some((cut, _)) => format!("{:?}…", &s[..cut]),
+    }
+}

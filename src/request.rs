@@ -1,0 +1,147 @@
+//! One batch of directories → one signed `RefreshCdnDir` request, described as data.
+//!
+//! The caller supplies the timestamp and the nonce; nothing here reads a clock or draws a
+//! random number, so the same inputs always give the same bytes.
+
+use std::fmt;
+use std::fmt::Write as _;
+
+use crate::config::Config;
+use crate::dirs::Batch;
+use crate::sign::{self, Method, SignatureMethod};
+
+/// The action this crate sends (API-NOTES "Endpoint and action").
+pub const ACTION: &str = "RefreshCdnDir";
+
+/// The `Content-Type` of a POST body.
+pub const FORM: &str = "application/x-www-form-urlencoded";
+
+/// A request ready to send: exactly these bytes go on the wire.
+///
+/// `Debug` does not print the body, which holds the session token when there is one.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignedRequest {
+    pub method: Method,
+    /// The endpoint; for GET with every parameter in the query.
+    pub url: String,
+    /// `(name, value)` pairs, names in lower case.
+    pub headers: Vec<(&'static str, String)>,
+    /// The form body for POST; `None` for GET.
+    pub body: Option<String>,
+    /// The directories this request purges, in order (`dirs.0`, `dirs.1`, …).
+    pub dirs: Vec<String>,
+    /// The `Nonce` it carries; the API refuses a repeat inside its window.
+    pub nonce: u64,
+    pub timestamp: u64,
+}
+
+impl fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignedRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("body", &self.body.as_ref().map(|b| format!("[{} bytes]", b.len())))
+            .field("dirs", &self.dirs)
+            .field("nonce", &self.nonce)
+            .field("timestamp", &self.timestamp)
+            .finish()
+    }
+}
+
+/// The parameters of one request, `Signature` excluded (API-NOTES "Common parameters").
+pub fn params(config: &Config, batch: Batch<'_>, timestamp: u64, nonce: u64) -> Vec<(String, String)> {
+    let mut p: Vec<(String, String)> = Vec::with_capacity(batch.dirs().len() + 7);
+    p.push(("Action".into(), ACTION.into()));
+    p.push(("Nonce".into(), nonce.to_string()));
+    p.push(("SecretId".into(), config.credentials.secret_id.clone()));
+    if config.signature_method != SignatureMethod::HmacSha1 {
+        p.push(("SignatureMethod".into(), config.signature_method.as_str().into()));
+    }
+    p.push(("Timestamp".into(), timestamp.to_string()));
+    if let Some(t) = &config.credentials.token {
+        p.push(("Token".into(), t.expose().into()));
+    }
+    for (i, d) in batch.dirs().iter().enumerate() {
+        p.push((format!("dirs.{i}"), d.as_str().into()));
+    }
+    if let Some(t) = config.refresh_type {
+        p.push(("type".into(), (t as u8).to_string()));
+    }
+    p
+}
+
+/// Signs one batch. The parameters go on the wire percent-encoded once, `Signature` last.
+pub fn build(config: &Config, batch: Batch<'_>, timestamp: u64, nonce: u64) -> SignedRequest {
+    let mut p = params(config, batch, timestamp, nonce);
+    let source = sign::source_string(config.method, &config.endpoint.host, &config.endpoint.path, &p);
+    p.push(("Signature".into(), sign::signature(config.credentials.secret_key.expose(), config.signature_method, &source)));
+    let encoded = form_encode(&p);
+    let (url, headers, body) = match config.method {
+        Method::Post => (config.endpoint.url.clone(), vec![("content-type", FORM.to_owned())], Some(encoded)),
+        Method::Get => (format!("{}?{encoded}", config.endpoint.url), Vec::new(), None),
+    };
+    SignedRequest { method: config.method, url, headers, body, dirs: batch.dirs().iter().map(|d| d.as_str().to_owned()).collect(), nonce, timestamp }
+}
+
+/// `k=v&k=v` with every key and value percent-encoded once (API-NOTES "Signature" step 7).
+pub fn form_encode<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> String {
+    let mut out = String::with_capacity(params.iter().map(|(k, v)| k.as_ref().len() + v.as_ref().len() * 3 + 2).sum());
+    for (i, (k, v)) in params.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        percent_encode(k.as_ref(), &mut out);
+        out.push('=');
+        percent_encode(v.as_ref(), &mut out);
+    }
+    out
+}
+
+/// Appends `s` with every byte but RFC 3986's unreserved set (`A–Z a–z 0–9 - . _ ~`) written
+/// as `%XX` (upper-case hex) of its UTF-8 bytes. `+` becomes `%2B`, never a space.
+pub fn percent_encode(s: &str, out: &mut String) {
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+}
+
+/// The inverse of [`percent_encode`] for a form body or query (`+` read as a space, as forms
+/// do); `None` when an escape is malformed or the bytes are not UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' => {
+                let hex = s.get(i + 1..i + 3).filter(|h| h.bytes().all(|c| c.is_ascii_hexdigit()))?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Splits a form body or query into decoded `(key, value)` pairs; `None` if any is malformed.
+pub fn parse_form(s: &str) -> Option<Vec<(String, String)>> {
+    s.split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            Some((percent_decode(k)?, percent_decode(v)?))
+        })
+        .collect()
+}

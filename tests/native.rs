@@ -1,0 +1,456 @@
+//! The pure core, natively: every rule of API-NOTES as a table.
+#![cfg(not(target_arch = "wasm32"))]
+
+use qcloud_cdn_refresh::config::{self, Endpoint, RawConfig};
+use qcloud_cdn_refresh::dirs::{self, Dir};
+use qcloud_cdn_refresh::request::{self, form_encode, parse_form, percent_encode};
+use qcloud_cdn_refresh::sign::{self, Method, SignatureMethod};
+use qcloud_cdn_refresh::{json, reply, Kind, Purge};
+
+const DOC_KEY: &str = "pxPgRWDbCy86ZYyqBTDk7WmeRZSmPco0";
+const DOC_ID: &str = "AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D";
+
+fn raw(method: &str, signature_method: &str, token: Option<&str>) -> RawConfig {
+    RawConfig {
+        secret_id: Some(DOC_ID.into()),
+        secret_key: Some(DOC_KEY.into()),
+        token: token.map(Into::into),
+        method: Some(method.into()),
+        signature_method: Some(signature_method.into()),
+        timestamp: Some(1462865178.0),
+        nonce: Some(279749933.0),
+        ..RawConfig::default()
+    }
+}
+
+/// API-NOTES "Known answers": (secret key, method, hash, host, params) → signature.
+#[test]
+fn known_answers_of_the_signature() {
+    let hosts = [("Action", "DescribeCdnHosts"), ("Nonce", "13029"), ("SecretId", DOC_ID), ("Timestamp", "1463122059"), ("limit", "10"), ("offset", "0")];
+    let hosts256 = [
+        ("Action", "DescribeCdnHosts"),
+        ("Nonce", "48059"),
+        ("SecretId", DOC_ID),
+        ("SignatureMethod", "HmacSHA256"),
+        ("Timestamp", "1502197934"),
+        ("limit", "10"),
+        ("offset", "0"),
+    ];
+    // Given out of order, as a caller may: the source string sorts them.
+    let sdk = [
+        ("SecretId", "secretIdFoo"),
+        ("Region", "ap-guangzhou"),
+        ("Nonce", "1290303896666895346"),
+        ("Timestamp", "1512393162"),
+        ("Action", "DescribeInstances"),
+        ("Version", "2017-03-12"),
+        ("SignatureMethod", "HmacSHA1"),
+    ];
+    let mut sdk256 = sdk;
+    sdk256[6].1 = "HmacSHA256";
+    let cdn = ("cdn.api.qcloud.com", "/v2/index.php");
+    let cvm = ("cvm.api.qcloud.com", "/v2/index.php");
+    use Method::*;
+    use SignatureMethod::*;
+    let table: [(&str, Method, SignatureMethod, (&str, &str), &[(&str, &str)], &str); 8] = [
+        (DOC_KEY, Get, HmacSha1, cdn, &hosts, "bWMMAR1eFGjZ5KWbfxTlBiLiNLc="),
+        (DOC_KEY, Post, HmacSha1, cdn, &hosts, "i/KcLp6VaOtUmVtT0dqtLpKJOkg="),
+        (DOC_KEY, Get, HmacSha256, cdn, &hosts256, "b/HlnO7vWEtR/kf21BvF0fX4vGmIThwWxlaD5GQtlSM="),
+        ("secretKeyBar", Post, HmacSha1, cvm, &sdk, "p3n+pxBqF5JGZtDSxoVn5tGngf0="),
+        ("secretKeyBar", Get, HmacSha1, cvm, &sdk, "5HAq1BOKNLEE2/uauWnp6Zv9Z3c="),
+        ("secretKeyBar", Post, HmacSha256, cvm, &sdk256, "B2T37FRSP6Fk0/q/cdfrTE0p3zX5ooB/2BPWZUFpsj4="),
+        // `_` in a key is read as `.` (API-NOTES "Signature" step 2): dirs_0 signs as dirs.0.
+        (DOC_KEY, Post, HmacSha1, cdn, &[("Action", "RefreshCdnDir"), ("Nonce", "279749933"), ("SecretId", DOC_ID), ("Timestamp", "1462865178"), ("dirs_0", "http://www.test.com/test/")], "dwayh9PCYVBTZQbQ6BPO+5WI3js="),
+        // A Signature parameter already present is not signed.
+        (DOC_KEY, Get, HmacSha1, cdn, &[("Signature", "x"), ("Action", "DescribeCdnHosts"), ("Nonce", "13029"), ("SecretId", DOC_ID), ("Timestamp", "1463122059"), ("limit", "10"), ("offset", "0")], "bWMMAR1eFGjZ5KWbfxTlBiLiNLc="),
+    ];
+    for (key, method, hash, (host, path), params, want) in table {
+        let source = sign::source_string(method, host, path, params);
+        assert_eq!(sign::signature(key, hash, &source), want, "{source}");
+    }
+    let source = sign::source_string(Get, cdn.0, cdn.1, &hosts);
+    assert_eq!(source, "GETcdn.api.qcloud.com/v2/index.php?Action=DescribeCdnHosts&Nonce=13029&SecretId=AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D&Timestamp=1463122059&limit=10&offset=0");
+}
+
+/// API-NOTES "Known answers", RefreshCdnDir: the whole request as the library builds it.
+#[test]
+fn known_answers_of_refresh_cdn_dir() {
+    let table = [
+        (raw("POST", "HmacSHA1", None), "dwayh9PCYVBTZQbQ6BPO+5WI3js="),
+        (raw("GET", "HmacSHA1", None), "i0U4AnPSFq9GIfS7gaPBf9EAaew="),
+        (raw("POST", "HmacSHA256", None), "xGlS6+92F9WQYJk9sHYcMqJGLKoQeQ4YgBoVo44z9Jk="),
+        (raw("POST", "HmacSHA1", Some("tmpToken123")), "WcnRAun7eHyoI94P5sHcKai7oGE="),
+    ];
+    for (cfg, want) in table {
+        let purge = Purge::new(cfg, &["http://www.test.com/test/"]).unwrap();
+        let reqs = purge.sign_all(0, || 1);
+        assert_eq!(reqs.len(), 1);
+        let r = &reqs[0];
+        let wire = r.body.clone().unwrap_or_else(|| r.url.split_once('?').unwrap().1.to_owned());
+        let params = parse_form(&wire).unwrap();
+        assert_eq!(params.last().unwrap(), &("Signature".to_owned(), want.to_owned()), "{wire}");
+        let mut encoded = String::new();
+        percent_encode(want, &mut encoded);
+        assert!(wire.ends_with(&format!("&Signature={encoded}")), "signature on the wire encoded once: {wire}");
+    }
+    let purge = Purge::new(raw("POST", "HmacSHA1", None), &["http://www.test.com/test/"]).unwrap();
+    let r = purge.request(0, 0, 0).unwrap();
+    assert_eq!(r.method, Method::Post);
+    assert_eq!(r.url, "https://cdn.api.qcloud.com/v2/index.php");
+    assert_eq!(r.headers, vec![("content-type", "application/x-www-form-urlencoded".to_owned())]);
+    assert_eq!(
+        r.body.as_deref().unwrap(),
+        "Action=RefreshCdnDir&Nonce=279749933&SecretId=AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D&Timestamp=1462865178\
+         &dirs.0=http%3A%2F%2Fwww.test.com%2Ftest%2F&Signature=dwayh9PCYVBTZQbQ6BPO%2B5WI3js%3D"
+    );
+    let source = sign::source_string(Method::Post, "cdn.api.qcloud.com", "/v2/index.php", &request::params(purge.config(), dirs::batches(&[Dir::parse(0, "http://www.test.com/test/").unwrap()]).next().unwrap(), 1462865178, 279749933));
+    assert_eq!(source, "POSTcdn.api.qcloud.com/v2/index.php?Action=RefreshCdnDir&Nonce=279749933&SecretId=AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D&Timestamp=1462865178&dirs.0=http://www.test.com/test/");
+}
+
+#[test]
+fn get_puts_everything_in_the_query_and_sends_no_body() {
+    let purge = Purge::new(raw("GET", "HmacSHA1", None), &["http://www.test.com/test/"]).unwrap();
+    let r = purge.request(0, 0, 0).unwrap();
+    assert_eq!(r.body, None);
+    assert!(r.headers.is_empty());
+    assert_eq!(
+        r.url,
+        "https://cdn.api.qcloud.com/v2/index.php?Action=RefreshCdnDir&Nonce=279749933&SecretId=AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D\
+         &Timestamp=1462865178&dirs.0=http%3A%2F%2Fwww.test.com%2Ftest%2F&Signature=i0U4AnPSFq9GIfS7gaPBf9EAaew%3D"
+    );
+}
+
+/// Every byte outside RFC 3986's unreserved set is escaped exactly once.
+#[test]
+fn percent_encoding_of_every_special_character() {
+    let table = [
+        ("AZaz09-._~", "AZaz09-._~"),
+        ("+", "%2B"),
+        ("/", "%2F"),
+        ("=", "%3D"),
+        ("&", "%26"),
+        (" ", "%20"),
+        ("%", "%25"),
+        ("%2F", "%252F"),
+        ("?#[]@!$'()*,;:", "%3F%23%5B%5D%40%21%24%27%28%29%2A%2C%3B%3A"),
+        ("\"<>\\^`{|}", "%22%3C%3E%5C%5E%60%7B%7C%7D"),
+        ("中文", "%E4%B8%AD%E6%96%87"),
+        ("é", "%C3%A9"),
+        ("😀", "%F0%9F%98%80"),
+    ];
+    for (raw, want) in table {
+        let mut out = String::new();
+        percent_encode(raw, &mut out);
+        assert_eq!(out, want, "{raw}");
+        assert_eq!(request::percent_decode(&out).as_deref(), Some(raw), "round trip of {raw}");
+    }
+    assert_eq!(form_encode(&[("dirs.0", "a b"), ("x", "")]), "dirs.0=a%20b&x=");
+    for bad in ["%", "%2", "%zz", "%+1", "%C3"] {
+        assert_eq!(request::percent_decode(bad), None, "{bad}");
+    }
+}
+
+/// Keys sort by byte value, so `dirs.10` comes before `dirs.2` (API-NOTES "Signature" step 3),
+/// and the wire carries the same values in the same order as signed.
+#[test]
+fn byte_order_sorting_with_many_dirs() {
+    let dirs: Vec<String> = (0..12).map(|i| format!("https://www.test.com/{i}/")).collect();
+    let purge = Purge::new(raw("POST", "HmacSHA1", None), &dirs).unwrap();
+    let r = purge.request(0, 0, 0).unwrap();
+    let params = parse_form(r.body.as_deref().unwrap()).unwrap();
+    let keys: Vec<&str> = params.iter().map(|(k, _)| k.as_str()).collect();
+    let want_dirs = ["dirs.0", "dirs.1", "dirs.10", "dirs.11", "dirs.2", "dirs.3", "dirs.4", "dirs.5", "dirs.6", "dirs.7", "dirs.8", "dirs.9"];
+    assert_eq!(&keys[..4], ["Action", "Nonce", "SecretId", "Timestamp"]);
+    let source = sign::source_string(Method::Post, "cdn.api.qcloud.com", "/v2/index.php", &params);
+    let order: Vec<&str> = source.split(['?', '&']).skip(1).map(|kv| kv.split_once('=').unwrap().0).collect();
+    assert_eq!(&order[4..], want_dirs);
+    for (i, d) in dirs.iter().enumerate() {
+        assert!(params.contains(&(format!("dirs.{i}"), d.clone())), "dirs.{i} carries the {i}th dir");
+    }
+    assert_eq!(params.last().unwrap().1, sign::signature(DOC_KEY, SignatureMethod::HmacSha1, &source));
+}
+
+/// Directories a browser would send are accepted and signed raw.
+#[test]
+fn valid_directories() {
+    let ok = [
+        "http://www.test.com/test/",
+        "https://www.test.com",
+        "https://www.test.com:8443/a/",
+        "https://example.com/中文/目录/",
+        "https://example.com/a%20b/",
+        "https://example.com/+&=;,!*'()~@$/",
+        "https://example.com/a/?v=1&w=2",
+        "https://user@example.com/a/",
+        "http://[::1]:8080/a/",
+        "http://127.0.0.1/a/",
+    ];
+    for d in ok {
+        assert_eq!(Dir::parse(0, d).map(Dir::into_string), Ok(d.to_owned()), "{d}");
+    }
+    let purge = Purge::new(raw("POST", "HmacSHA1", None), &["https://example.com/中文/+&=/?q=1"]).unwrap();
+    let r = purge.request(0, 0, 0).unwrap();
+    assert!(r.body.as_deref().unwrap().contains("dirs.0=https%3A%2F%2Fexample.com%2F%E4%B8%AD%E6%96%87%2F%2B%26%3D%2F%3Fq%3D1&"));
+}
+
+/// Bad input → the message, naming the input.
+#[test]
+fn bad_inputs() {
+    let long = format!("ftp://{}", "a".repeat(200));
+    let long_msg = format!("dirs[0] \"ftp://{}\"… must start with http:// or https://", "a".repeat(74));
+    let table: Vec<(Vec<&str>, RawConfig, &str)> = vec![
+        (vec![], raw("POST", "HmacSHA1", None), "dirs is empty: give at least one directory URL"),
+        (vec!["https://a.com/", ""], raw("POST", "HmacSHA1", None), "dirs[1] is an empty string"),
+        (vec!["ftp://x/"], raw("POST", "HmacSHA1", None), "dirs[0] \"ftp://x/\" must start with http:// or https://"),
+        (vec!["www.test.com/a/"], raw("POST", "HmacSHA1", None), "dirs[0] \"www.test.com/a/\" must start with http:// or https://"),
+        (vec!["HTTP://x.com/"], raw("POST", "HmacSHA1", None), "dirs[0] \"HTTP://x.com/\" must start with http:// or https://"),
+        (vec!["https:///a/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https:///a/\" has no host"),
+        (vec!["https://:80/a/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://:80/a/\" has no host"),
+        (vec!["https://a.com:99999/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com:99999/\" has an invalid port \"99999\""),
+        (vec!["https://a.com:x/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com:x/\" has an invalid port \"x\""),
+        (vec!["https://[::1/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://[::1/\" has an unclosed [IPv6] host"),
+        (vec!["https://a.com/x y/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com/x y/\" contains whitespace (U+0020) at byte 15"),
+        (vec!["https://a.com/x\n"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com/x\\n\" contains whitespace (U+000A) at byte 15"),
+        (vec!["https://a.com/\u{7f}"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com/\\u{7f}\" contains a control character (U+007F) at byte 14"),
+        (vec!["https://a.com/\u{3000}"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com/\\u{3000}\" contains whitespace (U+3000) at byte 14"),
+        (vec!["https://a.com/#top"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com/#top\" contains a fragment (#…), which is never sent to a server"),
+        (vec![long.as_str()], raw("POST", "HmacSHA1", None), long_msg.as_str()),
+        (vec!["https://a.com/"], RawConfig::default(), "config.secretId is required"),
+        (vec!["https://a.com/"], RawConfig { secret_id: Some("id".into()), ..RawConfig::default() }, "config.secretKey is required"),
+        (vec!["https://a.com/"], RawConfig { secret_id: Some("id".into()), secret_key: Some(" ".into()), ..RawConfig::default() }, "config.secretKey is empty"),
+        (vec!["https://a.com/"], RawConfig { token: Some("".into()), ..raw("POST", "HmacSHA1", None) }, "config.token is empty; leave it out when there is none"),
+        (vec!["https://a.com/"], raw("PUT", "HmacSHA1", None), "config.method must be \"POST\" or \"GET\", got \"PUT\""),
+        (vec!["https://a.com/"], raw("post", "HmacSHA1", None), "config.method must be \"POST\" or \"GET\", got \"post\""),
+        (vec!["https://a.com/"], raw("GET", "HmacSHA1", Some("t")), "config.method \"GET\" would put config.token in the URL, where logs keep it; use \"POST\" (the default)"),
+        (vec!["https://a.com/"], raw("POST", "HmacMD5", None), "config.signatureMethod must be \"HmacSHA1\" or \"HmacSHA256\", got \"HmacMD5\""),
+        (vec!["https://a.com/"], RawConfig { refresh_type: Some(3.0), ..raw("POST", "HmacSHA1", None) }, "config.type must be 1 (changed resources) or 2 (everything), got 3"),
+        (vec!["https://a.com/"], RawConfig { daily_limit: Some(0.0), ..raw("POST", "HmacSHA1", None) }, "config.dailyLimit must be a whole number from 1 to 4294967295, got 0"),
+        (vec!["https://a.com/"], RawConfig { timestamp: Some(1.5), ..raw("POST", "HmacSHA1", None) }, "config.timestamp must be a whole number from 1 to 9007199254740991, got 1.5"),
+        (vec!["https://a.com/"], RawConfig { nonce: Some(-1.0), ..raw("POST", "HmacSHA1", None) }, "config.nonce must be a whole number from 1 to 9007199254740991, got -1"),
+        (vec!["https://a.com/"], RawConfig { nonce: Some(f64::NAN), ..raw("POST", "HmacSHA1", None) }, "config.nonce must be a whole number from 1 to 9007199254740991, got NaN"),
+        (vec!["https://a.com/"], RawConfig { endpoint: Some("cdn.api.qcloud.com/v2/index.php".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"cdn.api.qcloud.com/v2/index.php\" must start with http:// or https://"),
+        (vec!["https://a.com/"], RawConfig { endpoint: Some("https://h/v2/index.php?a=1".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"https://h/v2/index.php?a=1\" must not have a query or fragment: the API's parameters go there"),
+        (vec!["https://a.com/"], RawConfig { endpoint: Some("https://u:p@h/".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"https://u:p@h/\" must not contain credentials (user@host)"),
+        (vec!["https://a.com/"], RawConfig { endpoint: Some("http://h:0/".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"http://h:0/\" has an invalid port"),
+        (vec!["https://a.com/"], RawConfig { daily_limit: Some(1.0), ..raw("POST", "HmacSHA1", None) }, ""),
+        (vec!["https://a.com/", "https://b.com/"], RawConfig { daily_limit: Some(1.0), ..raw("POST", "HmacSHA1", None) }, "2 directories (after removing duplicates) exceed config.dailyLimit of 1 per day; purge fewer, or raise dailyLimit if your account's quota is larger"),
+    ];
+    for (dirs, cfg, want) in table {
+        match Purge::new(cfg, &dirs) {
+            Ok(_) => assert_eq!(want, "", "{dirs:?} was accepted"),
+            Err(e) => {
+                assert_eq!((e.kind, e.message.as_str()), (Kind::InvalidInput, want), "{dirs:?}");
+                assert!(e.submitted.is_empty());
+                assert_eq!(e.pending, dirs, "nothing was sent: every dir is pending");
+            }
+        }
+    }
+    let over: Vec<String> = (0..101).map(|i| format!("https://a.com/{i}/")).collect();
+    let e = Purge::new(raw("POST", "HmacSHA1", None), &over).unwrap_err();
+    assert!(e.message.starts_with("101 directories (after removing duplicates) exceed config.dailyLimit of 100"), "{}", e.message);
+}
+
+#[test]
+fn unknown_config_keys_are_named_with_a_hint() {
+    for k in config::KEYS {
+        assert_eq!(config::check_key(k), Ok(()));
+    }
+    let table = [
+        ("secretkey", "config.secretkey is not a known option; did you mean secretKey?"),
+        ("secret_id", "config.secret_id is not a known option; did you mean secretId?"),
+        ("Method", "config.Method is not a known option; did you mean method?"),
+        ("region", "config.region is not a known option (known: "),
+    ];
+    for (key, want) in table {
+        let e = config::check_key(key).unwrap_err();
+        assert_eq!(e.kind, Kind::InvalidInput);
+        assert!(e.message.starts_with(want), "{}", e.message);
+    }
+}
+
+/// The host is signed with `:port` only when the port is not the scheme's default.
+#[test]
+fn endpoints_sign_host_and_path() {
+    let table = [
+        ("https://cdn.api.qcloud.com/v2/index.php", "https://cdn.api.qcloud.com/v2/index.php", "cdn.api.qcloud.com", "/v2/index.php"),
+        ("https://cdn.api.qcloud.com:443/v2/index.php", "https://cdn.api.qcloud.com/v2/index.php", "cdn.api.qcloud.com", "/v2/index.php"),
+        ("http://127.0.0.1:8787/v2/index.php", "http://127.0.0.1:8787/v2/index.php", "127.0.0.1:8787", "/v2/index.php"),
+        ("http://localhost:80/v2/index.php", "http://localhost/v2/index.php", "localhost", "/v2/index.php"),
+        ("https://H.example.com:8443", "https://h.example.com:8443/", "h.example.com:8443", "/"),
+        ("http://[::1]:8787/v2/index.php", "http://[::1]:8787/v2/index.php", "[::1]:8787", "/v2/index.php"),
+    ];
+    for (given, url, host, path) in table {
+        let e = Endpoint::parse(given).unwrap();
+        assert_eq!((e.url.as_str(), e.host.as_str(), e.path.as_str()), (url, host, path), "{given}");
+    }
+}
+
+/// 20 per batch, in the caller's order, each numbered from dirs.0 with its own nonce.
+#[test]
+fn batching() {
+    for (n, sizes) in [(1, vec![1]), (20, vec![20]), (21, vec![20, 1]), (45, vec![20, 20, 5]), (100, vec![20; 5])] {
+        let dirs: Vec<String> = (0..n).map(|i| format!("https://www.test.com/{i}/")).collect();
+        let purge = Purge::new(raw("POST", "HmacSHA1", None), &dirs).unwrap();
+        assert_eq!(purge.batch_count(), sizes.len());
+        let mut drawn = 1000;
+        let reqs = purge.sign_all(1_700_000_000, || {
+            drawn += 1;
+            drawn
+        });
+        let got: Vec<usize> = reqs.iter().map(|r| r.dirs.len()).collect();
+        assert_eq!(got, sizes, "{n} dirs");
+        let all: Vec<String> = reqs.iter().flat_map(|r| r.dirs.clone()).collect();
+        assert_eq!(all, dirs, "order kept, nothing lost, nothing twice");
+        for (i, r) in reqs.iter().enumerate() {
+            assert_eq!(r.nonce, 279749933 + i as u64, "a fixed nonce counts up per batch");
+            let params = parse_form(r.body.as_deref().unwrap()).unwrap();
+            let first = params.iter().find(|(k, _)| k == "dirs.0").unwrap();
+            assert_eq!(first.1, r.dirs[0]);
+            assert!(!params.iter().any(|(k, _)| k == &format!("dirs.{}", r.dirs.len())));
+        }
+    }
+    let mut cfg = raw("POST", "HmacSHA1", None);
+    cfg.nonce = None;
+    cfg.timestamp = None;
+    let dirs: Vec<String> = (0..45).map(|i| format!("https://www.test.com/{i}/")).collect();
+    let purge = Purge::new(cfg, &dirs).unwrap();
+    let mut drawn = 7;
+    let reqs = purge.sign_all(1_700_000_000, || {
+        drawn += 11;
+        drawn
+    });
+    assert_eq!(reqs.iter().map(|r| (r.nonce, r.timestamp)).collect::<Vec<_>>(), [(18, 1_700_000_000), (29, 1_700_000_000), (40, 1_700_000_000)]);
+}
+
+#[test]
+fn duplicates_are_sent_once() {
+    let purge = Purge::new(raw("POST", "HmacSHA1", None), &["https://a.com/x/", "https://a.com/y/", "https://a.com/x/", "https://a.com/X/"]).unwrap();
+    let r = purge.request(0, 0, 0).unwrap();
+    assert_eq!(r.dirs, ["https://a.com/x/", "https://a.com/y/", "https://a.com/X/"]);
+    // 120 entries that are 20 distinct dirs fit one batch and the daily limit.
+    let dirs: Vec<String> = (0..120).map(|i| format!("https://a.com/{}/", i % 20)).collect();
+    assert_eq!(Purge::new(raw("POST", "HmacSHA1", None), &dirs).unwrap().batch_count(), 1);
+}
+
+#[test]
+fn refresh_type_is_sent_and_signed() {
+    let cfg = RawConfig { refresh_type: Some(2.0), ..raw("POST", "HmacSHA1", None) };
+    let purge = Purge::new(cfg, &["http://www.test.com/test/"]).unwrap();
+    let r = purge.request(0, 0, 0).unwrap();
+    let params = parse_form(r.body.as_deref().unwrap()).unwrap();
+    assert!(params.contains(&("type".into(), "2".into())));
+    let source = sign::source_string(Method::Post, "cdn.api.qcloud.com", "/v2/index.php", &params);
+    assert!(source.ends_with("&dirs.0=http://www.test.com/test/&type=2"), "{source}");
+    assert_eq!(params.last().unwrap().1, sign::signature(DOC_KEY, SignatureMethod::HmacSha1, &source));
+}
+
+/// The endpoint's own host and port are what is signed.
+#[test]
+fn a_local_endpoint_signs_its_port() {
+    let cfg = RawConfig { endpoint: Some("http://127.0.0.1:8787/v2/index.php".into()), ..raw("POST", "HmacSHA1", None) };
+    let purge = Purge::new(cfg, &["http://www.test.com/test/"]).unwrap();
+    let r = purge.request(0, 0, 0).unwrap();
+    assert_eq!(r.url, "http://127.0.0.1:8787/v2/index.php");
+    let params = parse_form(r.body.as_deref().unwrap()).unwrap();
+    let source = sign::source_string(Method::Post, "127.0.0.1:8787", "/v2/index.php", &params);
+    assert!(source.starts_with("POST127.0.0.1:8787/v2/index.php?Action=RefreshCdnDir&"));
+    assert_eq!(params.last().unwrap().1, sign::signature(DOC_KEY, SignatureMethod::HmacSha1, &source));
+}
+
+#[test]
+fn replies() {
+    let table: [(u16, &str, i64, &str, &str, Option<u32>); 6] = [
+        (200, r#"{"code":0,"message":"","codeDesc":"Success"}"#, 0, "", "Success", None),
+        (200, r#"{"code":4000,"message":"(9110) Information for this domain does not exist. cdn no such host","codeDesc":9110}"#, 4000, "(9110) Information for this domain does not exist. cdn no such host", "9110", Some(9110)),
+        (200, r#"{"code":4000,"message":"(9110) x","codeDesc":"9110"}"#, 4000, "(9110) x", "9110", Some(9110)),
+        (200, r#" {"code":4100,"message":"鉴权失败","codeDesc":"AuthFailure","extra":[1,{"a":null}]} "#, 4100, "鉴权失败", "AuthFailure", None),
+        (500, r#"{"code":6000,"message":"(x) internal","codeDesc":"InternalError"}"#, 6000, "(x) internal", "InternalError", None),
+        (200, r#"{"code":0,"message":"\"q\" \u4e2d \ud83d\ude00 \/"}"#, 0, "\"q\" 中 😀 /", "", None),
+    ];
+    for (status, body, code, message, code_desc, module) in table {
+        let r = reply::parse(status, body).unwrap();
+        assert_eq!((r.code, r.message.as_str(), r.code_desc.as_str(), r.module_code), (code, message, code_desc, module), "{body}");
+    }
+    let e = reply::parse(200, r#"{"code":4100,"message":"signature wrong","codeDesc":"AuthFailure"}"#).unwrap().into_result(200).unwrap_err();
+    assert_eq!((e.kind, e.code, e.code_desc.as_deref(), e.status), (Kind::Api, Some(4100), Some("AuthFailure"), Some(200)));
+    assert_eq!(e.message, "the API refused the request: code 4100, codeDesc \"AuthFailure\": signature wrong");
+
+    let not_api = [
+        (502, "<html>Bad Gateway</html>", Kind::Http, "HTTP 502 from the API endpoint, with \"<html>Bad Gateway</html>\""),
+        (404, "", Kind::Http, "HTTP 404 from the API endpoint, with an empty body"),
+        (200, "<html>ok</html>", Kind::InvalidResponse, "the reply (HTTP 200) is not the API's JSON: \"<html>ok</html>\""),
+        (200, r#"{"code":"0"}"#, Kind::InvalidResponse, "the reply (HTTP 200) is not the API's JSON: \"{\\\"code\\\":\\\"0\\\"}\""),
+        (200, r#"{"code":0} trailing"#, Kind::InvalidResponse, "the reply (HTTP 200) is not the API's JSON: \"{\\\"code\\\":0} trailing\""),
+        (200, r#"[{"code":0}]"#, Kind::InvalidResponse, "the reply (HTTP 200) is not the API's JSON: \"[{\\\"code\\\":0}]\""),
+    ];
+    for (status, body, kind, message) in not_api {
+        let e = reply::parse(status, body).unwrap_err();
+        assert_eq!((e.kind, e.message.as_str(), e.status), (kind, message, Some(status)), "{body}");
+    }
+    let huge = "x".repeat(10_000);
+    assert!(reply::parse(200, &huge).unwrap_err().message.len() < 300, "a long body is quoted in part");
+}
+
+#[test]
+fn json_reader_rejects_what_is_not_json() {
+    for bad in ["", "{", "{\"a\"}", "[1,]", "{\"a\":1,}", "01", "1.", "-", "\"\\x\"", "\"\u{1}\"", "tru", "nul", "\"\\ud800\"", "[1] [2]"] {
+        assert_eq!(json::parse(bad), None, "{bad:?}");
+    }
+    let deep = "[".repeat(json::MAX_DEPTH + 2) + &"]".repeat(json::MAX_DEPTH + 2);
+    assert_eq!(json::parse(&deep), None, "nesting is bounded");
+    assert_eq!(json::parse("[1.5e3, -0, true, false, null, \"\"]"), Some(json::Value::Array(vec![
+        json::Value::Number(1500.0), json::Value::Number(-0.0), json::Value::Bool(true), json::Value::Bool(false), json::Value::Null, json::Value::String(String::new()),
+    ])));
+}
+
+/// Accounting after a failed batch: earlier batches submitted, the rest pending.
+#[test]
+fn a_failure_accounts_for_every_directory() {
+    let dirs: Vec<String> = (0..45).map(|i| format!("https://www.test.com/{i}/")).collect();
+    let ok = r#"{"code":0,"message":"","codeDesc":"Success"}"#;
+    let mut purge = Purge::new(raw("POST", "HmacSHA1", None), &dirs).unwrap();
+    purge.on_response(200, ok).unwrap();
+    let e = purge.on_response(200, r#"{"code":4000,"message":"(9110) no such host","codeDesc":9110}"#).unwrap_err();
+    assert_eq!((e.kind, e.code, e.module_code, e.code_desc.as_deref()), (Kind::Api, Some(4000), Some(9110), Some("9110")));
+    assert!(e.message.starts_with("batch 2 of 3: the API refused the request"), "{}", e.message);
+    assert_eq!(e.submitted, dirs[..20]);
+    assert_eq!(e.pending, dirs[20..]);
+    let e = purge.on_network_error("connection refused");
+    assert_eq!((e.kind, e.message.as_str()), (Kind::Network, "batch 2 of 3: the request did not complete: connection refused"));
+    assert_eq!(e.pending.len(), 25);
+
+    let mut purge = Purge::new(raw("POST", "HmacSHA1", None), &dirs).unwrap();
+    for _ in 0..3 {
+        assert!(!purge.is_done());
+        purge.on_response(200, ok).unwrap();
+    }
+    let result = purge.finish().unwrap();
+    assert_eq!((result.code, result.code_desc.as_str(), result.dirs.len(), result.batches.len()), (0, "Success", 45, 3));
+}
+
+/// The secret key and the token appear in no Debug print and no error, even when the API or
+/// the network echoes them.
+#[test]
+fn secrets_never_leak() {
+    let key = "SECRETKEY-0123456789abcdef";
+    let token = "TOKEN-fedcba9876543210";
+    let cfg = RawConfig { secret_key: Some(key.into()), token: Some(token.into()), ..raw("POST", "HmacSHA1", None) };
+    let mut purge = Purge::new(cfg.clone(), &["https://a.com/"]).unwrap();
+    let req = purge.request(0, 0, 0).unwrap();
+    let mut printed = vec![format!("{purge:?}"), format!("{:?}", purge.config()), format!("{req:?}"), format!("{:#?}", purge.config().credentials)];
+    let echo = format!(r#"{{"code":4100,"message":"bad key {key} token {token}","codeDesc":"{key}"}}"#);
+    let e = purge.on_response(200, &echo).unwrap_err();
+    printed.extend([e.to_string(), format!("{e:?}")]);
+    let e = purge.on_network_error(&format!("failed to fetch https://x/?Token={token}&k={key}"));
+    printed.extend([e.to_string(), format!("{e:?}")]);
+    let e = purge.on_response(502, &format!("<html>{key}</html>")).unwrap_err();
+    printed.extend([e.to_string(), format!("{e:?}")]);
+    for bad in [RawConfig { method: Some("GET".into()), ..cfg.clone() }, RawConfig { nonce: Some(0.5), ..cfg.clone() }] {
+        let e = Purge::new(bad, &["https://a.com/"]).unwrap_err();
+        printed.extend([e.to_string(), format!("{e:?}")]);
+    }
+    for p in &printed {
+        assert!(!p.contains(key) && !p.contains(token) && !p.contains("SECRETKEY") && !p.contains("TOKEN-"), "leaked: {p}");
+    }
+    assert!(printed[1].contains("[redacted]"));
+}
