@@ -23,8 +23,11 @@ pub fn check_key(key: &str) -> Result<(), Error> {
         return Ok(());
     }
     let norm = |s: &str| s.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect::<String>();
-    let hint = KEYS.iter().find(|k| norm(k) == norm(key)).map(|k| format!("; did you mean {k}?")).unwrap_or_default();
-    Err(Error::invalid_input(format!("config.{key} is not a known option{hint} (known: {})", KEYS.join(", "))))
+    let message = match KEYS.iter().find(|k| norm(k) == norm(key)) {
+        Some(k) => format!("config.{key} is not a known option; did you mean {k}?"),
+        None => format!("config.{key} is not a known option (known: {})", KEYS.join(", ")),
+    };
+    Err(Error::invalid_input(message))
 }
 
 /// A string that is never printed: `Debug` shows `"[redacted]"`, and there is no `Display`.

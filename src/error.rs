@@ -75,6 +75,13 @@ impl Error {
     pub fn invalid_input(message: impl Into<String>) -> Self {
         Error::new(Kind::InvalidInput, message)
     }
+
+    /// For an error raised before anything was sent: every directory given is pending.
+    pub fn nothing_sent<S: AsRef<str>>(mut self, dirs: &[S]) -> Self {
+        self.submitted.clear();
+        self.pending = dirs.iter().map(|s| s.as_ref().to_owned()).collect();
+        self
+    }
 }
 
 impl fmt::Display for Error {

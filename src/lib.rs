@@ -21,7 +21,7 @@ pub mod request;
 pub mod sign;
 
 #[cfg(target_arch = "wasm32")]
-mod js;
+pub mod js;
 
 pub use config::{Config, RawConfig};
 pub use dirs::{Batch, Dir};

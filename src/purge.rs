@@ -40,10 +40,7 @@ impl Purge {
     /// Validates the config and the directories and plans the batches. Nothing is sent on an
     /// error, so its `pending` holds every directory as given.
     pub fn new<S: AsRef<str>>(raw: RawConfig, inputs: &[S]) -> Result<Purge, Error> {
-        Purge::plan(raw, inputs).map_err(|mut e| {
-            e.pending = inputs.iter().map(|s| s.as_ref().to_owned()).collect();
-            e
-        })
+        Purge::plan(raw, inputs).map_err(|e| e.nothing_sent(inputs))
     }
 
     fn plan<S: AsRef<str>>(raw: RawConfig, inputs: &[S]) -> Result<Purge, Error> {

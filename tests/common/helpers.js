@@ -1,0 +1,27 @@
+// Test doubles for the JS surface: a recording fetch that answers with canned replies.
+
+// replies: [{ status, body }] or [{ throws: "message" }]; the last one repeats.
+export function recorder(replies) {
+  const calls = [];
+  async function fetch(url, init) {
+    calls.push({ url, init, thisIsGlobal: this === globalThis });
+    const r = replies[Math.min(calls.length - 1, replies.length - 1)];
+    if (r.throws) throw new TypeError("fetch failed", { cause: new Error(r.throws) });
+    return new Response(r.body, { status: r.status, headers: { "content-type": "application/json" } });
+  }
+  return { fetch, calls };
+}
+
+// Everything a program or a log could show of a value.
+export function exposures(value) {
+  const parts = [String(value), JSON.stringify(value)];
+  if (value && typeof value === "object") {
+    parts.push(String(value.message), String(value.stack));
+    for (const k of Object.keys(value)) parts.push(String(value[k]), JSON.stringify(value[k]));
+  }
+  return parts.join("\n");
+}
+
+export function parseForm(body) {
+  return [...new URLSearchParams(body).entries()];
+}
