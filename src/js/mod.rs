@@ -117,7 +117,7 @@ extern "C" {
 
 /// Purges `dirs` on Tencent Cloud CDN: one signed request per 20 directories, sent in order.
 /// Resolves to a `RefreshResult`; rejects with a `CdnError`.
-#[wasm_bindgen(js_name = refreshCdnDir, unchecked_return_type = "Promise<RefreshResult>")]
+#[wasm_bindgen(js_name = refreshCdnDir, unchecked_return_type = "RefreshResult")]
 pub async fn refresh_cdn_dir(
     #[wasm_bindgen(unchecked_param_type = "RefreshConfig")] config: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | readonly string[]")] dirs: JsValue,

@@ -1,0 +1,17 @@
+# The project's commands. `make test` is what CI runs (.ci/run); it sets up what is missing first.
+SHELL := bash
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
+
+.PHONY: setup pkg test
+
+# Installs the toolchain a fresh machine lacks; a no-op when everything is there.
+setup:
+	@bash scripts/setup.sh
+
+# Builds the npm package into pkg/.
+pkg: setup
+	@bash scripts/pkg.sh
+
+# Native, Node, headless-Firefox and installed-package tests; fails if any runner ran none.
+test: setup
+	@bash scripts/test.sh

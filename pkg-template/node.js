@@ -1,0 +1,8 @@
+// Node entry: the module is ready on import (the .wasm is read from beside this file).
+import { readFileSync } from "node:fs";
+import { initSync } from "./qcloud_cdn_refresh.js";
+
+initSync({ module: readFileSync(new URL("./qcloud_cdn_refresh_bg.wasm", import.meta.url)) });
+
+export { refreshCdnDir, signRequest } from "./qcloud_cdn_refresh.js";
+export { CdnError } from "./@CDN_ERROR_JS@";

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test suite, and fails when one fails or reports no test at all (wasm-pack test
+# exits 0 when a file is filtered out, so a silent zero is treated as a failure).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p target/test-logs
+passed=0
+
+# suite NAME PATTERN COMMAND...: runs COMMAND, then sums the counts PATTERN captures in its log.
+suite() {
+  local name=$1 pattern=$2; shift 2
+  local log=target/test-logs/$name.log
+  echo "== $name: $*"
+  if ! "$@" > >(tee "$log") 2>&1; then
+    echo "make test: $name failed (log: $log)"
+    exit 1
+  fi
+  local n
+  n=$(grep -oE "$pattern" "$log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+  if [ "$n" -eq 0 ]; then
+    echo "make test: $name ran no test (log: $log)"
+    exit 1
+  fi
+  echo "== $name: $n passed"
+  passed=$((passed + n))
+}
+
+suite native 'test result: ok\. [0-9]+ passed' cargo test --test native
+suite wasm-node 'test result: ok\. [0-9]+ passed' wasm-pack test --node -- --test node
+suite wasm-firefox 'test result: ok\. [0-9]+ passed' wasm-pack test --headless --firefox -- --test browser
+bash scripts/pkg.sh
+suite package 'ℹ pass [0-9]+' node --test --test-reporter=spec tests/js/
+
+echo "make test: $passed passed, 0 failed"

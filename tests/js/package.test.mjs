@@ -1,0 +1,194 @@
+// The npm package as a user gets it: `npm pack` of pkg/, installed into a scratch project,
+// imported by its name, sending through Node's own fetch to a local server that checks every
+// signature with node:crypto (an oracle independent of the Rust signer).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { createServer } from "node:http";
+import { createHmac } from "node:crypto";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const ID = "AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D";
+const KEY = "pxPgRWDbCy86ZYyqBTDk7WmeRZSmPco0";
+let scratch;
+let packed;
+let lib;
+
+before(async () => {
+  scratch = mkdtempSync(join(tmpdir(), "qcloud-cdn-refresh-"));
+  const out = execFileSync("npm", ["pack", join(root, "pkg"), "--pack-destination", scratch, "--json"], { encoding: "utf8" });
+  const [{ filename, files }] = JSON.parse(out);
+  packed = files.map((f) => f.path).sort();
+  writeFileSync(join(scratch, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", "--loglevel=error", join(scratch, filename)], { cwd: scratch });
+  writeFileSync(join(scratch, "lib.mjs"), 'export * from "qcloud-cdn-refresh";\n');
+  lib = await import(pathToFileURL(join(scratch, "lib.mjs")));
+});
+
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+// The API-NOTES source string and HMAC, written again with node:crypto.
+function expectedSignature(method, host, path, params, key) {
+  const hash = params.get("SignatureMethod") === "HmacSHA256" ? "sha256" : "sha1";
+  const pairs = [...params].filter(([k]) => k !== "Signature").map(([k, v]) => [k.replaceAll("_", "."), v]);
+  pairs.sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const source = `${method}${host}${path}?${pairs.map(([k, v]) => `${k}=${v}`).join("&")}`;
+  return createHmac(hash, key).update(source, "utf8").digest("base64");
+}
+
+// A stand-in API on a free loopback port: verifies the signature, records dirs, and
+// answers `answer(params)` (default: success).
+async function withServer(answer, run) {
+  const seen = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      const url = new URL(req.url, `http://${req.headers.host}`);
+      const params = new URLSearchParams(req.method === "POST" ? body : url.search);
+      const valid = params.get("Signature") === expectedSignature(req.method, req.headers.host, url.pathname, params, KEY);
+      const dirs = [...params].filter(([k]) => k.startsWith("dirs.")).map(([, v]) => v);
+      seen.push({ method: req.method, contentType: req.headers["content-type"], valid, dirs, nonce: params.get("Nonce") });
+      const [status, reply] = valid ? answer(params, seen.length) : [200, { code: 4100, message: "signature mismatch", codeDesc: "AuthFailure" }];
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(typeof reply === "string" ? reply : JSON.stringify(reply));
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const endpoint = `http://127.0.0.1:${server.address().port}/v2/index.php`;
+  try {
+    return await run(endpoint, seen);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+}
+
+const OK = [200, { code: 0, message: "", codeDesc: "Success" }];
+const dirs = (n) => Array.from({ length: n }, (_, i) => `https://www.test.com/${i}/中文/`);
+
+test("the tarball holds only what runs", () => {
+  assert.deepEqual(packed, [
+    "README.md",
+    "index.d.ts",
+    "node.js",
+    "package.json",
+    "qcloud_cdn_refresh.d.ts",
+    "qcloud_cdn_refresh.js",
+    "qcloud_cdn_refresh_bg.wasm",
+    packed.find((f) => f.startsWith("snippets/")),
+  ]);
+});
+
+test("the README's sign-only script prints the API-NOTES signatures", () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const block = readme.split("<!-- test: sign-only -->")[1].split("```js\n")[1].split("```")[0];
+  const claimed = [...block.matchAll(/^\/\/ (\S+=)$/gm)].map((m) => m[1]);
+  assert.deepEqual(claimed, [
+    "dwayh9PCYVBTZQbQ6BPO+5WI3js=",
+    "i0U4AnPSFq9GIfS7gaPBf9EAaew=",
+    "xGlS6+92F9WQYJk9sHYcMqJGLKoQeQ4YgBoVo44z9Jk=",
+    "WcnRAun7eHyoI94P5sHcKai7oGE=",
+  ]);
+  writeFileSync(join(scratch, "sign.mjs"), block);
+  const run = spawnSync(process.execPath, ["sign.mjs"], { cwd: scratch, encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(run.stdout.trim().split("\n"), claimed);
+});
+
+test("refreshCdnDir purges 45 dirs in 3 signed POSTs through Node's fetch", async () => {
+  await withServer(() => OK, async (endpoint, seen) => {
+    const input = [...dirs(45), dirs(45)[3]];
+    const result = await lib.refreshCdnDir({ secretId: ID, secretKey: KEY, endpoint }, input);
+    assert.equal(result.code, 0);
+    assert.equal(result.codeDesc, "Success");
+    assert.deepEqual(result.dirs, dirs(45));
+    assert.deepEqual(result.batches.map((b) => b.dirs.length), [20, 20, 5]);
+    assert.deepEqual(seen.map((s) => [s.method, s.contentType, s.valid]), Array(3).fill(["POST", "application/x-www-form-urlencoded", true]));
+    assert.deepEqual(seen.flatMap((s) => s.dirs), dirs(45), "every dir once, in order, unicode intact");
+    assert.equal(new Set(seen.map((s) => s.nonce)).size, 3, "a nonce per batch");
+  });
+});
+
+test("GET and HmacSHA256 verify too", async () => {
+  await withServer(() => OK, async (endpoint, seen) => {
+    await lib.refreshCdnDir({ secretId: ID, secretKey: KEY, endpoint, method: "GET", signatureMethod: "HmacSHA256", type: 2 }, dirs(2));
+    assert.deepEqual(seen.map((s) => [s.method, s.valid, s.dirs.length]), [["GET", true, 2]]);
+  });
+});
+
+test("failures reject with the package's CdnError and account for every dir", async () => {
+  const answers = {
+    api: (_, n) => (n === 2 ? [200, { code: 4000, message: "(9110) Information for this domain does not exist. cdn no such host", codeDesc: 9110 }] : OK),
+    http: (_, n) => (n === 2 ? [502, "<html>Bad Gateway</html>"] : OK),
+    "invalid-response": (_, n) => (n === 2 ? [200, "plain text"] : OK),
+  };
+  for (const [kind, answer] of Object.entries(answers)) {
+    await withServer(answer, async (endpoint) => {
+      const err = await lib.refreshCdnDir({ secretId: ID, secretKey: KEY, endpoint }, dirs(45)).then(
+        () => assert.fail("resolved"),
+        (e) => e,
+      );
+      assert.ok(err instanceof lib.CdnError && err instanceof Error, String(err));
+      assert.equal(err.kind, kind);
+      assert.match(err.message, /^batch 2 of 3: /);
+      assert.deepEqual(err.submitted, dirs(45).slice(0, 20));
+      assert.deepEqual(err.pending, dirs(45).slice(20));
+      if (kind === "api") assert.deepEqual([err.code, err.codeDesc, err.moduleCode, err.status], [4000, "9110", 9110, 200]);
+      if (kind === "http") assert.equal(err.status, 502);
+    });
+  }
+  await withServer(() => OK, async (endpoint) => {
+    const err = await lib.refreshCdnDir({ secretId: ID, secretKey: "wrong-key", endpoint }, dirs(1)).catch((e) => e);
+    assert.deepEqual([err.kind, err.code, err.codeDesc, err.submitted, err.pending], ["api", 4100, "AuthFailure", [], dirs(1)]);
+    assert.ok(!JSON.stringify(err).includes("wrong-key") && !err.stack.includes("wrong-key"));
+  });
+});
+
+test("a refused connection is a network error with every dir pending", async () => {
+  const endpoint = await withServer(() => OK, async (e) => e); // a port that was just closed
+  const err = await lib.refreshCdnDir({ secretId: ID, secretKey: KEY, endpoint }, dirs(3)).catch((e) => e);
+  assert.equal(err.kind, "network");
+  assert.match(err.message, /ECONNREFUSED/);
+  assert.deepEqual(err.pending, dirs(3));
+});
+
+test("the types compile for a consumer and catch a typo in a config key", () => {
+  const tsc = join(root, "tools", "node_modules", ".bin", "tsc");
+  const consumer = `
+import { refreshCdnDir, signRequest, CdnError } from "qcloud-cdn-refresh";
+import type { RefreshConfig, RefreshResult, SignedRequest, BatchResult, CdnErrorKind } from "qcloud-cdn-refresh";
+const config: RefreshConfig = { secretId: "id", secretKey: "key", method: "POST", signatureMethod: "HmacSHA256", type: 2, dailyLimit: 50, fetch: globalThis.fetch };
+const signed: SignedRequest[] = signRequest(config, ["https://a.com/"]);
+const body: string | null = signed[0].body;
+export async function main(): Promise<number> {
+  try {
+    const r: RefreshResult = await refreshCdnDir(config, "https://a.com/");
+    const b: BatchResult = r.batches[0];
+    return b.code + (body?.length ?? 0);
+  } catch (e) {
+    if (e instanceof CdnError) {
+      const kind: CdnErrorKind = e.kind;
+      const pending: string[] = e.pending;
+      return (e.code ?? 0) + (e.moduleCode ?? 0) + (e.status ?? 0) + pending.length + kind.length;
+    }
+    throw e;
+  }
+}
+`;
+  const args = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022"];
+  writeFileSync(join(scratch, "consumer.ts"), consumer);
+  let run = spawnSync(tsc, [...args, "consumer.ts"], { cwd: scratch, encoding: "utf8" });
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  writeFileSync(join(scratch, "typo.ts"), consumer.replace('secretKey: "key"', 'secretkey: "key"'));
+  run = spawnSync(tsc, [...args, "typo.ts"], { cwd: scratch, encoding: "utf8" });
+  assert.notEqual(run.status, 0);
+  assert.match(run.stdout, /secretkey/);
+  const dts = readFileSync(join(scratch, "node_modules", "qcloud-cdn-refresh", "qcloud_cdn_refresh.d.ts"), "utf8");
+  const ours = dts.split("export type InitInput")[0];
+  assert.doesNotMatch(ours, /\bany\b/, "no any in the public types");
+});
