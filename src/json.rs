@@ -1,4 +1,4 @@
-//! The little JSON the API speaks: parsing a reply.
+//! The little JSON the API speaks: parsing a reply, writing a string.
 //!
 //! A complete RFC 8259 reader in a page, so the `.wasm` carries no general serialisation
 //! framework. Invariants: it never panics on any input, nests at most [`MAX_DEPTH`] deep, and
@@ -203,4 +203,27 @@ impl Parser<'_> {
             }
         }
     }
+}
+
+/// Appends `s` as a JSON string literal: `"` and `\` escaped, control characters as `\n`,
+/// `\r`, `\t` or `\u00XX`, everything else as UTF-8. [`parse`] reads it back unchanged.
+pub fn write_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }

@@ -458,3 +458,16 @@ fn secrets_never_leak() {
     }
     assert!(printed[1].contains("[redacted]"));
 }
+
+#[test]
+fn json_strings_round_trip() {
+    for s in ["", "plain", "\"q\" \\ /", "\n\r\t\u{0}\u{1f}\u{7f}", "中文 😀", "\u{2028}"] {
+        let mut out = String::new();
+        json::write_string(s, &mut out);
+        assert!(!out[1..out.len() - 1].chars().any(|c| (c as u32) < 0x20), "no raw control characters: {out:?}");
+        assert_eq!(json::parse(&out), Some(json::Value::String(s.to_owned())), "{out}");
+    }
+    let mut out = String::new();
+    json::write_string("a\"b\u{1}", &mut out);
+    assert_eq!(out, r#""a\"b\u0001""#);
+}
