@@ -2,7 +2,7 @@
 SHELL := bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
 
-.PHONY: setup pkg test
+.PHONY: setup pkg test demo
 
 # Installs the toolchain a fresh machine lacks; a no-op when everything is there.
 setup:
@@ -15,3 +15,7 @@ pkg: setup
 # Native, Node, headless-Firefox and installed-package tests; fails if any runner ran none.
 test: setup
 	@bash scripts/test.sh
+
+# Builds everything and serves the emulator, the demo page and the package on one origin.
+demo: setup
+	@bash scripts/demo.sh

@@ -26,9 +26,11 @@ suite() {
 }
 
 suite native 'test result: ok\. [0-9]+ passed' cargo test --test native
+suite emulator 'test result: ok\. [0-9]+ passed' cargo test -p qcloud-cdn-emulator
 suite wasm-node 'test result: ok\. [0-9]+ passed' wasm-pack test --node -- --test node
 suite wasm-firefox 'test result: ok\. [0-9]+ passed' wasm-pack test --headless --firefox -- --test browser
 bash scripts/pkg.sh
+cargo build --release -p qcloud-cdn-emulator
 suite package 'ℹ pass [0-9]+' node --test --test-reporter=spec tests/js/
 
 echo "make test: $passed passed, 0 failed"

@@ -3,33 +3,25 @@
 // signature with node:crypto (an oracle independent of the Rust signer).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
+import { spawnSync } from "node:child_process";
+import { writeFileSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createServer } from "node:http";
 import { createHmac } from "node:crypto";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { installPackage, root } from "./helpers.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const ID = "AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D";
 const KEY = "pxPgRWDbCy86ZYyqBTDk7WmeRZSmPco0";
+let installed;
 let scratch;
-let packed;
 let lib;
 
 before(async () => {
-  scratch = mkdtempSync(join(tmpdir(), "qcloud-cdn-refresh-"));
-  const out = execFileSync("npm", ["pack", join(root, "pkg"), "--pack-destination", scratch, "--json"], { encoding: "utf8" });
-  const [{ filename, files }] = JSON.parse(out);
-  packed = files.map((f) => f.path).sort();
-  writeFileSync(join(scratch, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
-  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", "--loglevel=error", join(scratch, filename)], { cwd: scratch });
-  writeFileSync(join(scratch, "lib.mjs"), 'export * from "qcloud-cdn-refresh";\n');
-  lib = await import(pathToFileURL(join(scratch, "lib.mjs")));
+  installed = await installPackage();
+  ({ dir: scratch, lib } = installed);
 });
 
-after(() => rmSync(scratch, { recursive: true, force: true }));
+after(() => installed.remove());
 
 // The API-NOTES source string and HMAC, written again with node:crypto.
 function expectedSignature(method, host, path, params, key) {
@@ -72,7 +64,7 @@ const OK = [200, { code: 0, message: "", codeDesc: "Success" }];
 const dirs = (n) => Array.from({ length: n }, (_, i) => `https://www.test.com/${i}/中文/`);
 
 test("the tarball holds only what runs", () => {
-  assert.deepEqual(packed, [
+  assert.deepEqual(installed.files, [
     "README.md",
     "index.d.ts",
     "node.js",
@@ -80,7 +72,7 @@ test("the tarball holds only what runs", () => {
     "qcloud_cdn_refresh.d.ts",
     "qcloud_cdn_refresh.js",
     "qcloud_cdn_refresh_bg.wasm",
-    packed.find((f) => f.startsWith("snippets/")),
+    installed.files.find((f) => f.startsWith("snippets/")),
   ]);
 });
 

@@ -1,0 +1,129 @@
+// The demo page end to end in headless Firefox, driven over WebDriver (geckodriver, which
+// `wasm-pack test --firefox` uses too): fill the form, click, read the page and the emulator's
+// purge log. Leaves a screenshot at target/demo.png.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { startEmulator, freePort, root } from "./helpers.mjs";
+
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf"; // the W3C WebDriver element key
+const DEMO_KEY = "demo-secret-key-for-the-local-emulator";
+let emu;
+let driver;
+let base;
+let session;
+
+async function wd(method, path, body) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (json.value && json.value.error) throw new Error(`WebDriver ${path}: ${json.value.error}: ${json.value.message}`);
+  return json.value;
+}
+
+const on = (path) => `/session/${session}${path}`;
+const run = (script, ...args) => wd("POST", on("/execute/sync"), { script, args });
+const find = async (css) => (await wd("POST", on("/element"), { using: "css selector", value: css }))[ELEMENT];
+const text = (css) => run("return document.querySelector(arguments[0]).textContent", css);
+
+async function until(what, check, ms = 15000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function type(css, value) {
+  const id = await find(css);
+  await wd("POST", on(`/element/${id}/clear`), {});
+  await wd("POST", on(`/element/${id}/value`), { text: value });
+}
+
+async function click(css) {
+  await wd("POST", on(`/element/${await find(css)}/click`), {});
+}
+
+async function purge() {
+  await run("document.getElementById('outcome').className = 'pending'; document.getElementById('outcome').textContent = ''");
+  await click("#purge");
+  await until("an outcome", () => run("const o = document.getElementById('outcome'); return o.className === 'ok' || o.className === 'failed'"));
+  return { cls: await run("return document.getElementById('outcome').className"), text: await text("#outcome") };
+}
+
+before(async () => {
+  emu = await startEmulator({ args: ["--www", "www", "--pkg", "pkg"] });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  driver = spawn("geckodriver", ["--port", String(port)], { stdio: "ignore" });
+  await until("geckodriver", () => fetch(`${base}/status`).then((r) => r.ok, () => false));
+  const firefox = { args: ["-headless", "-width=1100", "-height=1300"] };
+  if (existsSync("/usr/bin/firefox-esr")) firefox.binary = "/usr/bin/firefox-esr";
+  session = (await wd("POST", "/session", { capabilities: { alwaysMatch: { browserName: "firefox", "moz:firefoxOptions": firefox } } })).sessionId;
+  await wd("POST", on("/url"), { url: `${emu.url}/` });
+  await until("the wasm module", () => run("return document.getElementById('status').dataset.ready === 'true'"));
+});
+
+after(async () => {
+  if (session) await wd("DELETE", `/session/${session}`).catch(() => {});
+  driver?.kill();
+  await emu?.stop();
+});
+
+test("Purge sends the batches and the page and the emulator show the same directories", async () => {
+  const dirs = Array.from({ length: 23 }, (_, i) => `https://www.test.com/e2e/${i}/`);
+  await type("#dirs", [...dirs, "https://example.com/e2e/中文/"].join("\n"));
+  const outcome = await purge();
+  assert.equal(outcome.cls, "ok", outcome.text);
+  assert.match(outcome.text, /^Success: 24 directories purged in 2 request\(s\)\./);
+  const batches = await run("return [...document.querySelectorAll('#batches li')].map(li => li.className + ': ' + li.textContent)");
+  assert.deepEqual(batches, ["ok: batch 1: HTTP 200 · code 0 Success", "ok: batch 2: HTTP 200 · code 0 Success"]);
+  const recorded = (await emu.purges()).map((p) => p.dir);
+  assert.deepEqual(recorded, [...dirs, "https://example.com/e2e/中文/"], "each recorded once, in order");
+  await until("the purge table", async () => (await text("#purges tbody")).includes("https://example.com/e2e/中文/"));
+  mkdirSync(join(root, "target"), { recursive: true });
+  writeFileSync(join(root, "target", "demo.png"), Buffer.from(await wd("GET", on("/screenshot")), "base64"));
+});
+
+test("bad input is shown next to its field and nothing is sent", async () => {
+  const before = (await emu.purges()).length;
+  await type("#dirs", "https://www.test.com/fine/\n\nftp://x/");
+  const outcome = await purge();
+  assert.equal(outcome.cls, "failed");
+  assert.equal(outcome.text, "Fix the highlighted input; nothing was sent.");
+  assert.equal(await text("#err-dirs"), 'line 3 "ftp://x/" must start with http:// or https://');
+  assert.equal(await run("return document.getElementById('dirs').getAttribute('aria-invalid')"), "true");
+  assert.equal((await emu.purges()).length, before);
+
+  await type("#dirs", "https://www.test.com/fine/");
+  await type("#secretId", " ");
+  await purge();
+  assert.equal(await text("#err-secretId"), "config.secretId is empty");
+  await type("#secretId", "AKIDdemo0emulator0account0000000000");
+});
+
+test("an API refusal shows kind, code and the pending directories", async () => {
+  await type("#dirs", "https://www.test.com/a/\nhttps://not-ours.com/b/");
+  const outcome = await purge();
+  assert.equal(outcome.cls, "failed");
+  assert.match(outcome.text, /kind: api · code: 4000 · codeDesc: 9110 · moduleCode: 9110 · status: 200/);
+  assert.match(outcome.text, /Not purged, retry these \(2\):https:\/\/www\.test\.com\/a\/https:\/\/not-ours\.com\/b\//);
+});
+
+test("Sign only shows the signed requests; the secret key is in neither the page nor the URL", async () => {
+  await type("#dirs", "https://www.test.com/signed/");
+  await click("#sign");
+  await until("the requests", () => run("return !document.getElementById('requests').hidden"));
+  const shown = await text("#requests");
+  assert.match(shown, /"body": "Action=RefreshCdnDir&Nonce=\d+&SecretId=AKIDdemo0emulator0account0000000000&Timestamp=\d+&dirs.0=https%3A%2F%2Fwww.test.com%2Fsigned%2F&Signature=/);
+  const page = await run("return document.documentElement.outerHTML + location.href + document.cookie");
+  assert.ok(!page.includes(DEMO_KEY), "the key is only in the password field's value");
+  assert.equal(await run("return document.getElementById('secretKey').type"), "password");
+});
