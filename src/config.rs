@@ -6,7 +6,7 @@
 use std::fmt;
 
 use crate::dirs::{self, PER_DAY};
-use crate::error::{quote, Error};
+use crate::error::{number, quote, Error};
 use crate::sign::{Method, SignatureMethod};
 
 /// The default endpoint (API-NOTES "Endpoint and action").
@@ -165,7 +165,7 @@ fn whole(name: &str, v: f64, min: u64, max: u64) -> Result<u64, Error> {
     if v.fract() == 0.0 && v >= min as f64 && v <= max as f64 {
         Ok(v as u64)
     } else {
-        Err(Error::invalid_input(format!("config.{name} must be a whole number from {min} to {max}, got {v}")))
+        Err(Error::invalid_input(format!("config.{name} must be a whole number from {min} to {max}, got {}", number(v))))
     }
 }
 
@@ -211,7 +211,7 @@ impl Config {
             None => None,
             Some(t) if t == 1.0 => Some(RefreshType::Changed),
             Some(t) if t == 2.0 => Some(RefreshType::All),
-            Some(t) => return Err(Error::invalid_input(format!("config.type must be 1 (changed resources) or 2 (everything), got {t}"))),
+            Some(t) => return Err(Error::invalid_input(format!("config.type must be 1 (changed resources) or 2 (everything), got {}", number(t)))),
         };
         let daily_limit = match raw.daily_limit {
             None => PER_DAY,

@@ -18,7 +18,7 @@ const QUOTE_CHARS: usize = 80;
 /// fragment. Anything a browser sends in a path or query is kept as given: non-ASCII,
 /// percent-escapes, `+ & = ; , ! * ' ( ) ~ @ $`, `?`. The value is signed raw and
 /// percent-encoded once on the wire (API-NOTES "Signature" 4 and 7).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dir(String);
 
 impl Dir {
@@ -76,15 +76,16 @@ pub fn parse_all<S: AsRef<str>>(inputs: &[S]) -> Result<Vec<Dir>, Error> {
     if inputs.is_empty() {
         return Err(Error::invalid_input("dirs is empty: give at least one directory URL"));
     }
-    let mut out: Vec<Dir> = Vec::with_capacity(inputs.len());
-    let mut seen = std::collections::HashSet::with_capacity(inputs.len());
-    for (i, s) in inputs.iter().enumerate() {
-        let dir = Dir::parse(i, s.as_ref())?;
-        if seen.insert(dir.0.clone()) {
-            out.push(dir);
+    let dirs = inputs.iter().enumerate().map(|(i, s)| Dir::parse(i, s.as_ref())).collect::<Result<Vec<Dir>, Error>>()?;
+    let keys: Vec<&str> = dirs.iter().map(Dir::as_str).collect();
+    let mut keep = vec![true; dirs.len()];
+    let order = crate::sign::byte_order(&keys);
+    for pair in order.windows(2) {
+        if keys[pair[0]] == keys[pair[1]] {
+            keep[pair[1]] = false; // equal keys are ordered by index: the later one goes
         }
     }
-    Ok(out)
+    Ok(dirs.into_iter().zip(keep).filter_map(|(d, k)| k.then_some(d)).collect())
 }
 
 /// At most [`PER_CALL`] directories, never empty: what one signed request carries.

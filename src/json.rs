@@ -122,32 +122,47 @@ impl Parser<'_> {
         }
     }
 
+    /// RFC 8259 number syntax, valued by hand: exact for integers up to 2^53 (every number the
+    /// API sends), close for the rest, and without `f64::from_str`'s tables in the `.wasm`.
     fn number(&mut self) -> Option<Value> {
-        let start = self.i;
-        let digits = |p: &mut Self| {
-            let s = p.i;
-            while p.b.get(p.i).is_some_and(u8::is_ascii_digit) {
+        let negative = self.eat("-").is_some();
+        let mut mantissa = 0.0f64;
+        let mut exponent: i32 = 0;
+        let mut digits = |p: &mut Self, scale: i32, exponent: &mut i32| {
+            let start = p.i;
+            while let Some(d @ b'0'..=b'9') = p.b.get(p.i).copied() {
+                mantissa = mantissa * 10.0 + f64::from(d - b'0');
+                *exponent += scale;
                 p.i += 1;
             }
-            p.i > s
+            p.i > start
         };
-        self.eat("-");
-        if self.eat("0").is_none() && !digits(self) {
+        if self.eat("0").is_none() && !digits(self, 0, &mut exponent) {
             return None;
         }
-        if self.eat(".").is_some() && !digits(self) {
+        if self.eat(".").is_some() && !digits(self, -1, &mut exponent) {
             return None;
         }
         if matches!(self.b.get(self.i), Some(b'e' | b'E')) {
             self.i += 1;
-            if matches!(self.b.get(self.i), Some(b'+' | b'-')) {
+            let sign = match self.b.get(self.i) {
+                Some(b'-') => (self.i += 1, -1).1,
+                Some(b'+') => (self.i += 1, 1).1,
+                _ => 1,
+            };
+            let start = self.i;
+            let mut e: i32 = 0;
+            while let Some(d @ b'0'..=b'9') = self.b.get(self.i).copied() {
+                e = (e * 10 + i32::from(d - b'0')).min(10_000);
                 self.i += 1;
             }
-            if !digits(self) {
+            if self.i == start {
                 return None;
             }
+            exponent += sign * e;
         }
-        std::str::from_utf8(&self.b[start..self.i]).ok()?.parse().ok().map(Value::Number)
+        let value = if exponent < 0 { mantissa / 10f64.powi(-exponent) } else { mantissa * 10f64.powi(exponent) };
+        Some(Value::Number(if negative { -value } else { value }))
     }
 
     fn hex4(&mut self) -> Option<u32> {

@@ -47,24 +47,32 @@ impl SignatureMethod {
 ///
 /// `host` includes `:port` exactly when the request URL names a non-default port.
 pub fn source_string<K: AsRef<str>, V: AsRef<str>>(method: Method, host: &str, path: &str, params: &[(K, V)]) -> String {
-    let mut pairs: Vec<(String, &str)> = params
+    let pairs: Vec<(String, &str)> = params
         .iter()
         .filter(|(k, _)| k.as_ref() != "Signature")
-        .map(|(k, v)| (k.as_ref().replace('_', "."), v.as_ref()))
+        .map(|(k, v)| (k.as_ref().chars().map(|c| if c == '_' { '.' } else { c }).collect(), v.as_ref()))
         .collect();
-    pairs.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
     let len = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum::<usize>();
     let mut out = String::with_capacity(method.as_str().len() + host.len() + path.len() + len);
     out.push_str(method.as_str());
     out.push_str(host);
     out.push_str(path);
-    for (i, (k, v)) in pairs.iter().enumerate() {
-        out.push(if i == 0 { '?' } else { '&' });
-        out.push_str(k);
+    for (n, i) in byte_order(&keys).into_iter().enumerate() {
+        out.push(if n == 0 { '?' } else { '&' });
+        out.push_str(&pairs[i].0);
         out.push('=');
-        out.push_str(v);
+        out.push_str(pairs[i].1);
     }
     out
+}
+
+/// The indices of `keys` in ascending byte order, equal keys by index (API-NOTES "Signature"
+/// step 3). The crate's one sort, so the `.wasm` carries one copy of the sorting code.
+pub fn byte_order(keys: &[&str]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_unstable_by(|&a, &b| keys[a].as_bytes().cmp(keys[b].as_bytes()).then(a.cmp(&b)));
+    order
 }
 
 /// API-NOTES "Signature" step 6: standard base64 (padded) of the HMAC of `source`, keyed with

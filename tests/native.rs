@@ -402,6 +402,9 @@ fn json_reader_rejects_what_is_not_json() {
     }
     let deep = "[".repeat(json::MAX_DEPTH + 2) + &"]".repeat(json::MAX_DEPTH + 2);
     assert_eq!(json::parse(&deep), None, "nesting is bounded");
+    for (text, value) in [("0", 0.0), ("9007199254740993", 9007199254740992.0), ("-12.5E-1", -1.25), ("1e2", 100.0), ("2E+3", 2000.0), ("0.001", 0.001), ("1e400", f64::INFINITY)] {
+        assert_eq!(json::parse(text), Some(json::Value::Number(value)), "{text}");
+    }
     assert_eq!(json::parse("[1.5e3, -0, true, false, null, \"\"]"), Some(json::Value::Array(vec![
         json::Value::Number(1500.0), json::Value::Number(-0.0), json::Value::Bool(true), json::Value::Bool(false), json::Value::Null, json::Value::String(String::new()),
     ])));
