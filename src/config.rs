@@ -3,10 +3,14 @@
 //! [`RawConfig`] is what a JavaScript object (or a Rust caller) supplies, option by option;
 //! [`Config::from_raw`] checks every value and names the option in its error.
 
-use std::fmt;
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+
+use core::fmt;
 
 use crate::dirs::{self, PER_DAY};
-use crate::error::{number, quote, Error};
+use crate::error::Error;
+use crate::text::{cat, number, quote, replace_all};
 use crate::sign::{Method, SignatureMethod};
 
 /// The default endpoint (API-NOTES "Endpoint and action").
@@ -24,8 +28,8 @@ pub fn check_key(key: &str) -> Result<(), Error> {
     }
     let norm = |s: &str| s.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect::<String>();
     let message = match KEYS.iter().find(|k| norm(k) == norm(key)) {
-        Some(k) => format!("config.{key} is not a known option; did you mean {k}?"),
-        None => format!("config.{key} is not a known option (known: {})", KEYS.join(", ")),
+        Some(k) => cat!("config.", key, " is not a known option; did you mean ", k, "?"),
+        None => cat!("config.", key, " is not a known option (known: ", KEYS.join(", "), ")"),
     };
     Err(Error::invalid_input(message))
 }
@@ -58,9 +62,9 @@ impl Credentials {
     /// Replaces every occurrence of the secret key or the token in `text` with `[redacted]`:
     /// the last guard before text from outside (an API message, a network error) is shown.
     pub fn redact(&self, text: &str) -> String {
-        let mut out = text.replace(self.secret_key.expose(), "[redacted]");
+        let mut out = replace_all(text, self.secret_key.expose(), "[redacted]");
         if let Some(t) = &self.token {
-            out = out.replace(t.expose(), "[redacted]");
+            out = replace_all(&out, t.expose(), "[redacted]");
         }
         out
     }
@@ -80,7 +84,7 @@ pub struct Endpoint {
 
 impl Endpoint {
     pub fn parse(url: &str) -> Result<Endpoint, Error> {
-        let bad = |why: &str| Error::invalid_input(format!("config.endpoint {} {why}", quote(url, 120)));
+        let bad = |why: &str| Error::invalid_input(cat!("config.endpoint ", quote(url, 120), " ", why));
         let (rest, default_port) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
             (Some(r), _) => (r, "443"),
             (_, Some(r)) => (r, "80"),
@@ -92,7 +96,7 @@ impl Endpoint {
         if rest.contains(['?', '#']) {
             return Err(bad("must not have a query or fragment: the API's parameters go there"));
         }
-        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let (authority, path) = rest.split_at_checked(rest.find('/').unwrap_or(rest.len())).unwrap_or((rest, ""));
         if authority.contains('@') {
             return Err(bad("must not contain credentials (user@host)"));
         }
@@ -108,11 +112,11 @@ impl Endpoint {
             Some(_) => return Err(bad("has an invalid port")),
         };
         let signed_host = match port {
-            Some(p) => format!("{}:{p}", host.to_ascii_lowercase()),
+            Some(p) => cat!(host.to_ascii_lowercase(), ":", p),
             None => host.to_ascii_lowercase(),
         };
         let path = if path.is_empty() { "/" } else { path };
-        Ok(Endpoint { url: format!("{}{signed_host}{path}", &url[..url.len() - rest.len()]), host: signed_host, path: path.to_owned() })
+        Ok(Endpoint { url: cat!(url.get(..url.len() - rest.len()).unwrap_or_default(), signed_host, path), host: signed_host, path: path.to_owned() })
     }
 }
 
@@ -162,10 +166,10 @@ pub struct Config {
 pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 fn whole(name: &str, v: f64, min: u64, max: u64) -> Result<u64, Error> {
-    if v.fract() == 0.0 && v >= min as f64 && v <= max as f64 {
+    if v >= min as f64 && v <= max as f64 && v == (v as u64) as f64 {
         Ok(v as u64)
     } else {
-        Err(Error::invalid_input(format!("config.{name} must be a whole number from {min} to {max}, got {}", number(v))))
+        Err(Error::invalid_input(cat!("config.", name, " must be a whole number from ", min, " to ", max, ", got ", number(v))))
     }
 }
 
@@ -178,8 +182,8 @@ impl Config {
     pub fn from_raw(raw: RawConfig) -> Result<Config, Error> {
         let required = |name: &str, v: Option<String>| match v {
             Some(s) if !s.trim().is_empty() => Ok(s),
-            Some(_) => Err(Error::invalid_input(format!("config.{name} is empty"))),
-            None => Err(Error::invalid_input(format!("config.{name} is required"))),
+            Some(_) => Err(Error::invalid_input(cat!("config.", name, " is empty"))),
+            None => Err(Error::invalid_input(cat!("config.", name, " is required"))),
         };
         let secret_id = required("secretId", raw.secret_id)?;
         let secret_key = Secret(required("secretKey", raw.secret_key)?);
@@ -190,7 +194,7 @@ impl Config {
         let method = match raw.method.as_deref() {
             None | Some("POST") => Method::Post,
             Some("GET") => Method::Get,
-            Some(m) => return Err(Error::invalid_input(format!("config.method must be \"POST\" or \"GET\", got {}", quote(m, 20)))),
+            Some(m) => return Err(Error::invalid_input(cat!("config.method must be \"POST\" or \"GET\", got ", quote(m, 20)))),
         };
         if method == Method::Get && token.is_some() {
             return Err(Error::invalid_input(
@@ -201,8 +205,8 @@ impl Config {
             None | Some("HmacSHA1") => SignatureMethod::HmacSha1,
             Some("HmacSHA256") => SignatureMethod::HmacSha256,
             Some(m) => {
-                return Err(Error::invalid_input(format!(
-                    "config.signatureMethod must be \"HmacSHA1\" or \"HmacSHA256\", got {}",
+                return Err(Error::invalid_input(cat!(
+                    "config.signatureMethod must be \"HmacSHA1\" or \"HmacSHA256\", got ",
                     quote(m, 20)
                 )))
             }
@@ -211,7 +215,7 @@ impl Config {
             None => None,
             Some(t) if t == 1.0 => Some(RefreshType::Changed),
             Some(t) if t == 2.0 => Some(RefreshType::All),
-            Some(t) => return Err(Error::invalid_input(format!("config.type must be 1 (changed resources) or 2 (everything), got {}", number(t)))),
+            Some(t) => return Err(Error::invalid_input(cat!("config.type must be 1 (changed resources) or 2 (everything), got ", number(t)))),
         };
         let daily_limit = match raw.daily_limit {
             None => PER_DAY,

@@ -1,6 +1,12 @@
 //! Directory URLs: validation, de-duplication and batching (API-NOTES "Endpoint and action").
 
-use crate::error::{quote, Error};
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use crate::error::Error;
+use crate::text::{cat, push_hex, quote};
 
 /// Directories per `RefreshCdnDir` call (API-NOTES "Endpoint and action": 20 per call).
 pub const PER_CALL: usize = 20;
@@ -24,19 +30,21 @@ pub struct Dir(String);
 impl Dir {
     /// Validates `s`, the `index`-th entry of the caller's list (named in the error).
     pub fn parse(index: usize, s: &str) -> Result<Dir, Error> {
-        let bad = |why: &str| Error::invalid_input(format!("dirs[{index}] {} {why}", quote(s, QUOTE_CHARS)));
+        let bad = |why: &str| Error::invalid_input(cat!("dirs[", index, "] ", quote(s, QUOTE_CHARS), " ", why));
         if s.is_empty() {
-            return Err(Error::invalid_input(format!("dirs[{index}] is an empty string")));
+            return Err(Error::invalid_input(cat!("dirs[", index, "] is an empty string")));
         }
         if let Some((at, c)) = s.char_indices().find(|&(_, c)| c.is_whitespace() || c.is_control()) {
             let what = if c.is_whitespace() { "whitespace" } else { "a control character" };
-            return Err(bad(&format!("contains {what} (U+{:04X}) at byte {at}", c as u32)));
+            let mut code = String::new();
+            push_hex(&mut code, c as u32, 4);
+            return Err(bad(&cat!("contains ", what, " (U+", code, ") at byte ", at)));
         }
         let rest = s
             .strip_prefix("https://")
             .or_else(|| s.strip_prefix("http://"))
             .ok_or_else(|| bad("must start with http:// or https://"))?;
-        let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+        let authority = rest.get(..rest.find(['/', '?', '#']).unwrap_or(rest.len())).unwrap_or(rest);
         let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
         let (host, port) = split_port(host_port).ok_or_else(|| bad("has an unclosed [IPv6] host"))?;
         if host.is_empty() || host == "[]" {
@@ -44,7 +52,7 @@ impl Dir {
         }
         if let Some(p) = port {
             if !matches!(p.parse::<u16>(), Ok(1..)) || p.starts_with('+') {
-                return Err(bad(&format!("has an invalid port {}", quote(p, QUOTE_CHARS))));
+                return Err(bad(&cat!("has an invalid port ", quote(p, QUOTE_CHARS))));
             }
         }
         if s.contains('#') {
@@ -65,7 +73,7 @@ impl Dir {
 /// `host[:port]` or `[v6][:port]` → (host, port); `None` for an unclosed `[`.
 pub(crate) fn split_port(host_port: &str) -> Option<(&str, Option<&str>)> {
     let host_end = if host_port.starts_with('[') { host_port.find(']')? + 1 } else { host_port.find(':').unwrap_or(host_port.len()) };
-    let (host, rest) = host_port.split_at(host_end);
+    let (host, rest) = host_port.split_at_checked(host_end)?;
     Some((host, rest.strip_prefix(':').or(if rest.is_empty() { None } else { Some(rest) })))
 }
 

@@ -5,7 +5,11 @@
 //! message that carries text from outside (an API message, a network error) passes through
 //! [`crate::config::Credentials::redact`] before it is stored.
 
-use std::fmt;
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use core::fmt;
 
 /// What went wrong, as a program branches on it. The JS `CdnError.kind` is [`Kind::as_str`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,78 +94,4 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
-
-/// At most `max` characters of `s` in double quotes, with `…` when cut: input echoed in a
-/// message stays bounded and readable. `"` and `\` are escaped, and so is every control or
-/// non-space whitespace character (`\n`, `\u{3000}`), as Rust's `{:?}` writes them, without
-/// pulling `Debug`'s Unicode tables into the `.wasm`.
-pub(crate) fn quote(s: &str, max: usize) -> String {
-    let mut out = String::with_capacity(s.len().min(max * 4) + 3);
-    out.push('"');
-    for (n, c) in s.chars().enumerate() {
-        if n == max {
-            out.push_str("\"…");
-            return out;
-        }
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\0' => out.push_str("\\0"),
-            c if c.is_control() || (c.is_whitespace() && c != ' ') => {
-                out.push_str("\\u{");
-                push_hex(&mut out, c as u32);
-                out.push('}');
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-fn push_hex(out: &mut String, mut v: u32) {
-    let start = out.len();
-    loop {
-        out.insert(start, char::from_digit(v % 16, 16).unwrap_or('0'));
-        v /= 16;
-        if v == 0 {
-            return;
-        }
-    }
-}
-
-/// A JS number as a message shows it: `3`, `1.5`, `-1`, `NaN`, `Infinity`. Written by hand
-/// because `f64`'s `Display` brings several kilobytes of float formatting into the `.wasm`.
-pub(crate) fn number(v: f64) -> String {
-    if v.is_nan() {
-        return "NaN".into();
-    }
-    if v.is_infinite() {
-        return if v > 0.0 { "Infinity".into() } else { "-Infinity".into() };
-    }
-    let sign = if v < 0.0 { "-" } else { "" };
-    let a = v.abs();
-    if a >= 1e19 {
-        return format!("{sign}1e19 or more");
-    }
-    let int = a.trunc() as u64;
-    let mut frac = a - a.trunc();
-    let mut out = format!("{sign}{int}");
-    if frac > 0.0 {
-        out.push('.');
-        for _ in 0..6 {
-            frac *= 10.0;
-            let d = frac.trunc();
-            out.push(char::from_digit(d as u32, 10).unwrap_or('0'));
-            frac -= d;
-        }
-        while out.ends_with('0') {
-            out.pop();
-        }
-    }
-    out
-}
+impl core::error::Error for Error {}

@@ -4,6 +4,9 @@
 //! framework. Invariants: it never panics on any input, nests at most [`MAX_DEPTH`] deep, and
 //! rejects trailing data, so a truncated or doctored reply is never half-read.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 /// Deeper nesting than this is refused rather than recursed into.
 pub const MAX_DEPTH: usize = 64;
 
@@ -161,7 +164,7 @@ impl Parser<'_> {
             }
             exponent += sign * e;
         }
-        let value = if exponent < 0 { mantissa / 10f64.powi(-exponent) } else { mantissa * 10f64.powi(exponent) };
+        let value = if exponent < 0 { mantissa / pow10(-exponent) } else { mantissa * pow10(exponent) };
         Some(Value::Number(if negative { -value } else { value }))
     }
 
@@ -179,7 +182,7 @@ impl Parser<'_> {
             while !matches!(self.b.get(self.i), None | Some(b'"' | b'\\' | 0..=0x1f)) {
                 self.i += 1;
             }
-            out.push_str(std::str::from_utf8(&self.b[run..self.i]).ok()?);
+            out.push_str(core::str::from_utf8(&self.b[run..self.i]).ok()?);
             match *self.b.get(self.i)? {
                 b'"' => {
                     self.i += 1;
@@ -241,4 +244,17 @@ pub fn write_string(s: &str, out: &mut String) {
         }
     }
     out.push('"');
+}
+
+/// 10^e for e >= 0 by squaring (`f64::powi` needs `std`); infinity when out of range.
+fn pow10(mut e: i32) -> f64 {
+    let (mut result, mut base) = (1.0, 10.0f64);
+    while e > 0 {
+        if e & 1 == 1 {
+            result *= base;
+        }
+        base *= base;
+        e >>= 1;
+    }
+    result
 }

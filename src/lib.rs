@@ -11,6 +11,13 @@
 //! Nothing here reads a clock, draws a random number or does I/O; the `js` module (wasm32
 //! only) is the one place that touches JavaScript and `fetch`.
 
+// The shipped .wasm leaves out `std` (see `runtime`); everything here needs only `core` and `alloc`.
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
+
+extern crate alloc;
+
+mod text;
+
 pub mod config;
 pub mod dirs;
 pub mod error;
@@ -22,6 +29,8 @@ pub mod sign;
 
 #[cfg(target_arch = "wasm32")]
 pub mod js;
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+mod runtime;
 
 pub use config::{Config, RawConfig};
 pub use dirs::{Batch, Dir};

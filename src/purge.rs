@@ -5,11 +5,16 @@
 //! Invariant: at every point, each deduplicated directory is either in a batch that the API
 //! accepted (`submitted`) or not (`pending`); an error carries both lists.
 
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use crate::config::{Config, RawConfig};
 use crate::dirs::{self, Dir};
 use crate::error::{Error, Kind};
 use crate::reply::{self, Reply};
 use crate::request::{self, SignedRequest};
+use crate::text::cat;
 
 /// The outcome of one accepted batch.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,11 +52,11 @@ impl Purge {
         let config = Config::from_raw(raw)?;
         let dirs = dirs::parse_all(inputs)?;
         if dirs.len() as u64 > config.daily_limit as u64 {
-            return Err(Error::invalid_input(format!(
-                "{} directories (after removing duplicates) exceed config.dailyLimit of {} per day; \
-                 purge fewer, or raise dailyLimit if your account's quota is larger",
+            return Err(Error::invalid_input(cat!(
                 dirs.len(),
-                config.daily_limit
+                " directories (after removing duplicates) exceed config.dailyLimit of ",
+                config.daily_limit,
+                " per day; purge fewer, or raise dailyLimit if your account's quota is larger"
             )));
         }
         Ok(Purge { config, dirs, batches: Vec::new() })
@@ -100,7 +105,7 @@ impl Purge {
     /// The error for a next batch whose request got no response; `detail` is what the
     /// transport said.
     pub fn on_network_error(&self, detail: &str) -> Error {
-        self.fail(Error::new(Kind::Network, format!("the request did not complete: {detail}")))
+        self.fail(Error::new(Kind::Network, cat!("the request did not complete: ", detail)))
     }
 
     /// Completes `err` for the next batch: names the batch, redacts secrets, fills in
@@ -109,7 +114,7 @@ impl Purge {
         let next = self.next_index();
         let split = (next * dirs::PER_CALL).min(self.dirs.len());
         let secrets = &self.config.credentials;
-        err.message = secrets.redact(&format!("batch {} of {}: {}", next + 1, self.batch_count(), err.message));
+        err.message = secrets.redact(&cat!("batch ", next + 1, " of ", self.batch_count(), ": ", err.message));
         err.code_desc = err.code_desc.map(|c| secrets.redact(&c));
         err.submitted = self.dirs[..split].iter().map(|d| d.as_str().to_owned()).collect();
         err.pending = self.dirs[split..].iter().map(|d| d.as_str().to_owned()).collect();

@@ -1,6 +1,10 @@
 //! Reading the API's answer (API-NOTES "Replies").
 
-use crate::error::{quote, Error, Kind};
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+
+use crate::error::{Error, Kind};
+use crate::text::{cat, quote};
 use crate::json::{self, Value};
 
 /// How much of a body that is not the API's JSON an error quotes.
@@ -28,20 +32,20 @@ pub fn parse(status: u16, body: &str) -> Result<Reply, Error> {
     }
     let excerpt = if body.trim().is_empty() { "an empty body".to_owned() } else { quote(body.trim(), EXCERPT_CHARS) };
     let mut err = if (200..300).contains(&status) {
-        Error::new(Kind::InvalidResponse, format!("the reply (HTTP {status}) is not the API's JSON: {excerpt}"))
+        Error::new(Kind::InvalidResponse, cat!("the reply (HTTP ", status, ") is not the API's JSON: ", excerpt))
     } else {
-        Error::new(Kind::Http, format!("HTTP {status} from the API endpoint, with {excerpt}"))
+        Error::new(Kind::Http, cat!("HTTP ", status, " from the API endpoint, with ", excerpt))
     };
     err.status = Some(status);
     Err(err)
 }
 
 fn from_json(v: &Value) -> Option<Reply> {
-    let code = v.get("code")?.as_f64().filter(|c| c.fract() == 0.0 && c.abs() < 1e15)? as i64;
+    let code = v.get("code")?.as_f64().filter(|c| c.abs() < 1e15 && *c == (*c as i64) as f64)? as i64;
     let message = v.get("message").and_then(Value::as_str).unwrap_or_default().to_owned();
     let code_desc = match v.get("codeDesc") {
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) if n.fract() == 0.0 && n.abs() < 1e15 => (*n as i64).to_string(),
+        Some(Value::Number(n)) if n.abs() < 1e15 && *n == (*n as i64) as f64 => cat!(*n as i64),
         _ => String::new(),
     };
     Some(Reply { code, module_code: module_code(&message), message, code_desc })
@@ -50,7 +54,7 @@ fn from_json(v: &Value) -> Option<Reply> {
 /// `(9110) Information for …` → 9110.
 pub fn module_code(message: &str) -> Option<u32> {
     let rest = message.trim_start().strip_prefix('(')?;
-    let digits = &rest[..rest.find(')')?];
+    let digits = rest.get(..rest.find(')')?)?;
     (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then(|| digits.parse().ok()).flatten()
 }
 
@@ -62,7 +66,7 @@ impl Reply {
         }
         let mut err = Error::new(
             Kind::Api,
-            format!("the API refused the request: code {}, codeDesc {}: {}", self.code, quote(&self.code_desc, 60), self.message),
+            cat!("the API refused the request: code ", self.code, ", codeDesc ", quote(&self.code_desc, 60), ": ", self.message),
         );
         err.code = Some(self.code);
         err.code_desc = Some(self.code_desc);

@@ -3,12 +3,16 @@
 //! The caller supplies the timestamp and the nonce; nothing here reads a clock or draws a
 //! random number, so the same inputs always give the same bytes.
 
-use std::fmt;
-use std::fmt::Write as _;
+use alloc::borrow::ToOwned;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use core::fmt;
 
 use crate::config::Config;
 use crate::dirs::Batch;
 use crate::sign::{self, Method, SignatureMethod};
+use crate::text::{cat, push_hex};
 
 /// The action this crate sends (API-NOTES "Endpoint and action").
 pub const ACTION: &str = "RefreshCdnDir";
@@ -40,7 +44,7 @@ impl fmt::Debug for SignedRequest {
         f.debug_struct("SignedRequest")
             .field("method", &self.method)
             .field("url", &self.url)
-            .field("body", &self.body.as_ref().map(|b| format!("[{} bytes]", b.len())))
+            .field("body", &self.body.as_ref().map(|b| cat!("[", b.len(), " bytes]")))
             .field("dirs", &self.dirs)
             .field("nonce", &self.nonce)
             .field("timestamp", &self.timestamp)
@@ -52,20 +56,20 @@ impl fmt::Debug for SignedRequest {
 pub fn params(config: &Config, batch: Batch<'_>, timestamp: u64, nonce: u64) -> Vec<(String, String)> {
     let mut p: Vec<(String, String)> = Vec::with_capacity(batch.dirs().len() + 7);
     p.push(("Action".into(), ACTION.into()));
-    p.push(("Nonce".into(), nonce.to_string()));
+    p.push(("Nonce".into(), cat!(nonce)));
     p.push(("SecretId".into(), config.credentials.secret_id.clone()));
     if config.signature_method != SignatureMethod::HmacSha1 {
         p.push(("SignatureMethod".into(), config.signature_method.as_str().into()));
     }
-    p.push(("Timestamp".into(), timestamp.to_string()));
+    p.push(("Timestamp".into(), cat!(timestamp)));
     if let Some(t) = &config.credentials.token {
         p.push(("Token".into(), t.expose().into()));
     }
     for (i, d) in batch.dirs().iter().enumerate() {
-        p.push((format!("dirs.{i}"), d.as_str().into()));
+        p.push((cat!("dirs.", i), d.as_str().into()));
     }
     if let Some(t) = config.refresh_type {
-        p.push(("type".into(), (t as u8).to_string()));
+        p.push(("type".into(), cat!(t as u8)));
     }
     p
 }
@@ -77,8 +81,8 @@ pub fn build(config: &Config, batch: Batch<'_>, timestamp: u64, nonce: u64) -> S
     p.push(("Signature".into(), sign::signature(config.credentials.secret_key.expose(), config.signature_method, &source)));
     let encoded = form_encode(&p);
     let (url, headers, body) = match config.method {
-        Method::Post => (config.endpoint.url.clone(), vec![("content-type", FORM.to_owned())], Some(encoded)),
-        Method::Get => (format!("{}?{encoded}", config.endpoint.url), Vec::new(), None),
+        Method::Post => (config.endpoint.url.clone(), alloc::vec![("content-type", FORM.to_owned())], Some(encoded)),
+        Method::Get => (cat!(config.endpoint.url, "?", encoded), Vec::new(), None),
     };
     SignedRequest { method: config.method, url, headers, body, dirs: batch.dirs().iter().map(|d| d.as_str().to_owned()).collect(), nonce, timestamp }
 }
@@ -104,7 +108,8 @@ pub fn percent_encode(s: &str, out: &mut String) {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(b as char);
         } else {
-            let _ = write!(out, "%{b:02X}");
+            out.push('%');
+            push_hex(out, b.into(), 2);
         }
     }
 }

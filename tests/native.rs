@@ -170,6 +170,25 @@ fn byte_order_sorting_with_many_dirs() {
     assert_eq!(params.last().unwrap().1, sign::signature(DOC_KEY, SignatureMethod::HmacSha1, &source));
 }
 
+/// The crate's one sort: byte order, equal keys by index, for any input (checked against std's
+/// stable sort on pseudo-random keys of every small length and on a long list).
+#[test]
+fn byte_order_is_a_stable_byte_sort() {
+    assert_eq!(sign::byte_order(&["b", "a", "b", "", "a", "B", "é", "e"]), [3, 5, 1, 4, 0, 2, 7, 6]);
+    let mut seed = 7u32;
+    let mut next = move || {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        seed >> 16
+    };
+    for len in (0..40).chain([1000, 4097]) {
+        let owned: Vec<String> = (0..len).map(|_| format!("k{}", next() % 23)).collect();
+        let keys: Vec<&str> = owned.iter().map(String::as_str).collect();
+        let mut want: Vec<usize> = (0..len).collect();
+        want.sort_by(|&a, &b| keys[a].as_bytes().cmp(keys[b].as_bytes()));
+        assert_eq!(sign::byte_order(&keys), want, "{len} keys");
+    }
+}
+
 /// Directories a browser would send are accepted and signed raw.
 #[test]
 fn valid_directories() {

@@ -1,18 +1,23 @@
 //! The one JavaScript boundary: `refreshCdnDir`, `signRequest`, `CdnError` and their types.
 //!
 //! JS values are read into the core's plain types here, and the core's results and errors are
-//! turned into JS values here, once. Only [`transport`] touches `fetch`, the clock and the
-//! random source.
+//! turned into JS values here, once. A `refreshCdnDir` call is a [`Call`] (the sans-IO
+//! [`Purge`] and the `fetch` to use) that `src/js/drive.js`, the only code that sends, runs
+//! over `fetch`; [`transport`] supplies the clock, the nonces and the `fetch` function.
+
+use alloc::string::String;
+use alloc::vec::Vec;
 
 mod transport;
 
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::config::{self, RawConfig};
 use crate::error::{Error, Kind};
 use crate::purge::{Purge, RefreshResult};
 use crate::request::SignedRequest;
+use crate::text::cat;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -115,14 +120,75 @@ extern "C" {
     fn new(message: &str, fields: &Object) -> CdnError;
 }
 
+#[wasm_bindgen(module = "/src/js/drive.js")]
+extern "C" {
+    /// Sends `call`'s requests through its `fetch` until it is done or fails.
+    fn drive(call: Call) -> Promise;
+}
+
 /// Purges `dirs` on Tencent Cloud CDN: one signed request per 20 directories, sent in order.
 /// Resolves to a `RefreshResult`; rejects with a `CdnError`.
-#[wasm_bindgen(js_name = refreshCdnDir, unchecked_return_type = "RefreshResult")]
-pub async fn refresh_cdn_dir(
+#[wasm_bindgen(js_name = refreshCdnDir, unchecked_return_type = "Promise<RefreshResult>")]
+pub fn refresh_cdn_dir(
     #[wasm_bindgen(unchecked_param_type = "RefreshConfig")] config: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | readonly string[]")] dirs: JsValue,
-) -> Result<JsValue, JsValue> {
-    run(&config, &dirs).await.map(|r| result_to_js(&r)).map_err(error_to_js)
+) -> Promise {
+    match plan(&config, &dirs, true) {
+        Ok((purge, Some(fetch))) => drive(Call { purge: Some(purge), fetch }),
+        Ok((_, None)) => Promise::reject(&error_to_js(finished())),
+        Err(e) => Promise::reject(&error_to_js(e)),
+    }
+}
+
+/// One `refreshCdnDir` call in flight, driven by `src/js/drive.js`: `next()` until it returns
+/// `undefined`, sending each request and reporting the outcome with `response()` or
+/// `networkError()`, then `finish()`. Every decision is the [`Purge`]'s.
+#[wasm_bindgen(skip_typescript)]
+pub struct Call {
+    /// `None` once finished.
+    purge: Option<Purge>,
+    fetch: Function,
+}
+
+#[wasm_bindgen]
+impl Call {
+    /// The `fetch` to send through: `config.fetch` or the global one.
+    #[wasm_bindgen(getter)]
+    pub fn fetch(&self) -> Function {
+        self.fetch.clone()
+    }
+
+    /// The next request, signed now with a fresh nonce, or `undefined` when none is left.
+    pub fn next(&self) -> JsValue {
+        match &self.purge {
+            Some(p) if !p.is_done() => p
+                .request(p.next_index(), transport::now(), transport::nonce())
+                .map_or(JsValue::UNDEFINED, |r| request_to_js(&r)),
+            _ => JsValue::UNDEFINED,
+        }
+    }
+
+    /// The reply to the last request; throws the `CdnError` that ends the call when it failed.
+    pub fn response(&mut self, status: u16, body: &str) -> Result<(), JsValue> {
+        let purge = self.purge.as_mut().ok_or_else(|| error_to_js(finished()))?;
+        purge.on_response(status, body).map(|_| ()).map_err(error_to_js)
+    }
+
+    /// The `CdnError` to reject with when the last request got no response (`detail` says why).
+    #[wasm_bindgen(js_name = networkError)]
+    pub fn network_error(&self, detail: &str) -> JsValue {
+        error_to_js(self.purge.as_ref().map_or_else(finished, |p| p.on_network_error(detail)))
+    }
+
+    /// The `RefreshResult` once every batch succeeded.
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        let result = self.purge.take().and_then(Purge::finish);
+        result.map(|r| result_to_js(&r)).ok_or_else(|| error_to_js(finished()))
+    }
+}
+
+fn finished() -> Error {
+    Error::new(Kind::Internal, "the purge ended before its last batch")
 }
 
 /// The requests `refreshCdnDir` would send for the same arguments, signed and not sent.
@@ -132,30 +198,18 @@ pub fn sign_request(
     #[wasm_bindgen(unchecked_param_type = "RefreshConfig")] config: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | readonly string[]")] dirs: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let (purge, _) = plan(&config, &dirs).map_err(error_to_js)?;
+    let (purge, _) = plan(&config, &dirs, false).map_err(error_to_js)?;
     let requests = purge.sign_all(transport::now(), transport::nonce);
     Ok(requests.iter().map(request_to_js).collect::<Array>().into())
 }
 
-async fn run(config: &JsValue, dirs: &JsValue) -> Result<RefreshResult, Error> {
-    let (mut purge, fetch) = plan(config, dirs)?;
-    while !purge.is_done() {
-        let request = purge.request(purge.next_index(), transport::now(), transport::nonce());
-        let Some(request) = request else { break };
-        match fetch.send(&request).await {
-            Ok((status, body)) => purge.on_response(status, &body)?,
-            Err(detail) => return Err(purge.on_network_error(&detail)),
-        };
-    }
-    purge.finish().ok_or_else(|| Error::new(Kind::Internal, "the purge ended before its last batch"))
-}
-
-/// Reads both arguments and plans the batches; nothing is sent yet.
-fn plan(config: &JsValue, dirs: &JsValue) -> Result<(Purge, transport::Fetch), Error> {
+/// Reads both arguments and plans the batches; nothing is sent yet. With `sending`, also
+/// finds the `fetch` to send through (signing alone needs none).
+fn plan(config: &JsValue, dirs: &JsValue, sending: bool) -> Result<(Purge, Option<Function>), Error> {
     let dirs = read_dirs(dirs)?;
     let (raw, fetch) = read_config(config).map_err(|e| e.nothing_sent(&dirs))?;
     let purge = Purge::new(raw, &dirs)?;
-    let fetch = transport::Fetch::new(fetch).map_err(|e| e.nothing_sent(&dirs))?;
+    let fetch = if sending { Some(transport::fetch(fetch).map_err(|e| e.nothing_sent(&dirs))?) } else { None };
     Ok((purge, fetch))
 }
 
@@ -172,18 +226,15 @@ fn type_name(v: &JsValue) -> String {
 /// `dirs`: an array of strings, or one string. An invalid entry names its index.
 fn read_dirs(dirs: &JsValue) -> Result<Vec<String>, Error> {
     if let Some(s) = dirs.as_string() {
-        return Ok(vec![s]);
+        return Ok(alloc::vec![s]);
     }
     if !Array::is_array(dirs) {
-        return Err(Error::invalid_input(format!(
-            "dirs must be an array of directory URLs (or one URL string), got {}",
-            type_name(dirs)
-        )));
+        return Err(Error::invalid_input(cat!("dirs must be an array of directory URLs (or one URL string), got ", type_name(dirs))));
     }
     let array = Array::from(dirs);
     let strings: Vec<String> = array.iter().filter_map(|v| v.as_string()).collect();
     match array.iter().position(|v| !v.is_string()) {
-        Some(i) => Err(Error::invalid_input(format!("dirs[{i}] must be a string, got {}", type_name(&array.get(i as u32))))
+        Some(i) => Err(Error::invalid_input(cat!("dirs[", i, "] must be a string, got ", type_name(&array.get(i as u32))))
             .nothing_sent(&strings)),
         None => Ok(strings),
     }
@@ -193,10 +244,7 @@ fn read_dirs(dirs: &JsValue) -> Result<Vec<String>, Error> {
 /// values mean "not given".
 fn read_config(config: &JsValue) -> Result<(RawConfig, Option<Function>), Error> {
     if !config.is_object() || Array::is_array(config) || config.is_function() {
-        return Err(Error::invalid_input(format!(
-            "config must be an object like {{ secretId, secretKey }}, got {}",
-            type_name(config)
-        )));
+        return Err(Error::invalid_input(cat!("config must be an object like { secretId, secretKey }, got ", type_name(config))));
     }
     let object: &Object = config.unchecked_ref();
     for key in Object::keys(object).iter() {
@@ -204,21 +252,21 @@ fn read_config(config: &JsValue) -> Result<(RawConfig, Option<Function>), Error>
     }
     let get = |key: &str| -> Result<Option<JsValue>, Error> {
         let v = Reflect::get(object, &JsValue::from_str(key))
-            .map_err(|_| Error::invalid_input(format!("config.{key} could not be read: its getter threw")))?;
+            .map_err(|_| Error::invalid_input(cat!("config.", key, " could not be read: its getter threw")))?;
         Ok((!v.is_undefined() && !v.is_null()).then_some(v))
     };
     let string = |key: &str| -> Result<Option<String>, Error> {
         get(key)?
-            .map(|v| v.as_string().ok_or_else(|| Error::invalid_input(format!("config.{key} must be a string, got {}", type_name(&v)))))
+            .map(|v| v.as_string().ok_or_else(|| Error::invalid_input(cat!("config.", key, " must be a string, got ", type_name(&v)))))
             .transpose()
     };
     let number = |key: &str| -> Result<Option<f64>, Error> {
         get(key)?
-            .map(|v| v.as_f64().ok_or_else(|| Error::invalid_input(format!("config.{key} must be a number, got {}", type_name(&v)))))
+            .map(|v| v.as_f64().ok_or_else(|| Error::invalid_input(cat!("config.", key, " must be a number, got ", type_name(&v)))))
             .transpose()
     };
     let fetch = get("fetch")?
-        .map(|v| v.dyn_into::<Function>().map_err(|v| Error::invalid_input(format!("config.fetch must be a function, got {}", type_name(&v)))))
+        .map(|v| v.dyn_into::<Function>().map_err(|v| Error::invalid_input(cat!("config.fetch must be a function, got ", type_name(&v)))))
         .transpose()?;
     let raw = RawConfig {
         secret_id: string("secretId")?,

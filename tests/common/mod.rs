@@ -2,6 +2,7 @@
 
 use js_sys::{Array, Function, Object, Reflect, JSON};
 use qcloud_cdn_refresh::js::{refresh_cdn_dir, sign_request, CdnError};
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -11,6 +12,11 @@ extern "C" {
     fn exposures(value: &JsValue) -> String;
     #[wasm_bindgen(js_name = parseForm)]
     fn parse_form(body: &str) -> JsValue;
+}
+
+/// `refreshCdnDir` as JavaScript awaits it.
+async fn refresh(config: JsValue, dirs: JsValue) -> Result<JsValue, JsValue> {
+    JsFuture::from(refresh_cdn_dir(config, dirs)).await
 }
 
 const OK: &str = r#"{"code":0,"message":"","codeDesc":"Success"}"#;
@@ -132,7 +138,7 @@ async fn bad_inputs() {
         if config.is_object() && !Array::is_array(&config) && get(&config, "fetch").is_undefined() {
             Reflect::set(&config, &"fetch".into(), &get(&rec, "fetch")).unwrap();
         }
-        let err = refresh_cdn_dir(config, dirs).await.unwrap_err();
+        let err = refresh(config, dirs).await.unwrap_err();
         assert_error(&err, "invalid-input", message);
         assert_eq!(calls(&rec).length(), 0, "nothing was sent for {message}");
     }
@@ -153,7 +159,7 @@ fn assert_error(err: &JsValue, kind: &str, message: &str) {
 #[wasm_bindgen_test]
 async fn refresh_sends_every_batch_in_order() {
     let (config, rec) = with_fetch(&format!("{{{DOC}}}"), &format!("[{}]", reply(200, OK)));
-    let result = refresh_cdn_dir(config, dirs(45)).await.unwrap();
+    let result = refresh(config, dirs(45)).await.unwrap();
     assert_eq!(get(&result, "code").as_f64(), Some(0.0));
     assert_eq!(text(&result, "codeDesc"), "Success");
     assert_eq!(text(&result, "message"), "");
@@ -180,7 +186,7 @@ async fn refresh_sends_every_batch_in_order() {
 #[wasm_bindgen_test]
 async fn a_single_string_is_one_directory_and_get_sends_no_body() {
     let (config, rec) = with_fetch(&format!(r#"{{{DOC},"method":"GET"}}"#), &format!("[{}]", reply(200, OK)));
-    let result = refresh_cdn_dir(config, "http://www.test.com/test/".into()).await.unwrap();
+    let result = refresh(config, "http://www.test.com/test/".into()).await.unwrap();
     assert_eq!(stringify(&get(&result, "dirs")), r#"["http://www.test.com/test/"]"#);
     let call = calls(&rec).get(0);
     assert!(text(&call, "url").ends_with("&Signature=i0U4AnPSFq9GIfS7gaPBf9EAaew%3D"));
@@ -231,7 +237,7 @@ async fn failures_reject_with_a_cdn_error() {
     ];
     for (second, kind, message, fields) in table {
         let (config, rec) = with_fetch(&format!("{{{DOC}}}"), &format!("[{ok},{second}]"));
-        let err = refresh_cdn_dir(config, dirs(45)).await.unwrap_err();
+        let err = refresh(config, dirs(45)).await.unwrap_err();
         assert_error(&err, kind, message);
         let got = format!(
             r#"{{"code":{},"codeDesc":{},"moduleCode":{},"status":{}}}"#,
@@ -266,7 +272,7 @@ async fn secrets_never_leak() {
     let mut shown = Vec::new();
     for r in &replies {
         let (config, _) = with_fetch(&config, &format!("[{r}]"));
-        match refresh_cdn_dir(config, dirs(3)).await {
+        match refresh(config, dirs(3)).await {
             Ok(v) | Err(v) => shown.push(exposures(&v)),
         }
     }

@@ -1,0 +1,175 @@
+//! Messages built without `core::fmt`: in the shipped `.wasm` (no `std`, see [`crate::runtime`])
+//! `format!` would be the one thing pulling the formatting machinery in, so messages are
+//! concatenated from [`Piece`]s with [`cat!`], and numbers are written by hand.
+
+use alloc::string::String;
+
+/// A part of a message: text, a character, or an integer in decimal.
+pub trait Piece {
+    fn push_to(&self, out: &mut String);
+}
+
+impl Piece for str {
+    fn push_to(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl Piece for String {
+    fn push_to(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl Piece for char {
+    fn push_to(&self, out: &mut String) {
+        out.push(*self);
+    }
+}
+
+impl<T: Piece + ?Sized> Piece for &T {
+    fn push_to(&self, out: &mut String) {
+        (**self).push_to(out);
+    }
+}
+
+macro_rules! unsigned {
+    ($($t:ty),*) => {$(
+        impl Piece for $t {
+            fn push_to(&self, out: &mut String) {
+                push_decimal(out, *self as u64);
+            }
+        }
+    )*};
+}
+unsigned!(u8, u16, u32, u64, usize);
+
+impl Piece for i64 {
+    fn push_to(&self, out: &mut String) {
+        if *self < 0 {
+            out.push('-');
+        }
+        push_decimal(out, self.unsigned_abs());
+    }
+}
+
+fn push_decimal(out: &mut String, mut v: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(d as char);
+    }
+}
+
+/// `cat!(a, b, …)`: the pieces concatenated into a new `String`.
+macro_rules! cat {
+    ($($piece:expr),* $(,)?) => {{
+        let mut out = alloc::string::String::new();
+        $( $crate::text::Piece::push_to(&$piece, &mut out); )*
+        out
+    }};
+}
+pub(crate) use cat;
+
+/// `text` with every occurrence of `needle` (non-empty) replaced by `with`, left to right. A
+/// plain scan: `str::replace` with a string pattern brings a two-way searcher into the `.wasm`,
+/// and these texts are short.
+pub(crate) fn replace_all(text: &str, needle: &str, with: &str) -> String {
+    let (t, n) = (text.as_bytes(), needle.as_bytes());
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut copied) = (0, 0);
+    while !n.is_empty() && i + n.len() <= t.len() {
+        if t[i..].starts_with(n) {
+            out.push_str(text.get(copied..i).unwrap_or_default());
+            out.push_str(with);
+            i += n.len();
+            copied = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    out
+}
+
+/// `v` as upper-case hex digits, at least `width` of them.
+pub(crate) fn push_hex(out: &mut String, v: u32, width: usize) {
+    let digits = if v == 0 { 1 } else { 8 - v.leading_zeros() as usize / 4 };
+    for i in (0..digits.max(width)).rev() {
+        out.push(char::from_digit((v >> (4 * i)) & 15, 16).unwrap_or('0').to_ascii_uppercase());
+    }
+}
+
+/// At most `max` characters of `s` in double quotes, with `…` when cut: input echoed in a
+/// message stays bounded and readable. `"` and `\` are escaped, and so is every control or
+/// non-space whitespace character (`\n`, `\u{3000}`), as Rust's `{:?}` writes them, without
+/// pulling `Debug`'s Unicode tables into the `.wasm`.
+pub(crate) fn quote(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max * 4) + 3);
+    out.push('"');
+    for (n, c) in s.chars().enumerate() {
+        if n == max {
+            out.push_str("\"…");
+            return out;
+        }
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            c if c.is_control() || (c.is_whitespace() && c != ' ') => {
+                out.push_str("\\u{");
+                let mut hex = String::new();
+                push_hex(&mut hex, c as u32, 1);
+                hex.make_ascii_lowercase(); // as `{:?}` writes it
+                out.push_str(&hex);
+                out.push('}');
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A JS number as a message shows it: `3`, `1.5`, `-1`, `NaN`, `Infinity`. Written by hand
+/// because `f64`'s `Display` brings several kilobytes of float formatting into the `.wasm`.
+pub(crate) fn number(v: f64) -> String {
+    if v.is_nan() {
+        return "NaN".into();
+    }
+    if v.is_infinite() {
+        return if v > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+    }
+    let sign = if v < 0.0 { "-" } else { "" };
+    let a = v.abs();
+    if a >= 1e19 {
+        return cat!(sign, "1e19 or more");
+    }
+    let int = a as u64; // a < 1e19: exact truncation
+    let mut frac = a - int as f64;
+    let mut out = cat!(sign, int);
+    if frac > 0.0 {
+        out.push('.');
+        for _ in 0..6 {
+            frac *= 10.0;
+            let d = (frac as u32) as f64;
+            out.push(char::from_digit(d as u32, 10).unwrap_or('0'));
+            frac -= d;
+        }
+        while out.ends_with('0') {
+            out.pop();
+        }
+    }
+    out
+}
