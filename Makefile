@@ -2,7 +2,7 @@
 SHELL := bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
 
-.PHONY: setup pkg test demo bench-emulator
+.PHONY: setup pkg test demo size bench-emulator
 
 # Installs the toolchain a fresh machine lacks; a no-op when everything is there.
 setup:
@@ -15,6 +15,10 @@ pkg: setup
 # Native, Node, headless-Firefox and installed-package tests; fails if any runner ran none.
 test: setup
 	@bash scripts/test.sh
+
+# The gzip -9 bytes a browser loads (.wasm and JS); fails above the limit.
+size: pkg
+	@bash scripts/size.sh
 
 # Builds everything and serves the emulator, the demo page and the package on one origin.
 demo: setup

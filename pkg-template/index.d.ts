@@ -8,3 +8,10 @@ export type {
   FetchInit,
   FetchResponse,
 } from "./qcloud_cdn_refresh.js";
+
+/**
+ * Loads the WebAssembly module. Needed only in a browser before a first `signRequest`
+ * (`refreshCdnDir` loads it by itself); in Node, Deno and Workers it is ready on import and this
+ * resolves at once. `input` points at the `.wasm` when it is not beside the module.
+ */
+export function init(input?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;

@@ -18,7 +18,7 @@ cat <<EOT
                secretKey demo-secret-key-for-the-local-emulator   (owns www.test.com, example.com)
 
   From another terminal, in this folder:
-  node --input-type=module -e 'import { refreshCdnDir } from "./pkg/node.js"; console.log(await refreshCdnDir({ secretId: "AKIDdemo0emulator0account0000000000", secretKey: "demo-secret-key-for-the-local-emulator", endpoint: "http://127.0.0.1:$port/v2/index.php" }, ["https://www.test.com/static/"]))'
+  node --input-type=module -e 'import { refreshCdnDir } from "./pkg/node.mjs"; console.log(await refreshCdnDir({ secretId: "AKIDdemo0emulator0account0000000000", secretKey: "demo-secret-key-for-the-local-emulator", endpoint: "http://127.0.0.1:$port/v2/index.php" }, ["https://www.test.com/static/"]))'
 
 EOT
 exec target/release/qcloud-cdn-emulator --port "$port" --www www --pkg pkg

@@ -30,6 +30,8 @@ suite emulator 'test result: ok\. [0-9]+ passed' cargo test -p qcloud-cdn-emulat
 suite wasm-node 'test result: ok\. [0-9]+ passed' wasm-pack test --node -- --test node
 suite wasm-firefox 'test result: ok\. [0-9]+ passed' wasm-pack test --headless --firefox -- --test browser
 bash scripts/pkg.sh
+echo "== size"
+bash scripts/size.sh
 cargo build --release -p qcloud-cdn-emulator
 suite package 'ℹ pass [0-9]+' node --test --test-reporter=spec tests/js/
 

@@ -1,7 +1,7 @@
 // The demo page: signs in the browser with the wasm package, sends through fetch, and shows
 // each batch as its reply arrives. The secret key is read from its field when a button is
 // pressed and goes nowhere else: not into the page, the log or the URL.
-import init, { signRequest, refreshCdnDir } from "/pkg/qcloud_cdn_refresh.js";
+import { init, signRequest, refreshCdnDir } from "/pkg/browser.js";
 
 // The emulator's built-in demo account (emulator/src/api.rs, Account::demo).
 const DEMO = { secretId: "AKIDdemo0emulator0account0000000000", secretKey: "demo-secret-key-for-the-local-emulator" };

@@ -3,53 +3,17 @@
 // purge log. Leaves a screenshot at target/demo.png.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startEmulator, freePort, root } from "./helpers.mjs";
+import { startEmulator, startFirefox, until, root } from "./helpers.mjs";
 
-const ELEMENT = "element-6066-11e4-a52e-4f735466cecf"; // the W3C WebDriver element key
 const DEMO_KEY = "demo-secret-key-for-the-local-emulator";
 let emu;
-let driver;
-let base;
-let session;
-
-async function wd(method, path, body) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (json.value && json.value.error) throw new Error(`WebDriver ${path}: ${json.value.error}: ${json.value.message}`);
-  return json.value;
-}
-
-const on = (path) => `/session/${session}${path}`;
-const run = (script, ...args) => wd("POST", on("/execute/sync"), { script, args });
-const find = async (css) => (await wd("POST", on("/element"), { using: "css selector", value: css }))[ELEMENT];
-const text = (css) => run("return document.querySelector(arguments[0]).textContent", css);
-
-async function until(what, check, ms = 15000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function type(css, value) {
-  const id = await find(css);
-  await wd("POST", on(`/element/${id}/clear`), {});
-  await wd("POST", on(`/element/${id}/value`), { text: value });
-}
-
-async function click(css) {
-  await wd("POST", on(`/element/${await find(css)}/click`), {});
-}
+let browser;
+const run = (...a) => browser.run(...a);
+const text = (css) => browser.text(css);
+const type = (css, value) => browser.type(css, value);
+const click = (css) => browser.click(css);
 
 async function purge() {
   await run("document.getElementById('outcome').className = 'pending'; document.getElementById('outcome').textContent = ''");
@@ -60,20 +24,13 @@ async function purge() {
 
 before(async () => {
   emu = await startEmulator({ args: ["--www", "www", "--pkg", "pkg"] });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  driver = spawn("geckodriver", ["--port", String(port)], { stdio: "ignore" });
-  await until("geckodriver", () => fetch(`${base}/status`).then((r) => r.ok, () => false));
-  const firefox = { args: ["-headless", "-width=1100", "-height=1300"] };
-  if (existsSync("/usr/bin/firefox-esr")) firefox.binary = "/usr/bin/firefox-esr";
-  session = (await wd("POST", "/session", { capabilities: { alwaysMatch: { browserName: "firefox", "moz:firefoxOptions": firefox } } })).sessionId;
-  await wd("POST", on("/url"), { url: `${emu.url}/` });
+  browser = await startFirefox();
+  await browser.goto(`${emu.url}/`);
   await until("the wasm module", () => run("return document.getElementById('status').dataset.ready === 'true'"));
 });
 
 after(async () => {
-  if (session) await wd("DELETE", `/session/${session}`).catch(() => {});
-  driver?.kill();
+  await browser?.stop();
   await emu?.stop();
 });
 
@@ -89,7 +46,7 @@ test("Purge sends the batches and the page and the emulator show the same direct
   assert.deepEqual(recorded, [...dirs, "https://example.com/e2e/中文/"], "each recorded once, in order");
   await until("the purge table", async () => (await text("#purges tbody")).includes("https://example.com/e2e/中文/"));
   mkdirSync(join(root, "target"), { recursive: true });
-  writeFileSync(join(root, "target", "demo.png"), Buffer.from(await wd("GET", on("/screenshot")), "base64"));
+  writeFileSync(join(root, "target", "demo.png"), await browser.screenshot());
 });
 
 test("bad input is shown next to its field and nothing is sent", async () => {

@@ -1,7 +1,7 @@
 // Shared by the Node tests: the package installed as a user installs it, and the emulator
 // started on a free port (and stopped after).
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
@@ -66,4 +66,62 @@ export function freePort() {
       s.close(() => resolve(port));
     });
   });
+}
+
+export async function until(what, check, ms = 15000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// Headless Firefox driven over W3C WebDriver by geckodriver (what `wasm-pack test --firefox`
+// uses), with just the commands the tests need.
+export async function startFirefox() {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const driver = spawn("geckodriver", ["--port", String(port)], { stdio: "ignore" });
+  let failed;
+  driver.once("error", (e) => (failed = e));
+  const wd = async (method, path, body) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await res.json();
+    if (json.value && json.value.error) throw new Error(`WebDriver ${path}: ${json.value.error}: ${json.value.message}`);
+    return json.value;
+  };
+  await until("geckodriver", () => {
+    if (failed) throw new Error(`cannot start geckodriver (run make setup): ${failed.message}`);
+    return fetch(`${base}/status`).then((r) => r.ok, () => false);
+  });
+  const firefox = { args: ["-headless", "-width=1100", "-height=1300"] };
+  if (existsSync("/usr/bin/firefox-esr")) firefox.binary = "/usr/bin/firefox-esr";
+  const caps = { capabilities: { alwaysMatch: { browserName: "firefox", "moz:firefoxOptions": firefox } } };
+  const session = (await wd("POST", "/session", caps)).sessionId;
+  const on = (path) => `/session/${session}${path}`;
+  const ELEMENT = "element-6066-11e4-a52e-4f735466cecf"; // the W3C WebDriver element key
+  const find = async (css) => (await wd("POST", on("/element"), { using: "css selector", value: css }))[ELEMENT];
+  const browser = {
+    goto: (url) => wd("POST", on("/url"), { url }),
+    run: (script, ...args) => wd("POST", on("/execute/sync"), { script, args }),
+    text: (css) => browser.run("return document.querySelector(arguments[0]).textContent", css),
+    type: async (css, value) => {
+      const id = await find(css);
+      await wd("POST", on(`/element/${id}/clear`), {});
+      await wd("POST", on(`/element/${id}/value`), { text: value });
+    },
+    click: async (css) => wd("POST", on(`/element/${await find(css)}/click`), {}),
+    screenshot: async () => Buffer.from(await wd("GET", on("/screenshot")), "base64"),
+    stop: async () => {
+      await wd("DELETE", `/session/${session}`).catch(() => {});
+      driver.kill();
+    },
+  };
+  return browser;
 }

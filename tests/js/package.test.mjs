@@ -64,16 +64,24 @@ const OK = [200, { code: 0, message: "", codeDesc: "Success" }];
 const dirs = (n) => Array.from({ length: n }, (_, i) => `https://www.test.com/${i}/中文/`);
 
 test("the tarball holds only what runs", () => {
+  const snippets = installed.files.filter((f) => f.startsWith("snippets/"));
+  assert.deepEqual(snippets.map((f) => f.replace(/^snippets\/qcloud-cdn-refresh-[0-9a-f]+\//, "")), ["src/js/cdn_error.js", "src/js/drive.js"]);
   assert.deepEqual(installed.files, [
     "README.md",
+    "browser.js",
+    "cli.js",
+    "deno.js",
     "index.d.ts",
-    "node.js",
+    "node.cjs",
+    "node.mjs",
     "package.json",
     "qcloud_cdn_refresh.d.ts",
     "qcloud_cdn_refresh.js",
     "qcloud_cdn_refresh_bg.wasm",
-    installed.files.find((f) => f.startsWith("snippets/")),
+    ...snippets,
+    "workerd.js",
   ]);
+  assert.equal(installed.files.filter((f) => f.endsWith(".wasm")).length, 1, "one .wasm for every runtime");
 });
 
 test("the README's sign-only script prints the API-NOTES signatures", () => {
@@ -152,12 +160,14 @@ test("a refused connection is a network error with every dir pending", async () 
 test("the types compile for a consumer and catch a typo in a config key", () => {
   const tsc = join(root, "tools", "node_modules", ".bin", "tsc");
   const consumer = `
-import { refreshCdnDir, signRequest, CdnError } from "qcloud-cdn-refresh";
+import { refreshCdnDir, signRequest, init, CdnError } from "qcloud-cdn-refresh";
 import type { RefreshConfig, RefreshResult, SignedRequest, BatchResult, CdnErrorKind } from "qcloud-cdn-refresh";
 const config: RefreshConfig = { secretId: "id", secretKey: "key", method: "POST", signatureMethod: "HmacSHA256", type: 2, dailyLimit: 50, fetch: globalThis.fetch };
 const signed: SignedRequest[] = signRequest(config, ["https://a.com/"]);
 const body: string | null = signed[0].body;
 export async function main(): Promise<number> {
+  await init();
+  await init(new URL("https://cdn.example/qcloud_cdn_refresh_bg.wasm"));
   try {
     const r: RefreshResult = await refreshCdnDir(config, "https://a.com/");
     const b: BatchResult = r.batches[0];

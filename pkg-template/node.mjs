@@ -1,4 +1,4 @@
-// Node entry: the module is ready on import (the .wasm is read from beside this file).
+// Node, `import`: ready on import; the .wasm is read from beside this file.
 import { readFileSync } from "node:fs";
 import { initSync } from "./qcloud_cdn_refresh.js";
 
@@ -6,3 +6,8 @@ initSync({ module: readFileSync(new URL("./qcloud_cdn_refresh_bg.wasm", import.m
 
 export { refreshCdnDir, signRequest } from "./qcloud_cdn_refresh.js";
 export { CdnError } from "./@CDN_ERROR_JS@";
+
+/** Nothing to load in Node: the module is ready on import. */
+export function init() {
+  return Promise.resolve();
+}

@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+// qcloud-cdn-refresh: purge CDN directories from a shell, a deploy script or a CI pipeline.
+// Exit codes: 0 purged, 1 the API or the network failed (pending dirs are printed), 2 bad usage
+// or bad input (nothing was sent). The secret key and the token are never printed.
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { refreshCdnDir, signRequest, CdnError } from "./node.mjs";
+
+const HELP = `Usage: qcloud-cdn-refresh [options] <dir-url>...
+       qcloud-cdn-refresh [options] --file list.txt      (one URL per line; - reads stdin)
+
+Purges directories on Tencent Cloud CDN (API 2.0 RefreshCdnDir), 20 per request.
+
+Credentials come from the environment:
+  TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TENCENTCLOUD_SESSION_TOKEN (optional)
+
+Options:
+  --file <path|->             read directory URLs from a file, or - for stdin
+  --endpoint <url>            API endpoint (default https://cdn.api.qcloud.com/v2/index.php)
+  --method <POST|GET>         HTTP method (default POST)
+  --signature-method <name>   HmacSHA1 (default) or HmacSHA256
+  --type <1|2>                1 refreshes changed resources, 2 everything
+  --secret-id <id>            instead of TENCENTCLOUD_SECRET_ID
+  --secret-key <key>          instead of TENCENTCLOUD_SECRET_KEY (ends up in shell history)
+  --dry-run                   print the signed requests (token redacted) and send nothing
+  --json                      print the result, or the error, as JSON on stdout
+  -h, --help                  this help
+  -v, --version               the version
+
+Exit codes: 0 purged · 1 the API or the network failed · 2 bad usage or bad input.`;
+
+const OPTIONS = {
+  file: { type: "string" },
+  endpoint: { type: "string" },
+  method: { type: "string" },
+  "signature-method": { type: "string" },
+  type: { type: "string" },
+  "secret-id": { type: "string" },
+  "secret-key": { type: "string" },
+  "dry-run": { type: "boolean" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
+};
+
+function usage(message) {
+  process.stderr.write(`qcloud-cdn-refresh: ${message}\nRun with --help for usage.\n`);
+  process.exit(2);
+}
+
+function readList(source) {
+  const text = source === "-" ? readFileSync(0, "utf8") : readFileSync(source, "utf8");
+  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+}
+
+async function main() {
+  let parsed;
+  try {
+    parsed = parseArgs({ options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    usage(e.message);
+  }
+  const { values: o, positionals } = parsed;
+  if (o.help) return void process.stdout.write(`${HELP}\n`);
+  if (o.version) {
+    const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
+    return void process.stdout.write(`${pkg.version}\n`);
+  }
+
+  let dirs = positionals;
+  if (o.file !== undefined) {
+    try {
+      dirs = [...dirs, ...readList(o.file)];
+    } catch (e) {
+      usage(`cannot read --file ${o.file}: ${e.code ?? e.message}`);
+    }
+  }
+  if (dirs.length === 0) usage("give at least one directory URL (or --file)");
+  if (o["secret-key"] !== undefined) {
+    process.stderr.write("warning: --secret-key ends up in your shell history; prefer TENCENTCLOUD_SECRET_KEY\n");
+  }
+  let type;
+  if (o.type !== undefined) {
+    type = Number(o.type);
+    if (o.type.trim() === "" || !Number.isInteger(type)) usage(`--type must be 1 or 2, got ${JSON.stringify(o.type)}`);
+  }
+
+  const secretId = o["secret-id"] || process.env.TENCENTCLOUD_SECRET_ID;
+  const secretKey = o["secret-key"] || process.env.TENCENTCLOUD_SECRET_KEY;
+  const token = process.env.TENCENTCLOUD_SESSION_TOKEN || undefined;
+  if (!secretId) usage("set TENCENTCLOUD_SECRET_ID (or pass --secret-id)");
+  if (!secretKey) usage("set TENCENTCLOUD_SECRET_KEY (or pass --secret-key)");
+  const config = {
+    secretId,
+    secretKey,
+    token,
+    endpoint: o.endpoint,
+    method: o.method,
+    signatureMethod: o["signature-method"],
+    type,
+  };
+  const redact = (text) => [secretKey, token].reduce((t, s) => (s ? t.split(s).join("[redacted]") : t), text);
+  const out = (text) => process.stdout.write(`${redact(text)}\n`);
+  const err = (text) => process.stderr.write(`${redact(text)}\n`);
+
+  try {
+    if (o["dry-run"]) {
+      const requests = signRequest(config, dirs).map((r) => ({
+        ...r,
+        url: token ? r.url.split(encodeURIComponent(token)).join("[redacted]") : r.url,
+        body: r.body && token ? r.body.split(encodeURIComponent(token)).join("[redacted]") : r.body,
+      }));
+      out(o.json ? JSON.stringify(requests, null, 2) : requests.map(describeRequest).join("\n\n"));
+      return;
+    }
+    const progress = process.stderr.isTTY && !o.json;
+    let sent = 0;
+    const total = Math.ceil(new Set(dirs).size / 20);
+    const fetchWithProgress = async (url, init) => {
+      const n = ++sent;
+      if (progress) process.stderr.write(`batch ${n}/${total}: sending… `);
+      try {
+        const res = await fetch(url, init);
+        if (progress) process.stderr.write(`HTTP ${res.status}\n`);
+        return res;
+      } catch (e) {
+        if (progress) process.stderr.write("no response\n");
+        throw e;
+      }
+    };
+    const result = await refreshCdnDir({ ...config, fetch: fetchWithProgress }, dirs);
+    if (o.json) out(JSON.stringify(result, null, 2));
+    else out(`${result.codeDesc}: purged ${result.dirs.length} director${result.dirs.length === 1 ? "y" : "ies"} in ${result.batches.length} request(s)`);
+  } catch (e) {
+    if (!(e instanceof CdnError)) throw e;
+    if (o.json) out(JSON.stringify(e, null, 2));
+    else {
+      err(`qcloud-cdn-refresh: ${e.message}`);
+      const facts = ["code", "codeDesc", "moduleCode", "status"].filter((k) => e[k] !== null).map((k) => `${k} ${e[k]}`);
+      if (facts.length) err(`  ${facts.join(", ")}`);
+      if (e.kind !== "invalid-input" && e.submitted.length) err(`  purged before the failure (${e.submitted.length}):\n${e.submitted.map((d) => `    ${d}`).join("\n")}`);
+      if (e.kind !== "invalid-input" && e.pending.length) err(`  not purged, retry these (${e.pending.length}):\n${e.pending.map((d) => `    ${d}`).join("\n")}`);
+    }
+    process.exitCode = e.kind === "invalid-input" ? 2 : 1;
+  }
+}
+
+function describeRequest(r) {
+  const lines = [`${r.method} ${r.url}`];
+  for (const [k, v] of Object.entries(r.headers)) lines.push(`${k}: ${v}`);
+  if (r.body !== null) lines.push("", r.body);
+  return lines.join("\n");
+}
+
+main().catch((e) => {
+  process.stderr.write(`qcloud-cdn-refresh: unexpected failure: ${e?.message ?? e}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,13 @@
+// Deno: ready on import. The .wasm is imported as a compiled module (a source-phase import),
+// which needs no --allow-read.
+import source wasm from "./qcloud_cdn_refresh_bg.wasm";
+import { initSync } from "./qcloud_cdn_refresh.js";
+
+initSync({ module: wasm });
+
+export { refreshCdnDir, signRequest } from "./qcloud_cdn_refresh.js";
+export { CdnError } from "./@CDN_ERROR_JS@";
+
+export function init() {
+  return Promise.resolve();
+}

@@ -1,0 +1,13 @@
+// Cloudflare Workers (workerd, wrangler): the .wasm is imported as a compiled module, as
+// Workers expect, and instantiated synchronously. No fs, no Buffer, no code generation.
+import wasm from "./qcloud_cdn_refresh_bg.wasm";
+import { initSync } from "./qcloud_cdn_refresh.js";
+
+initSync({ module: wasm });
+
+export { refreshCdnDir, signRequest } from "./qcloud_cdn_refresh.js";
+export { CdnError } from "./@CDN_ERROR_JS@";
+
+export function init() {
+  return Promise.resolve();
+}

@@ -1,0 +1,182 @@
+// The CLI as `npx qcloud-cdn-refresh` runs it: the bin the installed tarball links, against a
+// freshly started emulator. Exit codes, output, and a secret that must never be printed.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { installPackage, startEmulator, root } from "./helpers.mjs";
+
+const KEY = "cli-SECRET-key-0123456789";
+const TOKEN = "cli-SESSION-token-9876";
+const ACCOUNT = { secretId: "AKIDcli", secretKey: KEY, domains: ["www.test.com"], dailyLimit: 10000 };
+const TEMP = { secretId: "AKIDclitemp", secretKey: KEY, token: TOKEN, domains: ["www.test.com"], dailyLimit: 10000 };
+const SMALL = { secretId: "AKIDclismall", secretKey: KEY, domains: ["www.test.com"], dailyLimit: 25 };
+let installed;
+let emu;
+const outputs = [];
+
+before(async () => {
+  installed = await installPackage();
+  emu = await startEmulator({ accounts: [ACCOUNT, TEMP, SMALL] });
+});
+
+after(async () => {
+  await emu?.stop();
+  installed?.remove();
+});
+
+const dirs = (tag, n) => Array.from({ length: n }, (_, i) => `https://www.test.com/${tag}/${i}/`);
+const recorded = async (tag) => (await emu.purges()).map((p) => p.dir).filter((d) => d.includes(`/${tag}/`));
+
+// Runs the installed bin with the account's credentials in the environment.
+function cli(args, { account = ACCOUNT, env = {}, input } = {}) {
+  const r = spawnSync(join(installed.dir, "node_modules", ".bin", "qcloud-cdn-refresh"), args, {
+    cwd: installed.dir,
+    encoding: "utf8",
+    input,
+    timeout: 30000,
+    env: {
+      PATH: process.env.PATH,
+      TENCENTCLOUD_SECRET_ID: account.secretId,
+      TENCENTCLOUD_SECRET_KEY: account.secretKey,
+      ...(account.token ? { TENCENTCLOUD_SESSION_TOKEN: account.token } : {}),
+      ...env,
+    },
+  });
+  outputs.push(r.stdout + r.stderr);
+  return r;
+}
+const withEndpoint = (...args) => ["--endpoint", emu.endpoint, ...args];
+
+test("purges the dirs given as arguments, exit 0", async () => {
+  const r = cli(withEndpoint(...dirs("args", 21)));
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, "Success: purged 21 directories in 2 request(s)\n");
+  assert.equal(r.stderr, "", "no progress when stderr is not a terminal");
+  assert.deepEqual(await recorded("args"), dirs("args", 21));
+});
+
+test("with a terminal on stderr, each batch shows its progress", { skip: !existsSync("/usr/bin/script") && "util-linux script is missing" }, async () => {
+  // script(1) runs the CLI on a pseudo-terminal, so stderr.isTTY is true.
+  const bin = join(installed.dir, "node_modules", ".bin", "qcloud-cdn-refresh");
+  const command = [bin, "--endpoint", emu.endpoint, ...dirs("tty", 21)].join(" ");
+  const r = spawnSync("script", ["-qec", command, "/dev/null"], {
+    encoding: "utf8",
+    timeout: 30000,
+    env: { PATH: process.env.PATH, TENCENTCLOUD_SECRET_ID: ACCOUNT.secretId, TENCENTCLOUD_SECRET_KEY: KEY },
+  });
+  outputs.push(r.stdout);
+  assert.equal(r.status, 0, r.stdout);
+  assert.match(r.stdout, /batch 1\/2: sending… HTTP 200\r?\nbatch 2\/2: sending… HTTP 200\r?\nSuccess: purged 21 directories in 2 request\(s\)/);
+  assert.deepEqual(await recorded("tty"), dirs("tty", 21));
+});
+
+test("--file reads a list (blank lines and # comments skipped), - reads stdin", async () => {
+  const list = join(installed.dir, "list.txt");
+  writeFileSync(list, `# deploy 42\n${dirs("file", 3).join("\n")}\n\n`);
+  assert.equal(cli(withEndpoint("--file", list)).status, 0);
+  assert.deepEqual(await recorded("file"), dirs("file", 3));
+  const r = cli(withEndpoint("--file", "-"), { input: `${dirs("stdin", 2).join("\r\n")}\r\n` });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(await recorded("stdin"), dirs("stdin", 2));
+});
+
+test("--json prints the result as JSON; a session token is sent and verified", async () => {
+  const r = cli(withEndpoint("--json", "--signature-method", "HmacSHA256", "--type", "2", ...dirs("json", 2)), { account: TEMP });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const result = JSON.parse(r.stdout);
+  assert.deepEqual([result.code, result.codeDesc, result.dirs], [0, "Success", dirs("json", 2)]);
+  const purges = (await emu.purges()).filter((p) => p.dir.includes("/json/"));
+  assert.deepEqual(purges.map((p) => [p.dir, p.type]), dirs("json", 2).map((d) => [d, 2]));
+  const get = cli(withEndpoint("--method", "GET", ...dirs("get", 1)));
+  assert.equal(get.status, 0, get.stderr);
+  assert.deepEqual(await recorded("get"), dirs("get", 1));
+});
+
+test("--dry-run prints the signed requests, token redacted, and sends nothing", async () => {
+  const r = cli(withEndpoint("--dry-run", ...dirs("dry", 21)), { account: TEMP });
+  assert.equal(r.status, 0, r.stderr);
+  const requests = r.stdout.trim().split(/\n\n(?=POST )/);
+  assert.equal(requests.length, 2);
+  assert.match(requests[0], new RegExp(`^POST ${emu.endpoint.replaceAll(".", "\\.")}\ncontent-type: application/x-www-form-urlencoded\n\nAction=RefreshCdnDir&`));
+  assert.match(requests[0], /&Token=\[redacted\]&/);
+  assert.match(requests[1], /dirs\.0=https%3A%2F%2Fwww\.test\.com%2Fdry%2F20%2F&Signature=/);
+  const json = cli(withEndpoint("--dry-run", "--json", ...dirs("dry", 1)), { account: TEMP });
+  assert.deepEqual(Object.keys(JSON.parse(json.stdout)[0]), ["method", "url", "headers", "body", "dirs"]);
+  assert.deepEqual(await recorded("dry"), []);
+});
+
+test("an API failure exits 1 with code, codeDesc, what was purged and what to retry", async () => {
+  const r = cli(withEndpoint(...dirs("quota", 45)), { account: SMALL });
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, "");
+  const [first, facts, ...rest] = r.stderr.split("\n");
+  assert.match(first, /^qcloud-cdn-refresh: batch 2 of 3: /);
+  assert.match(facts, /^ {2}code 4000, codeDesc \S+, moduleCode 22046, status 200$/);
+  const text = rest.join("\n");
+  assert.match(text, /purged before the failure \(20\):/);
+  assert.match(text, /not purged, retry these \(25\):\n {4}https:\/\/www\.test\.com\/quota\/20\//);
+  assert.ok(dirs("quota", 45).slice(20).every((d) => text.includes(`    ${d}\n`)));
+  assert.deepEqual(await recorded("quota"), dirs("quota", 20));
+
+  const json = cli(withEndpoint("--json", ...dirs("over", 6)), { account: SMALL }); // 20 used, 6 more than 25
+  assert.equal(json.status, 1);
+  const e = JSON.parse(json.stdout);
+  assert.deepEqual([e.kind, e.code, e.moduleCode, e.submitted, e.pending], ["api", 4000, 22046, [], dirs("over", 6)]);
+});
+
+test("a network failure exits 1 and lists every dir as pending", () => {
+  const r = cli(["--endpoint", "http://127.0.0.1:9/v2/index.php", ...dirs("down", 2)]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^qcloud-cdn-refresh: batch 1 of 1: /);
+  assert.match(r.stderr, /not purged, retry these \(2\):\n {4}https:\/\/www\.test\.com\/down\/0\/\n {4}https:\/\/www\.test\.com\/down\/1\/\n/);
+});
+
+test("bad usage and bad input exit 2 and say what to fix; nothing is sent", async () => {
+  const cases = [
+    [[], /give at least one directory URL/],
+    [["--bogus", "https://www.test.com/x/"], /Unknown option '--bogus'/],
+    [["--type", "x", "https://www.test.com/x/"], /--type must be 1 or 2, got "x"/],
+    [["--type", "3", "https://www.test.com/x/"], /config\.type must be 1 \(changed resources\) or 2 \(everything\), got 3/],
+    [["--file", "/nonexistent/list.txt"], /cannot read --file \/nonexistent\/list\.txt: ENOENT/],
+    [["https://www.test.com/bad/ok/", "ftp://www.test.com/bad/"], /dirs\[1\] "ftp:\/\/www\.test\.com\/bad\/" must start with http:\/\/ or https:\/\//],
+    [["--method", "PUT", "https://www.test.com/bad/"], /config\.method/],
+  ];
+  for (const [args, message] of cases) {
+    const r = cli(withEndpoint(...args));
+    assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.equal(r.stdout, "");
+  }
+  const noKey = cli(withEndpoint("https://www.test.com/bad/"), { env: { TENCENTCLOUD_SECRET_KEY: "" } });
+  assert.equal(noKey.status, 2);
+  assert.match(noKey.stderr, /set TENCENTCLOUD_SECRET_KEY \(or pass --secret-key\)/);
+  assert.deepEqual(await recorded("bad"), []);
+});
+
+test("--secret-key works but warns about shell history", async () => {
+  const r = cli(withEndpoint("--secret-id", ACCOUNT.secretId, "--secret-key", KEY, ...dirs("flags", 1)), { env: { TENCENTCLOUD_SECRET_ID: "", TENCENTCLOUD_SECRET_KEY: "" } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /warning: --secret-key ends up in your shell history/);
+  assert.deepEqual(await recorded("flags"), dirs("flags", 1));
+});
+
+test("--help and --version", () => {
+  const help = cli(["--help"]);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /^Usage: qcloud-cdn-refresh/);
+  for (const flag of ["--file", "--endpoint", "--method", "--signature-method", "--type", "--dry-run", "--json", "--secret-id", "--secret-key", "--version"]) {
+    assert.ok(help.stdout.includes(flag), flag);
+  }
+  const version = cli(["--version"]);
+  const { version: expected } = JSON.parse(readFileSync(join(root, "pkg", "package.json"), "utf8"));
+  assert.equal(version.stdout, `${expected}\n`);
+});
+
+test("no output of any run above holds the secret key or the token", () => {
+  assert.ok(outputs.length >= 19, `${outputs.length} runs checked`);
+  for (const text of outputs) {
+    assert.ok(!text.includes(KEY) && !text.includes(TOKEN) && !text.includes(encodeURIComponent(TOKEN)), text);
+  }
+});

@@ -1,0 +1,199 @@
+// The installed tarball in every runtime it claims, each purging through a freshly started
+// emulator: Node (import, require, esbuild bundles), Deno, workerd, and Firefox (a page with no
+// bundler, and an esbuild browser bundle). Each checks the emulator recorded exactly its dirs.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { installPackage, startEmulator, startFirefox, freePort, until, root } from "./helpers.mjs";
+
+const ACCOUNT = { secretId: "AKIDruntimes", secretKey: "runtimes-secret-key", domains: ["www.test.com"], dailyLimit: 10000 };
+const bin = (name) => join(root, "tools", "node_modules", ".bin", name);
+let installed;
+let scratch;
+let pkgDir;
+let emu;
+
+before(async () => {
+  installed = await installPackage();
+  scratch = installed.dir;
+  pkgDir = join(scratch, "node_modules", "qcloud-cdn-refresh");
+  mkdirSync(join(scratch, "web"));
+  emu = await startEmulator({ accounts: [ACCOUNT], args: ["--www", join(scratch, "web"), "--pkg", pkgDir] });
+});
+
+after(async () => {
+  await emu?.stop();
+  installed?.remove();
+});
+
+const dirs = (tag, n) => Array.from({ length: n }, (_, i) => `https://www.test.com/${tag}/${i}/`);
+const recorded = async (tag) => (await emu.purges()).map((p) => p.dir).filter((d) => d.includes(`/${tag}/`));
+
+// The same few lines in every runtime: sign, purge 21 dirs (two requests), report as JSON.
+// `from` is the import (or require) each runtime's user writes.
+function program(tag, { endpoint = emu.endpoint, esm = true } = {}) {
+  const head = esm
+    ? 'import { refreshCdnDir, signRequest, init, CdnError } from "qcloud-cdn-refresh";'
+    : 'const { refreshCdnDir, signRequest, init, CdnError } = require("qcloud-cdn-refresh");';
+  return `${head}
+const config = { secretId: ${JSON.stringify(ACCOUNT.secretId)}, secretKey: ${JSON.stringify(ACCOUNT.secretKey)}, endpoint: ${JSON.stringify(endpoint)} };
+async function main() {
+  await init();
+  const signed = signRequest(config, ${JSON.stringify(dirs(tag, 1))});
+  const result = await refreshCdnDir(config, ${JSON.stringify(dirs(tag, 21))});
+  const bad = await refreshCdnDir(config, ["ftp://x/"]).catch((e) => e);
+  return JSON.stringify({
+    method: signed[0].method,
+    signed: /&Signature=[A-Za-z0-9%]+$/.test(signed[0].body),
+    code: result.code,
+    batches: result.batches.map((b) => b.dirs.length),
+    error: [bad instanceof CdnError, bad instanceof Error, bad.kind, bad.message],
+  });
+}
+`;
+}
+
+async function expectPurged(tag, output) {
+  assert.deepEqual(JSON.parse(output), {
+    method: "POST",
+    signed: true,
+    code: 0,
+    batches: [20, 1],
+    error: [true, true, "invalid-input", 'dirs[0] "ftp://x/" must start with http:// or https://'],
+  });
+  assert.deepEqual(await recorded(tag), dirs(tag, 21), "every dir recorded once");
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: scratch, encoding: "utf8", timeout: 60000, ...opts });
+  assert.equal(r.status, 0, `${cmd} ${args.join(" ")}\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
+test("Node ESM: import from the installed tarball", async () => {
+  writeFileSync(join(scratch, "esm.mjs"), `${program("node-esm")}console.log(await main());\n`);
+  await expectPurged("node-esm", run(process.execPath, ["esm.mjs"]).stdout);
+});
+
+test("Node CommonJS: require from the installed tarball", async () => {
+  writeFileSync(join(scratch, "cjs.cjs"), `${program("node-cjs", { esm: false })}main().then(console.log);\n`);
+  await expectPurged("node-cjs", run(process.execPath, ["cjs.cjs"]).stdout);
+});
+
+test("Deno: the package from node_modules, with no permission but the emulator's address", async () => {
+  writeFileSync(join(scratch, "deno.mjs"), `${program("deno")}console.log(await main());\n`);
+  const host = new URL(emu.url).host;
+  const r = run(bin("deno"), ["run", "--no-prompt", `--allow-net=${host}`, "deno.mjs"], {
+    env: { ...process.env, DENO_DIR: join(scratch, ".deno"), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+  });
+  await expectPurged("deno", r.stdout);
+});
+
+test("Cloudflare Workers: a worker bundled by esbuild as wrangler does, run in workerd", async () => {
+  const dir = join(scratch, "worker");
+  mkdirSync(dir);
+  writeFileSync(join(dir, "src.js"), `${program("workerd")}export default { async fetch(req) { return new Response(new URL(req.url).pathname === "/run" ? await main() : "ready"); } };\n`);
+  // wrangler's resolution: the workerd/worker conditions, .wasm imports left to the runtime.
+  const b = run(bin("esbuild"), ["--log-level=warning", "worker/src.js", "--bundle", "--format=esm", "--conditions=workerd,worker,browser", "--external:*.wasm", "--outfile=worker/worker.js"]);
+  assert.equal(b.stderr.trim(), "", "no bundler warnings");
+  const code = readFileSync(join(dir, "worker.js"), "utf8");
+  assert.doesNotMatch(code, /\beval\(|new Function\(|\bBuffer\b|node:fs|\brequire\(/, "no fs, no Buffer, no code generation");
+  copyFileSync(join(pkgDir, "qcloud_cdn_refresh_bg.wasm"), join(dir, "qcloud_cdn_refresh_bg.wasm"));
+  const port = await freePort();
+  writeFileSync(
+    join(dir, "config.capnp"),
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .worker),
+    (name = "loopback", network = (allow = ["local", "private", "public"])),
+  ],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+);
+const worker :Workerd.Worker = (
+  modules = [
+    (name = "worker.js", esModule = embed "worker.js"),
+    (name = "qcloud_cdn_refresh_bg.wasm", wasm = embed "qcloud_cdn_refresh_bg.wasm"),
+  ],
+  compatibilityDate = "2024-09-23",
+  globalOutbound = "loopback",
+);
+`,
+  );
+  let log = "";
+  const workerd = spawn(bin("workerd"), ["serve", join(dir, "config.capnp")], { stdio: ["ignore", "pipe", "pipe"] });
+  workerd.stdout.on("data", (c) => (log += c));
+  workerd.stderr.on("data", (c) => (log += c));
+  try {
+    const ready = () => fetch(`http://127.0.0.1:${port}/`).then((r) => r.text(), () => null);
+    await until("workerd", async () => workerd.exitCode !== null || (await ready()) === "ready", 30000);
+    assert.equal(workerd.exitCode, null, `workerd exited:\n${log}`);
+    const res = await fetch(`http://127.0.0.1:${port}/run`);
+    await expectPurged("workerd", await res.text());
+  } finally {
+    workerd.kill();
+  }
+});
+
+test("esbuild bundles for Node, ESM and CommonJS, with the .wasm copied beside them", async () => {
+  const dir = join(scratch, "node-bundle");
+  mkdirSync(dir);
+  writeFileSync(join(dir, "esm.mjs"), `${program("bundle-esm")}console.log(await main());\n`);
+  writeFileSync(join(dir, "cjs.cjs"), `${program("bundle-cjs", { esm: false })}main().then(console.log);\n`);
+  for (const [src, format, out] of [["esm.mjs", "esm", "out.mjs"], ["cjs.cjs", "cjs", "out.cjs"]]) {
+    const b = run(bin("esbuild"), ["--log-level=warning", `node-bundle/${src}`, "--bundle", "--platform=node", `--format=${format}`, `--outfile=node-bundle/dist/${out}`]);
+    assert.equal(b.stderr.trim(), "", `no bundler warnings for ${format}`);
+  }
+  copyFileSync(join(pkgDir, "qcloud_cdn_refresh_bg.wasm"), join(dir, "dist", "qcloud_cdn_refresh_bg.wasm"));
+  await expectPurged("bundle-esm", run(process.execPath, ["node-bundle/dist/out.mjs"]).stdout);
+  await expectPurged("bundle-cjs", run(process.execPath, ["node-bundle/dist/out.cjs"]).stdout);
+});
+
+// Browser pages: `app.js` reports into the page; the test reads it over WebDriver.
+function page(script) {
+  return `<!doctype html><meta charset="utf-8"><title>runtime test</title>${script}<pre id="out"></pre>`;
+}
+function browserApp(tag) {
+  const endpoint = new URL("/v2/index.php", emu.url).href;
+  // Before init, signRequest says what to do instead of failing obscurely; after it, it signs.
+  return `${program(tag, { endpoint }).replace("await init();", "")}
+const out = document.getElementById("out");
+(async () => {
+  let early;
+  try { signRequest(config, ["https://www.test.com/early/"]); } catch (e) { early = [e instanceof CdnError, e.kind]; }
+  await refreshCdnDir(config, ["https://www.test.com/${tag}-warmup/"]);
+  out.textContent = JSON.stringify({ early, report: JSON.parse(await main()) });
+})().catch((e) => (out.textContent = JSON.stringify({ failed: String(e && e.stack || e) })));
+`;
+}
+
+test("browsers: a plain page with an import map, and an esbuild browser bundle, in Firefox", async (t) => {
+  const web = join(scratch, "web");
+  mkdirSync(join(web, "plain"));
+  writeFileSync(join(web, "plain", "index.html"), page(`<script type="importmap">{"imports": {"qcloud-cdn-refresh": "/pkg/browser.js"}}</script><script type="module" src="app.js"></script>`));
+  writeFileSync(join(web, "plain", "app.js"), browserApp("browser-plain"));
+  mkdirSync(join(web, "bundled"));
+  writeFileSync(join(web, "bundled", "index.html"), page('<script type="module" src="app.js"></script>'));
+  writeFileSync(join(scratch, "browser-src.js"), browserApp("browser-bundle"));
+  const b = run(bin("esbuild"), ["--log-level=warning", "browser-src.js", "--bundle", "--format=esm", "--platform=browser", "--minify", "--outfile=web/bundled/app.js"]);
+  assert.equal(b.stderr.trim(), "", "no bundler warnings");
+  copyFileSync(join(pkgDir, "qcloud_cdn_refresh_bg.wasm"), join(web, "bundled", "qcloud_cdn_refresh_bg.wasm"));
+
+  const browser = await startFirefox();
+  try {
+    for (const [name, tag] of [["plain", "browser-plain"], ["bundled", "browser-bundle"]]) {
+      await t.test(name, async () => {
+        await browser.goto(`${emu.url}/${name}/index.html`);
+        const out = await until(`the ${name} page's report`, () => browser.text("#out"), 30000);
+        const { early, report, failed } = JSON.parse(out);
+        assert.equal(failed, undefined);
+        assert.deepEqual(early, [true, "invalid-input"]);
+        await expectPurged(tag, JSON.stringify(report));
+      });
+    }
+  } finally {
+    await browser.stop();
+  }
+});
