@@ -1,10 +1,10 @@
 // Browsers and bundlers: the .wasm is fetched on first use from beside this module
 // (new URL("qcloud_cdn_refresh_bg.wasm", import.meta.url)); `init(input?)` preloads it or
 // points elsewhere.
-import load, { refreshCdnDir as refresh, signRequest as sign } from "./qcloud_cdn_refresh.js";
-import { CdnError } from "./@CDN_ERROR_JS@";
+import load from "./qcloud_cdn_refresh.js";
+import { refreshCdnDir as refresh, signRequest as sign, CdnError, __testTrap } from "./api.js";
 
-export { CdnError };
+export { CdnError, __testTrap };
 
 let loading;
 let ready = false;

@@ -5,8 +5,7 @@ import { initSync } from "./qcloud_cdn_refresh.js";
 
 initSync({ module: wasm });
 
-export { refreshCdnDir, signRequest } from "./qcloud_cdn_refresh.js";
-export { CdnError } from "./@CDN_ERROR_JS@";
+export { refreshCdnDir, signRequest, CdnError, __testTrap } from "./api.js";
 
 export function init() {
   return Promise.resolve();

@@ -6,8 +6,7 @@ import { initSync } from "./qcloud_cdn_refresh.js";
 
 initSync({ module: readFileSync(join(__dirname, "qcloud_cdn_refresh_bg.wasm")) });
 
-export { refreshCdnDir, signRequest } from "./qcloud_cdn_refresh.js";
-export { CdnError } from "./@CDN_ERROR_JS@";
+export { refreshCdnDir, signRequest, CdnError, __testTrap } from "./api.js";
 
 export function init() {
   return Promise.resolve();

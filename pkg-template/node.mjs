@@ -4,8 +4,7 @@ import { initSync } from "./qcloud_cdn_refresh.js";
 
 initSync({ module: readFileSync(new URL("./qcloud_cdn_refresh_bg.wasm", import.meta.url)) });
 
-export { refreshCdnDir, signRequest } from "./qcloud_cdn_refresh.js";
-export { CdnError } from "./@CDN_ERROR_JS@";
+export { refreshCdnDir, signRequest, CdnError, __testTrap } from "./api.js";
 
 /** Nothing to load in Node: the module is ready on import. */
 export function init() {

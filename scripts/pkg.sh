@@ -28,5 +28,11 @@ sed -i "s|@CDN_ERROR_JS@|$cdn_error|" pkg/*.js pkg/*.mjs
 esbuild pkg/node-cjs.js --bundle --platform=node --format=cjs --target=node18 --log-level=warning \
   --log-override:empty-import-meta=silent --outfile=pkg/node.cjs
 rm pkg/node-cjs.js
+
+# What a browser downloads is minified in place (ES modules stay ES modules, imports and
+# exports keep their names): about half the gzipped JavaScript. The .d.ts files document it.
+for f in pkg/qcloud_cdn_refresh.js pkg/api.js pkg/browser.js pkg/snippets/*/src/js/*.js; do
+  esbuild "$f" --minify --format=esm --target=es2020 --log-level=warning --outfile="$f" --allow-overwrite
+done
 chmod +x pkg/cli.js
 echo "pkg: built pkg/ ($version)"

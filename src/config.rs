@@ -11,15 +11,37 @@ use core::fmt;
 use crate::dirs::{self, PER_DAY};
 use crate::error::Error;
 use crate::text::{cat, number, quote, replace_all};
+use crate::retry::{Policy, CAP_MS};
 use crate::sign::{Method, SignatureMethod};
 
 /// The default endpoint (API-NOTES "Endpoint and action").
 pub const DEFAULT_ENDPOINT: &str = "https://cdn.api.qcloud.com/v2/index.php";
 
 /// Every key a config object may have; anything else is an error, so `secretkey` is caught
-/// instead of being ignored. `fetch` is read by the JavaScript boundary only.
-pub const KEYS: [&str; 11] =
-    ["secretId", "secretKey", "token", "endpoint", "method", "signatureMethod", "type", "dailyLimit", "timestamp", "nonce", "fetch"];
+/// instead of being ignored. `fetch`, `signal` and `onProgress` are read by the JavaScript
+/// boundary only.
+pub const KEYS: [&str; 17] = [
+    "secretId",
+    "secretKey",
+    "token",
+    "endpoint",
+    "method",
+    "signatureMethod",
+    "type",
+    "dailyLimit",
+    "timestamp",
+    "nonce",
+    "fetch",
+    "timeoutMs",
+    "retries",
+    "retryBaseMs",
+    "signal",
+    "onProgress",
+    "proxyUrl",
+];
+
+/// `config.timeoutMs` when not given: per attempt.
+pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 
 /// Rejects a key that is not in [`KEYS`], suggesting the known key it most likely meant.
 pub fn check_key(key: &str) -> Result<(), Error> {
@@ -144,6 +166,10 @@ pub struct RawConfig {
     pub daily_limit: Option<f64>,
     pub timestamp: Option<f64>,
     pub nonce: Option<f64>,
+    pub timeout_ms: Option<f64>,
+    pub retries: Option<f64>,
+    pub retry_base_ms: Option<f64>,
+    pub proxy_url: Option<String>,
 }
 
 /// Validated options.
@@ -160,6 +186,29 @@ pub struct Config {
     pub timestamp: Option<u64>,
     /// The first batch's `Nonce`; batch `i` uses `nonce + i`.
     pub nonce: Option<u64>,
+    /// How long one attempt may take before it is abandoned as a timeout.
+    pub timeout_ms: u64,
+    pub retry: Policy,
+    /// Where requests are sent instead of `endpoint` (which is still what is signed): an
+    /// `http(s)://` URL or a same-origin path like `/cdn-api`.
+    pub proxy_url: Option<String>,
+}
+
+/// Checks `config.proxyUrl`: an absolute `http(s)://` URL or a same-origin absolute path, with
+/// no query or fragment (a GET's parameters are appended).
+fn proxy(url: &str) -> Result<(), Error> {
+    let bad = |why: &str| Error::invalid_input(cat!("config.proxyUrl ", quote(url, 120), " ", why));
+    let absolute = url.starts_with("https://") || url.starts_with("http://");
+    if !absolute && !(url.starts_with('/') && !url.starts_with("//")) {
+        return Err(bad("must be an http:// or https:// URL, or a path starting with /"));
+    }
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("contains whitespace or a control character"));
+    }
+    if url.contains(['?', '#']) {
+        return Err(bad("must not have a query or fragment"));
+    }
+    Ok(())
 }
 
 /// The largest integer a JavaScript number holds exactly.
@@ -223,6 +272,13 @@ impl Config {
         };
         let timestamp = raw.timestamp.map(|v| whole("timestamp", v, 1, MAX_SAFE_INTEGER)).transpose()?;
         let nonce = raw.nonce.map(|v| whole("nonce", v, 1, MAX_SAFE_INTEGER)).transpose()?;
+        let timeout_ms = raw.timeout_ms.map_or(Ok(DEFAULT_TIMEOUT_MS), |v| whole("timeoutMs", v, 1, 3_600_000))?;
+        let defaults = Policy::default();
+        let retry = Policy {
+            retries: raw.retries.map_or(Ok(defaults.retries.into()), |v| whole("retries", v, 0, 10))? as u32,
+            base_ms: raw.retry_base_ms.map_or(Ok(defaults.base_ms), |v| whole("retryBaseMs", v, 0, CAP_MS))?,
+        };
+        let proxy_url = raw.proxy_url.map(|p| proxy(&p).map(|()| p)).transpose()?;
         Ok(Config {
             credentials: Credentials { secret_id, secret_key, token },
             endpoint: Endpoint::parse(raw.endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT))?,
@@ -232,6 +288,9 @@ impl Config {
             daily_limit,
             timestamp,
             nonce,
+            timeout_ms,
+            retry,
+            proxy_url,
         })
     }
 }

@@ -15,6 +15,11 @@ pub const PER_CALL: usize = 20;
 pub const PER_DAY: u32 = 100;
 
 /// How much of a rejected input an error message quotes.
+/// The longest directory URL accepted, in UTF-8 bytes; longer input is a mistake, not a URL.
+pub const MAX_DIR_BYTES: usize = 4096;
+/// The most entries a `dirs` list may have, before duplicates are removed: far above any
+/// account's daily quota, low enough to refuse an absurd list before reading it.
+pub const MAX_INPUTS: usize = 10_000;
 const QUOTE_CHARS: usize = 80;
 
 /// A directory URL that the API can take.
@@ -33,6 +38,9 @@ impl Dir {
         let bad = |why: &str| Error::invalid_input(cat!("dirs[", index, "] ", quote(s, QUOTE_CHARS), " ", why));
         if s.is_empty() {
             return Err(Error::invalid_input(cat!("dirs[", index, "] is an empty string")));
+        }
+        if s.len() > MAX_DIR_BYTES {
+            return Err(bad(&cat!("is ", s.len(), " bytes long; a directory URL may have at most ", MAX_DIR_BYTES)));
         }
         if let Some((at, c)) = s.char_indices().find(|&(_, c)| c.is_whitespace() || c.is_control()) {
             let what = if c.is_whitespace() { "whitespace" } else { "a control character" };
@@ -84,6 +92,9 @@ pub fn parse_all<S: AsRef<str>>(inputs: &[S]) -> Result<Vec<Dir>, Error> {
     if inputs.is_empty() {
         return Err(Error::invalid_input("dirs is empty: give at least one directory URL"));
     }
+    if inputs.len() > MAX_INPUTS {
+        return Err(too_many(inputs.len()));
+    }
     let dirs = inputs.iter().enumerate().map(|(i, s)| Dir::parse(i, s.as_ref())).collect::<Result<Vec<Dir>, Error>>()?;
     let keys: Vec<&str> = dirs.iter().map(Dir::as_str).collect();
     let mut keep = vec![true; dirs.len()];
@@ -94,6 +105,11 @@ pub fn parse_all<S: AsRef<str>>(inputs: &[S]) -> Result<Vec<Dir>, Error> {
         }
     }
     Ok(dirs.into_iter().zip(keep).filter_map(|(d, k)| k.then_some(d)).collect())
+}
+
+/// The error for a `dirs` list of `n` > [`MAX_INPUTS`] entries.
+pub fn too_many(n: usize) -> Error {
+    Error::invalid_input(cat!("dirs has ", n, " entries; at most ", MAX_INPUTS, " are accepted per call (the API purges 100 per account per day)"))
 }
 
 /// At most [`PER_CALL`] directories, never empty: what one signed request carries.

@@ -24,6 +24,10 @@ pub enum Kind {
     Network,
     /// A 2xx response whose body is not the API's JSON.
     InvalidResponse,
+    /// No response within `config.timeoutMs`; the batch in flight is in `maybe_submitted`.
+    Timeout,
+    /// `config.signal` aborted the call; a batch in flight is in `maybe_submitted`.
+    Aborted,
     /// A bug in this library, caught at the boundary instead of trapping.
     Internal,
 }
@@ -37,13 +41,16 @@ impl Kind {
             Kind::Http => "http",
             Kind::Network => "network",
             Kind::InvalidResponse => "invalid-response",
+            Kind::Timeout => "timeout",
+            Kind::Aborted => "aborted",
             Kind::Internal => "internal",
         }
     }
 }
 
 /// An error with its kind and, for failures after validation, the accounting of directories:
-/// every deduplicated directory is in exactly one of `submitted` and `pending`.
+/// every deduplicated directory is in exactly one of `submitted`, `maybe_submitted` and
+/// `pending`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Error {
     pub kind: Kind,
@@ -58,6 +65,9 @@ pub struct Error {
     pub status: Option<u16>,
     /// Directories accepted by earlier batches of the same call.
     pub submitted: Vec<String>,
+    /// Directories of a batch whose request may have reached the API without an answer (a
+    /// timeout or an abort while it was in flight): purged or not, nobody can tell.
+    pub maybe_submitted: Vec<String>,
     /// Directories not accepted: the failed batch and every batch after it.
     pub pending: Vec<String>,
 }
@@ -72,6 +82,7 @@ impl Error {
             module_code: None,
             status: None,
             submitted: Vec::new(),
+            maybe_submitted: Vec::new(),
             pending: Vec::new(),
         }
     }

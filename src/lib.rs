@@ -25,6 +25,7 @@ pub mod json;
 pub mod purge;
 pub mod reply;
 pub mod request;
+pub mod retry;
 pub mod sign;
 
 #[cfg(target_arch = "wasm32")]

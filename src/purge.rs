@@ -1,9 +1,11 @@
 //! One `refreshCdnDir` call as a state machine: validated input → batches → a signed request
 //! per batch → the replies → a result, or an error that accounts for every directory.
 //!
-//! Sans-IO: the caller sends each request however it likes and feeds back what came back.
-//! Invariant: at every point, each deduplicated directory is either in a batch that the API
-//! accepted (`submitted`) or not (`pending`); an error carries both lists.
+//! Sans-IO: the caller sends each request however it likes and feeds back what came back;
+//! the purge decides whether a failed batch is retried ([`crate::retry`]) and after how long.
+//! Invariant: at every point, each deduplicated directory is in exactly one of: a batch the API
+//! accepted (`submitted`), a batch in flight when the call was cut short (`maybe_submitted`),
+//! or neither (`pending`); an error carries all three lists.
 
 use alloc::borrow::ToOwned;
 use alloc::string::String;
@@ -14,6 +16,7 @@ use crate::dirs::{self, Dir};
 use crate::error::{Error, Kind};
 use crate::reply::{self, Reply};
 use crate::request::{self, SignedRequest};
+use crate::retry;
 use crate::text::cat;
 
 /// The outcome of one accepted batch.
@@ -21,6 +24,27 @@ use crate::text::cat;
 pub struct BatchOutcome {
     pub dirs: Vec<String>,
     pub reply: Reply,
+    /// Requests it took: 1, plus one per retry.
+    pub attempts: u32,
+}
+
+/// What to do after feeding back a response or a transport failure.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Step {
+    /// The batch was accepted; the next one (if any) is due.
+    Accepted,
+    /// The batch failed transiently: wait this long, then sign it again (fresh nonce and
+    /// timestamp) and resend.
+    Retry { after_ms: u64 },
+}
+
+/// Why a call stopped without an answer to the batch in flight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Interruption {
+    /// `config.timeoutMs` passed.
+    Timeout,
+    /// `config.signal` aborted.
+    Aborted,
 }
 
 /// What a successful call returns: the last batch's reply fields, every directory purged,
@@ -39,6 +63,8 @@ pub struct Purge {
     config: Config,
     dirs: Vec<Dir>,
     batches: Vec<BatchOutcome>,
+    /// Failed attempts of the next batch so far.
+    failures: u32,
 }
 
 impl Purge {
@@ -59,11 +85,16 @@ impl Purge {
                 " per day; purge fewer, or raise dailyLimit if your account's quota is larger"
             )));
         }
-        Ok(Purge { config, dirs, batches: Vec::new() })
+        Ok(Purge { config, dirs, batches: Vec::new(), failures: 0 })
     }
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The batches accepted so far, in order.
+    pub fn accepted(&self) -> &[BatchOutcome] {
+        &self.batches
     }
 
     /// How many requests the whole call takes.
@@ -94,27 +125,70 @@ impl Purge {
         (0..self.batch_count()).filter_map(|i| self.request(i, now, nonce())).collect()
     }
 
-    /// Feeds back the response to the next batch. `Ok` when the API accepted it.
-    pub fn on_response(&mut self, status: u16, body: &str) -> Result<&BatchOutcome, Error> {
-        let reply = reply::parse(status, body).and_then(|r| r.into_result(status)).map_err(|e| self.fail(e))?;
-        let dirs = self.dirs_of(self.next_index());
-        self.batches.push(BatchOutcome { dirs, reply });
-        Ok(&self.batches[self.batches.len() - 1])
+    /// Feeds back the response to the next batch: its status, body and `Retry-After` header;
+    /// `now_ms` (Unix ms) dates the header, `random` in `[0, 1)` jitters the backoff. An `Err`
+    /// ends the call.
+    pub fn on_response(&mut self, status: u16, body: &str, retry_after: Option<&str>, now_ms: u64, random: f64) -> Result<Step, Error> {
+        match reply::parse(status, body).and_then(|r| r.into_result(status)) {
+            Ok(reply) => {
+                let dirs = self.dirs_of(self.next_index());
+                self.batches.push(BatchOutcome { dirs, reply, attempts: self.failures + 1 });
+                self.failures = 0;
+                Ok(Step::Accepted)
+            }
+            Err(e) => {
+                let asked = retry_after.and_then(|v| retry::retry_after_ms(v, now_ms));
+                self.retry_or_fail(e, asked, random)
+            }
+        }
     }
 
-    /// The error for a next batch whose request got no response; `detail` is what the
+    /// Feeds back that the next batch's request got no response; `detail` is what the
     /// transport said.
-    pub fn on_network_error(&self, detail: &str) -> Error {
-        self.fail(Error::new(Kind::Network, cat!("the request did not complete: ", detail)))
+    pub fn on_network_error(&mut self, detail: &str, random: f64) -> Result<Step, Error> {
+        self.retry_or_fail(Error::new(Kind::Network, cat!("the request did not complete: ", detail)), None, random)
     }
 
-    /// Completes `err` for the next batch: names the batch, redacts secrets, fills in
-    /// `submitted` and `pending`.
+    fn retry_or_fail(&mut self, err: Error, asked_ms: Option<u64>, random: f64) -> Result<Step, Error> {
+        let policy = self.config.retry;
+        if !retry::is_transient(&err) || self.failures >= policy.retries || asked_ms.is_some_and(|ms| ms > retry::RETRY_AFTER_MAX_MS) {
+            self.failures += 1;
+            return Err(self.fail(err));
+        }
+        let after_ms = asked_ms.unwrap_or_else(|| retry::backoff_ms(policy, self.failures, random));
+        self.failures += 1;
+        Ok(Step::Retry { after_ms })
+    }
+
+    /// The error for a call cut short before the next batch was answered; `in_flight` when its
+    /// request had been sent, so it may have been purged.
+    pub fn interrupted(&self, why: Interruption, in_flight: bool) -> Error {
+        let message = match (why, in_flight) {
+            (Interruption::Timeout, _) => cat!(
+                "no response within config.timeoutMs (",
+                self.config.timeout_ms,
+                " ms); the request may have reached the API, so its directories are in maybeSubmitted"
+            ),
+            (Interruption::Aborted, true) => "aborted by config.signal while the request was in flight; its directories are in maybeSubmitted".into(),
+            (Interruption::Aborted, false) => "aborted by config.signal before the request was sent".into(),
+        };
+        let kind = if why == Interruption::Timeout { Kind::Timeout } else { Kind::Aborted };
+        let mut err = self.fail(Error::new(kind, message));
+        if in_flight {
+            let batch = (self.next_index() * dirs::PER_CALL).min(self.dirs.len());
+            err.maybe_submitted = err.pending.drain(..(batch + dirs::PER_CALL).min(self.dirs.len()) - batch).collect();
+        }
+        err
+    }
+
+    /// Completes `err` for the next batch: names the batch (and its attempts), redacts
+    /// secrets, fills in `submitted` and `pending`.
     fn fail(&self, mut err: Error) -> Error {
         let next = self.next_index();
         let split = (next * dirs::PER_CALL).min(self.dirs.len());
         let secrets = &self.config.credentials;
-        err.message = secrets.redact(&cat!("batch ", next + 1, " of ", self.batch_count(), ": ", err.message));
+        let attempts = if self.failures > 1 { cat!(" (", self.failures, " attempts)") } else { String::new() };
+        err.message = secrets.redact(&cat!("batch ", next + 1, " of ", self.batch_count(), ": ", err.message, attempts));
         err.code_desc = err.code_desc.map(|c| secrets.redact(&c));
         err.submitted = self.dirs[..split].iter().map(|d| d.as_str().to_owned()).collect();
         err.pending = self.dirs[split..].iter().map(|d| d.as_str().to_owned()).collect();

@@ -74,15 +74,17 @@ pub fn params(config: &Config, batch: Batch<'_>, timestamp: u64, nonce: u64) -> 
     p
 }
 
-/// Signs one batch. The parameters go on the wire percent-encoded once, `Signature` last.
+/// Signs one batch. The parameters go on the wire percent-encoded once, `Signature` last. The
+/// request goes to `config.proxy_url` when set, still signed for `config.endpoint`.
 pub fn build(config: &Config, batch: Batch<'_>, timestamp: u64, nonce: u64) -> SignedRequest {
     let mut p = params(config, batch, timestamp, nonce);
     let source = sign::source_string(config.method, &config.endpoint.host, &config.endpoint.path, &p);
     p.push(("Signature".into(), sign::signature(config.credentials.secret_key.expose(), config.signature_method, &source)));
     let encoded = form_encode(&p);
+    let to = config.proxy_url.as_deref().unwrap_or(&config.endpoint.url);
     let (url, headers, body) = match config.method {
-        Method::Post => (config.endpoint.url.clone(), alloc::vec![("content-type", FORM.to_owned())], Some(encoded)),
-        Method::Get => (cat!(config.endpoint.url, "?", encoded), Vec::new(), None),
+        Method::Post => (to.to_owned(), alloc::vec![("content-type", FORM.to_owned())], Some(encoded)),
+        Method::Get => (cat!(to, "?", encoded), Vec::new(), None),
     };
     SignedRequest { method: config.method, url, headers, body, dirs: batch.dirs().iter().map(|d| d.as_str().to_owned()).collect(), nonce, timestamp }
 }

@@ -5,7 +5,8 @@ use qcloud_cdn_refresh::config::{self, Endpoint, RawConfig};
 use qcloud_cdn_refresh::dirs::{self, Dir};
 use qcloud_cdn_refresh::request::{self, form_encode, parse_form, percent_encode};
 use qcloud_cdn_refresh::sign::{self, Method, SignatureMethod};
-use qcloud_cdn_refresh::{json, reply, Kind, Purge};
+use qcloud_cdn_refresh::purge::{Interruption, Step};
+use qcloud_cdn_refresh::{json, reply, retry, Kind, Purge};
 
 const DOC_KEY: &str = "pxPgRWDbCy86ZYyqBTDk7WmeRZSmPco0";
 const DOC_ID: &str = "AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D";
@@ -435,20 +436,22 @@ fn a_failure_accounts_for_every_directory() {
     let dirs: Vec<String> = (0..45).map(|i| format!("https://www.test.com/{i}/")).collect();
     let ok = r#"{"code":0,"message":"","codeDesc":"Success"}"#;
     let mut purge = Purge::new(raw("POST", "HmacSHA1", None), &dirs).unwrap();
-    purge.on_response(200, ok).unwrap();
-    let e = purge.on_response(200, r#"{"code":4000,"message":"(9110) no such host","codeDesc":9110}"#).unwrap_err();
+    assert_eq!(purge.on_response(200, ok, None, 0, 0.0), Ok(Step::Accepted));
+    let e = purge.on_response(200, r#"{"code":4000,"message":"(9110) no such host","codeDesc":9110}"#, None, 0, 0.0).unwrap_err();
     assert_eq!((e.kind, e.code, e.module_code, e.code_desc.as_deref()), (Kind::Api, Some(4000), Some(9110), Some("9110")));
     assert!(e.message.starts_with("batch 2 of 3: the API refused the request"), "{}", e.message);
     assert_eq!(e.submitted, dirs[..20]);
     assert_eq!(e.pending, dirs[20..]);
-    let e = purge.on_network_error("connection refused");
+    let mut no_retry = Purge::new(RawConfig { retries: Some(0.0), ..raw("POST", "HmacSHA1", None) }, &dirs).unwrap();
+    assert_eq!(no_retry.on_response(200, ok, None, 0, 0.0), Ok(Step::Accepted));
+    let e = no_retry.on_network_error("connection refused", 0.0).unwrap_err();
     assert_eq!((e.kind, e.message.as_str()), (Kind::Network, "batch 2 of 3: the request did not complete: connection refused"));
     assert_eq!(e.pending.len(), 25);
 
     let mut purge = Purge::new(raw("POST", "HmacSHA1", None), &dirs).unwrap();
     for _ in 0..3 {
         assert!(!purge.is_done());
-        purge.on_response(200, ok).unwrap();
+        assert_eq!(purge.on_response(200, ok, None, 0, 0.0), Ok(Step::Accepted));
     }
     let result = purge.finish().unwrap();
     assert_eq!((result.code, result.code_desc.as_str(), result.dirs.len(), result.batches.len()), (0, "Success", 45, 3));
@@ -465,11 +468,12 @@ fn secrets_never_leak() {
     let req = purge.request(0, 0, 0).unwrap();
     let mut printed = vec![format!("{purge:?}"), format!("{:?}", purge.config()), format!("{req:?}"), format!("{:#?}", purge.config().credentials)];
     let echo = format!(r#"{{"code":4100,"message":"bad key {key} token {token}","codeDesc":"{key}"}}"#);
-    let e = purge.on_response(200, &echo).unwrap_err();
+    let e = purge.on_response(200, &echo, None, 0, 0.0).unwrap_err();
     printed.extend([e.to_string(), format!("{e:?}")]);
-    let e = purge.on_network_error(&format!("failed to fetch https://x/?Token={token}&k={key}"));
+    let mut once = Purge::new(RawConfig { retries: Some(0.0), ..cfg.clone() }, &["https://a.com/"]).unwrap();
+    let e = once.on_network_error(&format!("failed to fetch https://x/?Token={token}&k={key}"), 0.0).unwrap_err();
     printed.extend([e.to_string(), format!("{e:?}")]);
-    let e = purge.on_response(502, &format!("<html>{key}</html>")).unwrap_err();
+    let e = once.on_response(500, &format!("<html>{key}</html>"), None, 0, 0.0).unwrap_err();
     printed.extend([e.to_string(), format!("{e:?}")]);
     for bad in [RawConfig { method: Some("GET".into()), ..cfg.clone() }, RawConfig { nonce: Some(0.5), ..cfg.clone() }] {
         let e = Purge::new(bad, &["https://a.com/"]).unwrap_err();
@@ -492,4 +496,129 @@ fn json_strings_round_trip() {
     let mut out = String::new();
     json::write_string("a\"b\u{1}", &mut out);
     assert_eq!(out, r#""a\"b\u0001""#);
+}
+
+/// Which failures are retried and after how long (retries 2, retryBaseMs 100, random 0.5, so
+/// the first backoff is 50 ms), and which end the call at once (API-NOTES "Error codes").
+#[test]
+fn retry_decisions() {
+    let api = |code: i64, message: &str| format!(r#"{{"code":{code},"message":"{message}","codeDesc":"x"}}"#);
+    let now = 784_111_777_000; // Sun, 06 Nov 1994 08:49:37 GMT
+    let table: Vec<(u16, String, Option<&str>, Option<u64>)> = vec![
+        // status, body, Retry-After: Some(wait) when retried, None when the call fails at once
+        (503, "<html>busy</html>".into(), None, Some(50)),
+        (502, String::new(), None, Some(50)),
+        (504, String::new(), None, Some(50)),
+        (429, String::new(), None, Some(50)),
+        (429, String::new(), Some("3"), Some(3000)),
+        (503, String::new(), Some("Sun, 06 Nov 1994 08:49:40 GMT"), Some(3000)),
+        (503, String::new(), Some("Sun, 06 Nov 1994 08:49:00 GMT"), Some(0)),
+        (503, String::new(), Some("soon"), Some(50)),
+        (503, String::new(), Some("61"), None),
+        (200, api(6200, "temporarily unavailable"), None, Some(50)),
+        (200, api(6000, "internal error"), None, Some(50)),
+        (200, api(4000, "(9163) too frequent"), None, Some(50)),
+        (200, api(4000, "(22063) too frequent"), None, Some(50)),
+        (500, "<html>oops</html>".into(), None, None),
+        (404, String::new(), None, None),
+        (200, "not json".into(), None, None),
+        (200, api(4000, "(9110) no such host"), None, None),
+        (200, api(4000, "(22046) daily quota"), None, None),
+        (200, api(4000, "(22045) too many"), None, None),
+        (200, api(4100, "signature"), None, None),
+        (200, api(4104, "secret id"), None, None),
+        (200, api(4105, "token"), None, None),
+        (200, api(4300, "denied"), None, None),
+        (200, api(4400, "quota"), None, None),
+        (200, api(4500, "replay"), None, None),
+    ];
+    let config = || RawConfig { retry_base_ms: Some(100.0), ..raw("POST", "HmacSHA1", None) };
+    for (status, body, retry_after, want) in &table {
+        let mut purge = Purge::new(config(), &["https://www.test.com/a/"]).unwrap();
+        let got = purge.on_response(*status, body, *retry_after, now, 0.5);
+        match want {
+            Some(ms) => assert_eq!(got, Ok(Step::Retry { after_ms: *ms }), "{status} {body} {retry_after:?}"),
+            None => assert!(got.is_err(), "{status} {body} {retry_after:?}: {got:?}"),
+        }
+    }
+    let mut purge = Purge::new(config(), &["https://www.test.com/a/"]).unwrap();
+    assert_eq!(purge.on_network_error("ECONNRESET", 0.5), Ok(Step::Retry { after_ms: 50 }));
+}
+
+/// Retries back off exponentially with full jitter up to the cap, and give up after
+/// `retries`; an accepted batch records its attempts.
+#[test]
+fn retries_back_off_and_give_up() {
+    let policy = retry::Policy { retries: 10, base_ms: 100 };
+    let waits: Vec<u64> = (0..10).map(|n| retry::backoff_ms(policy, n, 0.999_999)).collect();
+    assert_eq!(waits, [99, 199, 399, 799, 1599, 3199, 6399, 12799, 19999, 19999]);
+    assert_eq!(retry::backoff_ms(policy, 3, 0.0), 0);
+    assert_eq!(retry::backoff_ms(retry::Policy { retries: 2, base_ms: 0 }, 5, 0.9), 0);
+
+    let dirs: Vec<String> = (0..45).map(|i| format!("https://www.test.com/{i}/")).collect();
+    let ok = r#"{"code":0,"message":"","codeDesc":"Success"}"#;
+    let mut purge = Purge::new(RawConfig { retry_base_ms: Some(100.0), ..raw("POST", "HmacSHA1", None) }, &dirs).unwrap();
+    assert_eq!(purge.on_network_error("ECONNRESET", 0.5), Ok(Step::Retry { after_ms: 50 }));
+    assert_eq!(purge.on_response(503, "", None, 0, 0.5), Ok(Step::Retry { after_ms: 100 }));
+    assert_eq!(purge.on_response(200, ok, None, 0, 0.5), Ok(Step::Accepted));
+    assert_eq!(purge.on_response(503, "", None, 0, 0.5), Ok(Step::Retry { after_ms: 50 }));
+    assert_eq!(purge.on_response(503, "", None, 0, 0.5), Ok(Step::Retry { after_ms: 100 }));
+    let e = purge.on_response(503, "<html>busy</html>", None, 0, 0.5).unwrap_err();
+    assert_eq!((e.kind, e.status), (Kind::Http, Some(503)));
+    assert!(e.message.starts_with("batch 2 of 3: HTTP 503") && e.message.ends_with(" (3 attempts)"), "{}", e.message);
+    assert_eq!((e.submitted.len(), e.pending.len()), (20, 25));
+
+    let mut purge = Purge::new(raw("POST", "HmacSHA1", None), &dirs).unwrap();
+    assert_eq!(purge.on_response(503, "", None, 0, 0.0), Ok(Step::Retry { after_ms: 0 }));
+    for _ in 0..3 {
+        assert_eq!(purge.on_response(200, ok, None, 0, 0.0), Ok(Step::Accepted));
+    }
+    let result = purge.finish().unwrap();
+    assert_eq!(result.batches.iter().map(|b| b.attempts).collect::<Vec<_>>(), [2, 1, 1]);
+}
+
+/// A call cut short: a batch in flight may have been purged (maybe_submitted); nothing else
+/// is lost.
+#[test]
+fn interruptions_account_for_every_directory() {
+    let dirs: Vec<String> = (0..45).map(|i| format!("https://www.test.com/{i}/")).collect();
+    let ok = r#"{"code":0,"message":"","codeDesc":"Success"}"#;
+    let mut purge = Purge::new(RawConfig { timeout_ms: Some(250.0), ..raw("POST", "HmacSHA1", None) }, &dirs).unwrap();
+    let e = purge.interrupted(Interruption::Aborted, false);
+    assert_eq!((e.kind, e.message.as_str()), (Kind::Aborted, "batch 1 of 3: aborted by config.signal before the request was sent"));
+    assert_eq!((e.submitted.len(), e.maybe_submitted.len(), e.pending.len()), (0, 0, 45));
+    assert_eq!(purge.on_response(200, ok, None, 0, 0.0), Ok(Step::Accepted));
+    let e = purge.interrupted(Interruption::Timeout, true);
+    assert_eq!(e.kind, Kind::Timeout);
+    assert_eq!(e.message, "batch 2 of 3: no response within config.timeoutMs (250 ms); the request may have reached the API, so its directories are in maybeSubmitted");
+    assert_eq!((e.submitted, e.maybe_submitted, e.pending), (dirs[..20].to_vec(), dirs[20..40].to_vec(), dirs[40..].to_vec()));
+    assert_eq!(purge.on_response(200, ok, None, 0, 0.0), Ok(Step::Accepted));
+    let e = purge.interrupted(Interruption::Aborted, true);
+    assert_eq!((e.kind, e.submitted.len(), e.maybe_submitted, e.pending.len()), (Kind::Aborted, 40, dirs[40..].to_vec(), 0));
+}
+
+/// Retry-After in both forms RFC 9110 allows; anything else is ignored.
+#[test]
+fn retry_after_values() {
+    let now = 784_111_777_000;
+    for (value, want) in [
+        ("0", Some(0)),
+        ("2", Some(2000)),
+        (" 120 ", Some(120_000)),
+        ("Sun, 06 Nov 1994 08:49:37 GMT", Some(0)),
+        ("Sun, 06 Nov 1994 08:50:37 GMT", Some(60_000)),
+        ("Mon, 07 Nov 1994 08:49:37 GMT", Some(86_400_000)),
+        ("Thu, 01 Jan 1970 00:00:00 GMT", Some(0)),
+        ("-1", None),
+        ("1.5", None),
+        ("", None),
+        ("Sunday, 06-Nov-94 08:49:37 GMT", None),
+        ("Sun, 06 Nov 1994 08:49:37 UTC", None),
+        ("Sun, 06 Foo 1994 08:49:37 GMT", None),
+        ("Sun, 32 Nov 1994 08:49:37 GMT", None),
+    ] {
+        assert_eq!(retry::retry_after_ms(value, now), want, "{value:?}");
+    }
+    assert_eq!(retry::days_from_civil(2000, 3, 1), 11_017);
+    assert_eq!(retry::days_from_civil(2026, 11, 29), 20_786);
 }

@@ -61,6 +61,8 @@ pub enum FaultKind {
 #[derive(Clone, Debug)]
 struct Fault {
     kind: FaultKind,
+    /// Matching requests to let through untouched before the fault starts.
+    skip: u32,
     remaining: u32,
     secret_id: Option<String>,
 }
@@ -258,6 +260,10 @@ fn api_reply(reply: &ApiReply) -> Response {
 fn take_fault(state: &mut State, secret_id: &str) -> Option<FaultKind> {
     let i = state.faults.iter().position(|f| f.secret_id.as_deref().is_none_or(|s| s == secret_id))?;
     let fault = &mut state.faults[i];
+    if fault.skip > 0 {
+        fault.skip -= 1;
+        return None;
+    }
     fault.remaining -= 1;
     let kind = fault.kind.clone();
     if fault.remaining == 0 {
@@ -266,8 +272,8 @@ fn take_fault(state: &mut State, secret_id: &str) -> Option<FaultKind> {
     Some(kind)
 }
 
-/// `{"fault": "http-500"|"http-502"|"http-503"|"http-429"|"api-6200"|"delay"|"delay-after"|"not-json"|"drop",
-///   "count"?: N (default 1), "secretId"?: "...", "delayMs"?: N, "retryAfter"?: seconds}`
+/// `{"fault": "http-500"|"http-502"|"http-503"|"http-504"|"http-429"|"api-6200"|"delay"|"delay-after"|"not-json"|"drop",
+///   "count"?: N (default 1), "skip"?: N (default 0), "secretId"?: "...", "delayMs"?: N, "retryAfter"?: seconds}`
 fn parse_fault(body: &[u8]) -> Result<Fault, String> {
     let v = std::str::from_utf8(body).ok().and_then(json::parse).ok_or("the fault must be a JSON object")?;
     let number = |k: &str| -> Result<Option<u64>, String> {
@@ -281,6 +287,7 @@ fn parse_fault(body: &[u8]) -> Result<Fault, String> {
     let kind = match v.get("fault").and_then(Value::as_str) {
         Some("http-500") => FaultKind::Status(500, None),
         Some("http-502") => FaultKind::Status(502, None),
+        Some("http-504") => FaultKind::Status(504, None),
         Some("http-503") => FaultKind::Status(503, number("retryAfter")?.map(|s| s as u32)),
         Some("http-429") => FaultKind::Status(429, number("retryAfter")?.map(|s| s as u32)),
         Some("api-6200") => FaultKind::Api6200,
@@ -292,7 +299,8 @@ fn parse_fault(body: &[u8]) -> Result<Fault, String> {
     };
     let remaining = number("count")?.unwrap_or(1).clamp(1, u32::MAX as u64) as u32;
     let secret_id = v.get("secretId").and_then(Value::as_str).map(str::to_owned);
-    Ok(Fault { kind, remaining, secret_id })
+    let skip = number("skip")?.unwrap_or(0).min(u32::MAX as u64) as u32;
+    Ok(Fault { kind, skip, remaining, secret_id })
 }
 
 fn static_file(path: &str, shared: &Shared) -> Response {

@@ -178,9 +178,10 @@ fn malformed_requests_get_400_or_a_4000_reply() {
 fn faults() {
     let server = start(true);
     let port = server.port();
-    let table: [(&str, Option<u16>, &str); 8] = [
+    let table: [(&str, Option<u16>, &str); 9] = [
         (r#"{"fault":"http-500"}"#, Some(500), "emulated fault"),
         (r#"{"fault":"http-502"}"#, Some(502), "emulated fault"),
+        (r#"{"fault":"http-504"}"#, Some(504), "emulated fault"),
         (r#"{"fault":"http-503","retryAfter":3}"#, Some(503), "emulated fault"),
         (r#"{"fault":"http-429","retryAfter":1}"#, Some(429), "emulated fault"),
         (r#"{"fault":"api-6200"}"#, Some(200), r#"{"code":6200,"#),
@@ -219,6 +220,13 @@ fn faults() {
     assert_eq!(api_as(port, "AKIDother", "other-key", &["http://www.test.com/a/"]).unwrap().status, 503);
     assert_eq!(api_as(port, "AKIDother", "other-key", &["http://www.test.com/a/"]).unwrap().status, 503);
     assert_eq!(api_as(port, "AKIDother", "other-key", &["http://www.test.com/a/"]).unwrap().body, OK);
+
+    // skip: the first requests pass, then the fault hits.
+    control(port, "POST", "/_emulator/faults", r#"{"fault":"http-502","skip":2}"#);
+    assert_eq!(api(port, &["http://www.test.com/s1/"]).unwrap().body, OK);
+    assert_eq!(api(port, &["http://www.test.com/s2/"]).unwrap().body, OK);
+    assert_eq!(api(port, &["http://www.test.com/s3/"]).unwrap().status, 502);
+    assert_eq!(api(port, &["http://www.test.com/s4/"]).unwrap().body, OK);
 
     // DELETE clears; reset forgets purges too.
     control(port, "POST", "/_emulator/faults", r#"{"fault":"http-500","count":100}"#);

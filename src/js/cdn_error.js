@@ -10,6 +10,7 @@ export class CdnError extends Error {
     this.moduleCode = fields.moduleCode ?? null;
     this.status = fields.status ?? null;
     this.submitted = fields.submitted ?? [];
+    this.maybeSubmitted = fields.maybeSubmitted ?? [];
     this.pending = fields.pending ?? [];
   }
 
@@ -19,7 +20,7 @@ export class CdnError extends Error {
 
   // JSON.stringify(error) keeps the message, which Error itself leaves out.
   toJSON() {
-    const { kind, code, codeDesc, moduleCode, status, submitted, pending } = this;
-    return { name: this.name, message: this.message, kind, code, codeDesc, moduleCode, status, submitted, pending };
+    const { kind, code, codeDesc, moduleCode, status, submitted, maybeSubmitted, pending } = this;
+    return { name: this.name, message: this.message, kind, code, codeDesc, moduleCode, status, submitted, maybeSubmitted, pending };
   }
 }

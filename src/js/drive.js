@@ -1,39 +1,109 @@
 // Runs one refreshCdnDir call over fetch: the only code that sends anything. The call (a
-// `Call` from src/js/mod.rs) decides what to send and what each reply means; this loop moves
-// the bytes, and turns a fetch that throws, or resolves to something that is not a Response,
-// into a network error for the batch in flight.
-export async function drive(call) {
+// `Call` from src/js/mod.rs) decides what to send, what each reply means, whether a failed
+// batch is sent again and after how long; this loop moves the bytes and keeps time:
+// - each attempt is abandoned after `timeoutMs` (request and reply body), even when the fetch
+//   ignores its AbortSignal;
+// - `config.signal` aborts the attempt in flight, a wait between attempts, or the next send;
+// - a fetch that throws, or resolves to something that is not a Response, is a network error.
+export async function drive(call, fetch, signal, onProgress, timeoutMs) {
   try {
-    for (let request = call.next(); request !== undefined; request = call.next()) {
-      const reply = await send(call.fetch, request);
-      if (typeof reply === "string") throw call.networkError(reply);
-      call.response(reply.status, reply.body);
+    for (;;) {
+      const request = call.next();
+      if (request.url === undefined) return request; // every batch accepted: the result
+      if (signal?.aborted) call.report(ABORTED, 0);
+      const reply = await send(fetch, request, signal, timeoutMs);
+      const step = reply.cut
+        ? call.report(reply.cut === "timeout" ? TIMEOUT : ABORTED_IN_FLIGHT, 0)
+        : typeof reply === "string"
+          ? call.report(NO_RESPONSE, 0, reply)
+          : call.report(RESPONSE, reply.status, reply.body, reply.retryAfter);
+      if (typeof step === "number") {
+        if (!(await sleep(step, signal))) call.report(ABORTED, 0);
+      } else {
+        try {
+          onProgress?.(step);
+        } catch {
+          // a failing progress callback must not lose track of the purge
+        }
+      }
     }
-    return call.finish();
   } finally {
     call.free();
   }
 }
 
-// `{ status, body }`, or a string saying why there is no response.
-async function send(fetch, { method, url, headers, body }) {
-  let response;
+// What `call.report` is told (src/js/mod.rs, `outcome`); the reports of an interruption throw.
+const RESPONSE = 0;
+const NO_RESPONSE = 1;
+const TIMEOUT = 2;
+const ABORTED_IN_FLIGHT = 3;
+const ABORTED = 4;
+
+// `{ status, body, retryAfter }`, `{ cut: "timeout" | "aborted" }`, or a string saying why
+// there is no response.
+async function send(fetch, { method, url, headers, body }, signal, timeoutMs) {
+  const controller = new AbortController();
+  let cut;
+  let onCut;
+  const cutShort = new Promise((resolve) => (onCut = resolve));
+  const stop = (why) => {
+    if (cut) return;
+    cut = why;
+    controller.abort();
+    onCut({ cut });
+  };
+  const timer = setTimeout(() => stop("timeout"), timeoutMs);
+  const onAbort = () => stop("aborted");
+  signal?.addEventListener("abort", onAbort);
+  const attempt = async () => {
+    let response;
+    try {
+      const init = { method, headers, signal: controller.signal };
+      if (body !== null) init.body = body;
+      response = await fetch.call(globalThis, url, init);
+    } catch (e) {
+      return describe(e);
+    }
+    const status = response?.status;
+    if (typeof status !== "number" || !(status >= 100 && status < 1000)) {
+      return "fetch resolved to something that is not a Response (no HTTP status)";
+    }
+    if (typeof response.text !== "function") return "fetch resolved to something that is not a Response (no text())";
+    let retryAfter;
+    try {
+      retryAfter = response.headers?.get?.("retry-after") ?? undefined;
+    } catch {
+      // headers are optional for a fetch double
+    }
+    try {
+      const text = await response.text();
+      return { status, body: typeof text === "string" ? text : "", retryAfter };
+    } catch (e) {
+      return `reading the response body failed: ${describe(e)}`;
+    }
+  };
   try {
-    response = await fetch.call(globalThis, url, body === null ? { method, headers } : { method, headers, body });
-  } catch (e) {
-    return describe(e);
+    const outcome = await Promise.race([attempt(), cutShort]);
+    return cut ? { cut } : outcome;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
   }
-  const status = response?.status;
-  if (typeof status !== "number" || !(status >= 100 && status < 1000)) {
-    return "fetch resolved to something that is not a Response (no HTTP status)";
-  }
-  if (typeof response.text !== "function") return "fetch resolved to something that is not a Response (no text())";
-  try {
-    const text = await response.text();
-    return { status, body: typeof text === "string" ? text : "" };
-  } catch (e) {
-    return `reading the response body failed: ${describe(e)}`;
-  }
+}
+
+// Resolves true after `ms`, or false as soon as `signal` aborts.
+function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const done = (finished) => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      resolve(finished);
+    };
+    const onAbort = () => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    signal?.addEventListener("abort", onAbort);
+  });
 }
 
 // A thrown value as text: an Error's message, with its cause when it has one (Node's fetch

@@ -15,7 +15,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::config::{self, RawConfig};
 use crate::error::{Error, Kind};
-use crate::purge::{Purge, RefreshResult};
+use crate::dirs;
+use crate::purge::{BatchOutcome, Interruption, Purge, RefreshResult, Step};
 use crate::request::SignedRequest;
 use crate::text::cat;
 
@@ -45,6 +46,27 @@ export interface RefreshConfig {
   nonce?: number;
   /** A fetch-compatible function to send through; default `globalThis.fetch`. */
   fetch?: (url: string, init: FetchInit) => Promise<FetchResponse>;
+  /** Milliseconds one attempt may take (request and reply body); default 30000. */
+  timeoutMs?: number;
+  /** Retries of a batch after a transient failure (network, 429/502/503/504, 6000/6200); default 2. */
+  retries?: number;
+  /** The first backoff window in ms, doubled per retry (full jitter, capped at 20 s); default 200. */
+  retryBaseMs?: number;
+  /** Cancels the whole call: nothing more is sent, and a request in flight is abandoned. */
+  signal?: AbortSignal;
+  /** Called after each accepted batch; an exception it throws is ignored. */
+  onProgress?: (event: ProgressEvent) => void;
+  /** Send to this URL (or same-origin path) instead of `endpoint`, still signing for `endpoint`. */
+  proxyUrl?: string;
+}
+
+/** What `onProgress` receives after each accepted batch. */
+export interface ProgressEvent {
+  /** The batch just accepted, counting from 1. */
+  batch: number;
+  batches: number;
+  dirs: string[];
+  result: BatchResult;
 }
 
 /** What `refreshCdnDir` passes to `fetch`. */
@@ -52,11 +74,14 @@ export interface FetchInit {
   method: "POST" | "GET";
   headers: Record<string, string>;
   body?: string;
+  /** Aborts on `timeoutMs` or on `config.signal`. */
+  signal: AbortSignal;
 }
 
 /** The part of a `Response` that `refreshCdnDir` reads. */
 export interface FetchResponse {
   readonly status: number;
+  readonly headers?: { get(name: string): string | null };
   text(): Promise<string>;
 }
 
@@ -76,6 +101,8 @@ export interface BatchResult {
   code: number;
   message: string;
   codeDesc: string;
+  /** Requests it took: 1, plus one per retry. */
+  attempts: number;
 }
 
 /** A successful purge: the API's fields from the last batch, and every batch. */
@@ -88,9 +115,9 @@ export interface RefreshResult {
   batches: BatchResult[];
 }
 
-export type CdnErrorKind = "invalid-input" | "api" | "http" | "network" | "invalid-response" | "internal";
+export type CdnErrorKind = "invalid-input" | "api" | "http" | "network" | "invalid-response" | "timeout" | "aborted" | "internal";
 
-/** What a failed call rejects with. `submitted` + `pending` hold every directory. */
+/** What a failed call rejects with. `submitted` + `maybeSubmitted` + `pending` hold every directory. */
 export declare class CdnError extends Error {
   constructor(message: string, fields?: Partial<Omit<CdnError, "name" | "message" | "stack" | "toJSON">>);
   readonly name: "CdnError";
@@ -105,6 +132,8 @@ export declare class CdnError extends Error {
   status: number | null;
   /** Directories that earlier batches purged. */
   submitted: string[];
+  /** Directories of a batch in flight when a timeout or an abort cut the call short: maybe purged. */
+  maybeSubmitted: string[];
   /** Directories not purged: retry exactly these. */
   pending: string[];
   toJSON(): Record<string, unknown>;
@@ -122,73 +151,110 @@ extern "C" {
 
 #[wasm_bindgen(module = "/src/js/drive.js")]
 extern "C" {
-    /// Sends `call`'s requests through its `fetch` until it is done or fails.
-    fn drive(call: Call) -> Promise;
+    /// Sends `call`'s requests through `fetch` until it is done or fails, each attempt given
+    /// `timeout_ms`; `signal` and `on_progress` are `config.signal` and `config.onProgress`.
+    fn drive(call: Call, fetch: &Function, signal: &JsValue, on_progress: &JsValue, timeout_ms: f64) -> Promise;
 }
 
-/// Purges `dirs` on Tencent Cloud CDN: one signed request per 20 directories, sent in order.
-/// Resolves to a `RefreshResult`; rejects with a `CdnError`.
+/// Purges `dirs` on Tencent Cloud CDN: one signed request per 20 directories, sent in order,
+/// transient failures retried. Resolves to a `RefreshResult`; rejects with a `CdnError`.
 #[wasm_bindgen(js_name = refreshCdnDir, unchecked_return_type = "Promise<RefreshResult>")]
 pub fn refresh_cdn_dir(
     #[wasm_bindgen(unchecked_param_type = "RefreshConfig")] config: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | readonly string[]")] dirs: JsValue,
 ) -> Promise {
     match plan(&config, &dirs, true) {
-        Ok((purge, Some(fetch))) => drive(Call { purge: Some(purge), fetch }),
-        Ok((_, None)) => Promise::reject(&error_to_js(finished())),
+        Ok((purge, Hooks { fetch: Some(fetch), signal, on_progress })) => {
+            let timeout_ms = purge.config().timeout_ms as f64;
+            drive(Call { purge: Some(purge) }, &fetch, &signal, &on_progress, timeout_ms)
+        }
+        Ok(_) => Promise::reject(&error_to_js(finished())),
         Err(e) => Promise::reject(&error_to_js(e)),
     }
 }
 
-/// One `refreshCdnDir` call in flight, driven by `src/js/drive.js`: `next()` until it returns
-/// `undefined`, sending each request and reporting the outcome with `response()` or
-/// `networkError()`, then `finish()`. Every decision is the [`Purge`]'s.
+/// One `refreshCdnDir` call in flight, driven by `src/js/drive.js`: `next()` gives the request
+/// to send (or, once every batch is accepted, the result); `report()` says what came of it and
+/// whether to send the batch again after a wait or go on. Every decision is the [`Purge`]'s.
 #[wasm_bindgen(skip_typescript)]
 pub struct Call {
     /// `None` once finished.
     purge: Option<Purge>,
-    fetch: Function,
+}
+
+/// What `drive.js` reports to [`Call::report`].
+mod outcome {
+    /// A response came back: `status`, `body`, `retry_after`.
+    pub const RESPONSE: u8 = 0;
+    /// No response; `body` says why.
+    pub const NO_RESPONSE: u8 = 1;
+    /// `timeoutMs` passed with the request in flight.
+    pub const TIMEOUT: u8 = 2;
+    /// `signal` aborted with the request in flight.
+    pub const ABORTED_IN_FLIGHT: u8 = 3;
+    /// `signal` aborted before the request was sent (or during a wait).
+    pub const ABORTED: u8 = 4;
 }
 
 #[wasm_bindgen]
 impl Call {
-    /// The `fetch` to send through: `config.fetch` or the global one.
-    #[wasm_bindgen(getter)]
-    pub fn fetch(&self) -> Function {
-        self.fetch.clone()
-    }
-
-    /// The next request, signed now with a fresh nonce, or `undefined` when none is left.
-    pub fn next(&self) -> JsValue {
+    /// The next request, signed now with a fresh nonce; once none is left, the
+    /// `RefreshResult` (which has no `url`).
+    pub fn next(&mut self) -> Result<JsValue, JsValue> {
         match &self.purge {
-            Some(p) if !p.is_done() => p
-                .request(p.next_index(), transport::now(), transport::nonce())
-                .map_or(JsValue::UNDEFINED, |r| request_to_js(&r)),
-            _ => JsValue::UNDEFINED,
+            Some(p) if !p.is_done() => {
+                p.request(p.next_index(), transport::now(), transport::nonce()).map(|r| request_to_js(&r)).ok_or_else(|| error_to_js(finished()))
+            }
+            _ => self.purge.take().and_then(Purge::finish).map(|r| result_to_js(&r)).ok_or_else(|| error_to_js(finished())),
         }
     }
 
-    /// The reply to the last request; throws the `CdnError` that ends the call when it failed.
-    pub fn response(&mut self, status: u16, body: &str) -> Result<(), JsValue> {
+    /// What came of the last request (see [`outcome`]). Returns the milliseconds to wait
+    /// before sending the batch again, or the progress event of an accepted batch; throws the
+    /// `CdnError` that ends the call.
+    pub fn report(&mut self, outcome: u8, status: u16, body: Option<String>, retry_after: Option<String>) -> Result<JsValue, JsValue> {
         let purge = self.purge.as_mut().ok_or_else(|| error_to_js(finished()))?;
-        purge.on_response(status, body).map(|_| ()).map_err(error_to_js)
+        let body = body.unwrap_or_default();
+        let step = match outcome {
+            outcome::RESPONSE => purge.on_response(status, &body, retry_after.as_deref(), transport::now_ms(), transport::random()),
+            outcome::NO_RESPONSE => purge.on_network_error(&body, transport::random()),
+            outcome::TIMEOUT => Err(purge.interrupted(Interruption::Timeout, true)),
+            outcome::ABORTED_IN_FLIGHT => Err(purge.interrupted(Interruption::Aborted, true)),
+            outcome::ABORTED => Err(purge.interrupted(Interruption::Aborted, false)),
+            _ => Err(finished()),
+        };
+        match step.map_err(error_to_js)? {
+            Step::Retry { after_ms } => Ok(JsValue::from(after_ms as f64)),
+            Step::Accepted => Ok(progress(purge)),
+        }
     }
+}
 
-    /// The `CdnError` to reject with when the last request got no response (`detail` says why).
-    #[wasm_bindgen(js_name = networkError)]
-    pub fn network_error(&self, detail: &str) -> JsValue {
-        error_to_js(self.purge.as_ref().map_or_else(finished, |p| p.on_network_error(detail)))
+/// `{ batch, batches, dirs, result }` for the batch just accepted (`batch` counts from 1).
+fn progress(purge: &Purge) -> JsValue {
+    let o = Object::new();
+    let done = purge.next_index();
+    set(&o, "batch", done as f64);
+    set(&o, "batches", purge.batch_count() as f64);
+    if let Some(b) = purge.accepted().last() {
+        set(&o, "dirs", strings(&b.dirs));
+        set(&o, "result", batch_to_js(b));
     }
-
-    /// The `RefreshResult` once every batch succeeded.
-    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
-        let result = self.purge.take().and_then(Purge::finish);
-        result.map(|r| result_to_js(&r)).ok_or_else(|| error_to_js(finished()))
-    }
+    o.into()
 }
 
 fn finished() -> Error {
     Error::new(Kind::Internal, "the purge ended before its last batch")
+}
+
+/// Always traps, as a bug would: lets the tests check that a trap becomes a `CdnError` of kind
+/// `"internal"`. Not part of the API.
+#[wasm_bindgen(js_name = __testTrap, skip_typescript)]
+pub fn test_trap(really: bool) -> u32 {
+    if really {
+        panic!("test trap");
+    }
+    0
 }
 
 /// The requests `refreshCdnDir` would send for the same arguments, signed and not sent.
@@ -205,12 +271,14 @@ pub fn sign_request(
 
 /// Reads both arguments and plans the batches; nothing is sent yet. With `sending`, also
 /// finds the `fetch` to send through (signing alone needs none).
-fn plan(config: &JsValue, dirs: &JsValue, sending: bool) -> Result<(Purge, Option<Function>), Error> {
+fn plan(config: &JsValue, dirs: &JsValue, sending: bool) -> Result<(Purge, Hooks), Error> {
     let dirs = read_dirs(dirs)?;
-    let (raw, fetch) = read_config(config).map_err(|e| e.nothing_sent(&dirs))?;
+    let (raw, mut hooks) = read_config(config).map_err(|e| e.nothing_sent(&dirs))?;
     let purge = Purge::new(raw, &dirs)?;
-    let fetch = if sending { Some(transport::fetch(fetch).map_err(|e| e.nothing_sent(&dirs))?) } else { None };
-    Ok((purge, fetch))
+    if sending {
+        hooks.fetch = Some(transport::fetch(hooks.fetch.take()).map_err(|e| e.nothing_sent(&dirs))?);
+    }
+    Ok((purge, hooks))
 }
 
 fn type_name(v: &JsValue) -> String {
@@ -224,6 +292,8 @@ fn type_name(v: &JsValue) -> String {
 }
 
 /// `dirs`: an array of strings, or one string. An invalid entry names its index.
+/// Every read goes through `Reflect`, which catches, so a getter or a Proxy trap that throws
+/// is an `invalid-input` error, never an exception unwinding through the `.wasm`.
 fn read_dirs(dirs: &JsValue) -> Result<Vec<String>, Error> {
     if let Some(s) = dirs.as_string() {
         return Ok(alloc::vec![s]);
@@ -231,24 +301,44 @@ fn read_dirs(dirs: &JsValue) -> Result<Vec<String>, Error> {
     if !Array::is_array(dirs) {
         return Err(Error::invalid_input(cat!("dirs must be an array of directory URLs (or one URL string), got ", type_name(dirs))));
     }
-    let array = Array::from(dirs);
-    let strings: Vec<String> = array.iter().filter_map(|v| v.as_string()).collect();
-    match array.iter().position(|v| !v.is_string()) {
-        Some(i) => Err(Error::invalid_input(cat!("dirs[", i, "] must be a string, got ", type_name(&array.get(i as u32))))
-            .nothing_sent(&strings)),
+    let len = Reflect::get(dirs, &JsValue::from_str("length")).ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as usize;
+    if len > dirs::MAX_INPUTS {
+        return Err(dirs::too_many(len));
+    }
+    let mut strings = Vec::with_capacity(len);
+    let mut first_bad = None;
+    for i in 0..len {
+        match Reflect::get_u32(dirs, i as u32) {
+            Ok(v) => match v.as_string() {
+                Some(s) => strings.push(s),
+                None => first_bad = first_bad.or_else(|| Some(cat!("dirs[", i, "] must be a string, got ", type_name(&v)))),
+            },
+            Err(_) => first_bad = first_bad.or_else(|| Some(cat!("dirs[", i, "] could not be read: its getter threw"))),
+        }
+    }
+    match first_bad {
+        Some(message) => Err(Error::invalid_input(message).nothing_sent(&strings)),
         None => Ok(strings),
     }
 }
 
+/// What the JavaScript side of a call uses besides the core's config.
+struct Hooks {
+    fetch: Option<Function>,
+    signal: JsValue,
+    on_progress: JsValue,
+}
+
 /// `config`: a plain object whose keys are all in [`config::KEYS`]; `undefined` and `null`
 /// values mean "not given".
-fn read_config(config: &JsValue) -> Result<(RawConfig, Option<Function>), Error> {
+fn read_config(config: &JsValue) -> Result<(RawConfig, Hooks), Error> {
     if !config.is_object() || Array::is_array(config) || config.is_function() {
         return Err(Error::invalid_input(cat!("config must be an object like { secretId, secretKey }, got ", type_name(config))));
     }
     let object: &Object = config.unchecked_ref();
-    for key in Object::keys(object).iter() {
-        config::check_key(&key.as_string().unwrap_or_default())?;
+    let keys = Reflect::own_keys(object).map_err(|_| Error::invalid_input("config's keys could not be listed: a Proxy trap threw"))?;
+    for key in keys.iter().filter_map(|k| k.as_string()) {
+        config::check_key(&key)?;
     }
     let get = |key: &str| -> Result<Option<JsValue>, Error> {
         let v = Reflect::get(object, &JsValue::from_str(key))
@@ -265,9 +355,20 @@ fn read_config(config: &JsValue) -> Result<(RawConfig, Option<Function>), Error>
             .map(|v| v.as_f64().ok_or_else(|| Error::invalid_input(cat!("config.", key, " must be a number, got ", type_name(&v)))))
             .transpose()
     };
-    let fetch = get("fetch")?
-        .map(|v| v.dyn_into::<Function>().map_err(|v| Error::invalid_input(cat!("config.fetch must be a function, got ", type_name(&v)))))
-        .transpose()?;
+    let function = |key: &str| -> Result<Option<Function>, Error> {
+        get(key)?
+            .map(|v| v.dyn_into::<Function>().map_err(|v| Error::invalid_input(cat!("config.", key, " must be a function, got ", type_name(&v)))))
+            .transpose()
+    };
+    let signal = get("signal")?.unwrap_or(JsValue::UNDEFINED);
+    let is_signal = |v: &JsValue| {
+        let prop = |k: &str| Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+        prop("aborted").as_bool().is_some() && prop("addEventListener").is_function()
+    };
+    if !signal.is_undefined() && !is_signal(&signal) {
+        return Err(Error::invalid_input(cat!("config.signal must be an AbortSignal, got ", type_name(&signal))));
+    }
+    let hooks = Hooks { fetch: function("fetch")?, signal, on_progress: function("onProgress")?.map_or(JsValue::UNDEFINED, Into::into) };
     let raw = RawConfig {
         secret_id: string("secretId")?,
         secret_key: string("secretKey")?,
@@ -279,8 +380,12 @@ fn read_config(config: &JsValue) -> Result<(RawConfig, Option<Function>), Error>
         daily_limit: number("dailyLimit")?,
         timestamp: number("timestamp")?,
         nonce: number("nonce")?,
+        timeout_ms: number("timeoutMs")?,
+        retries: number("retries")?,
+        retry_base_ms: number("retryBaseMs")?,
+        proxy_url: string("proxyUrl")?,
     };
-    Ok((raw, fetch))
+    Ok((raw, hooks))
 }
 
 fn set(target: &Object, key: &str, value: impl Into<JsValue>) {
@@ -316,19 +421,17 @@ fn result_to_js(r: &RefreshResult) -> JsValue {
     set(&o, "message", r.message.as_str());
     set(&o, "codeDesc", r.code_desc.as_str());
     set(&o, "dirs", strings(&r.dirs));
-    let batches: Array = r
-        .batches
-        .iter()
-        .map(|b| {
-            let o = Object::new();
-            set(&o, "dirs", strings(&b.dirs));
-            set(&o, "code", b.reply.code as f64);
-            set(&o, "message", b.reply.message.as_str());
-            set(&o, "codeDesc", b.reply.code_desc.as_str());
-            JsValue::from(o)
-        })
-        .collect();
-    set(&o, "batches", batches);
+    set(&o, "batches", r.batches.iter().map(batch_to_js).collect::<Array>());
+    o.into()
+}
+
+fn batch_to_js(b: &BatchOutcome) -> JsValue {
+    let o = Object::new();
+    set(&o, "dirs", strings(&b.dirs));
+    set(&o, "code", b.reply.code as f64);
+    set(&o, "message", b.reply.message.as_str());
+    set(&o, "codeDesc", b.reply.code_desc.as_str());
+    set(&o, "attempts", b.attempts as f64);
     o.into()
 }
 
@@ -341,6 +444,7 @@ fn error_to_js(e: Error) -> JsValue {
     set(&fields, "moduleCode", opt(e.module_code));
     set(&fields, "status", opt(e.status));
     set(&fields, "submitted", strings(&e.submitted));
+    set(&fields, "maybeSubmitted", strings(&e.maybe_submitted));
     set(&fields, "pending", strings(&e.pending));
     CdnError::new(&e.message, &fields).into()
 }

@@ -16,7 +16,17 @@ use crate::error::Error;
 
 /// Unix seconds from `Date.now()`.
 pub fn now() -> u64 {
-    (js_sys::Date::now() / 1000.0) as u64
+    now_ms() / 1000
+}
+
+/// Unix milliseconds from `Date.now()`.
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// A number in `[0, 1)` from `Math.random()`: backoff jitter needs no cryptographic quality.
+pub fn random() -> f64 {
+    js_sys::Math::random()
 }
 
 /// The next nonce: a random start drawn once, then counting up, skipping 0, so nonces never
@@ -26,7 +36,7 @@ pub fn nonce() -> u64 {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let mut n = NEXT.load(Ordering::Relaxed);
     if n == 0 {
-        n = (js_sys::Math::random() * u32::MAX as f64) as u32;
+        n = (random() * u32::MAX as f64) as u32;
     }
     let next = n.wrapping_add(1);
     NEXT.store(if next == 0 { 1 } else { next }, Ordering::Relaxed);

@@ -193,7 +193,8 @@ async fn a_single_string_is_one_directory_and_get_sends_no_body() {
     assert!(get(&get(&call, "init"), "body").is_undefined(), "no body on a GET");
 }
 
-/// Each failure → the right kind and fields, and `submitted` + `pending` hold all 45 dirs.
+/// Each failure → the right kind and fields, and `submitted` + `pending` hold all 45 dirs
+/// (with retries off: which failures are retried is the native `retry_decisions` table).
 #[wasm_bindgen_test]
 async fn failures_reject_with_a_cdn_error() {
     let ok = reply(200, OK);
@@ -236,7 +237,7 @@ async fn failures_reject_with_a_cdn_error() {
         ),
     ];
     for (second, kind, message, fields) in table {
-        let (config, rec) = with_fetch(&format!("{{{DOC}}}"), &format!("[{ok},{second}]"));
+        let (config, rec) = with_fetch(&format!(r#"{{{DOC},"retries":0}}"#), &format!("[{ok},{second}]"));
         let err = refresh(config, dirs(45)).await.unwrap_err();
         assert_error(&err, kind, message);
         let got = format!(

@@ -48,6 +48,7 @@ export async function startEmulator({ accounts, args = [] } = {}) {
     endpoint: `${url}/v2/index.php`,
     purges: () => control("GET", "/_emulator/purges"),
     fault: (f) => control("POST", "/_emulator/faults", f),
+    clearFaults: () => control("DELETE", "/_emulator/faults"),
     reset: () => control("POST", "/_emulator/reset"),
     stop: () =>
       new Promise((resolve) => {

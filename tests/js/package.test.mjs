@@ -68,6 +68,7 @@ test("the tarball holds only what runs", () => {
   assert.deepEqual(snippets.map((f) => f.replace(/^snippets\/qcloud-cdn-refresh-[0-9a-f]+\//, "")), ["src/js/cdn_error.js", "src/js/drive.js"]);
   assert.deepEqual(installed.files, [
     "README.md",
+    "api.js",
     "browser.js",
     "cli.js",
     "deno.js",
@@ -124,7 +125,7 @@ test("GET and HmacSHA256 verify too", async () => {
 test("failures reject with the package's CdnError and account for every dir", async () => {
   const answers = {
     api: (_, n) => (n === 2 ? [200, { code: 4000, message: "(9110) Information for this domain does not exist. cdn no such host", codeDesc: 9110 }] : OK),
-    http: (_, n) => (n === 2 ? [502, "<html>Bad Gateway</html>"] : OK),
+    http: (_, n) => (n === 2 ? [500, "<html>Internal Server Error</html>"] : OK), // 500 is not retried
     "invalid-response": (_, n) => (n === 2 ? [200, "plain text"] : OK),
   };
   for (const [kind, answer] of Object.entries(answers)) {
@@ -139,7 +140,7 @@ test("failures reject with the package's CdnError and account for every dir", as
       assert.deepEqual(err.submitted, dirs(45).slice(0, 20));
       assert.deepEqual(err.pending, dirs(45).slice(20));
       if (kind === "api") assert.deepEqual([err.code, err.codeDesc, err.moduleCode, err.status], [4000, "9110", 9110, 200]);
-      if (kind === "http") assert.equal(err.status, 502);
+      if (kind === "http") assert.equal(err.status, 500);
     });
   }
   await withServer(() => OK, async (endpoint) => {

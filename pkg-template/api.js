@@ -1,0 +1,48 @@
+// What every entry exports: the wasm-bindgen functions, guarded so that a trap (a panic, i.e.
+// a bug in this library) reaches the caller as a CdnError of kind "internal" instead of an
+// opaque WebAssembly.RuntimeError. The module keeps working after one.
+import { refreshCdnDir as refresh, signRequest as sign, __testTrap as trap } from "./qcloud_cdn_refresh.js";
+import { CdnError } from "./@CDN_ERROR_JS@";
+
+export { CdnError };
+
+function internal(e, dirs) {
+  if (!(e instanceof WebAssembly.RuntimeError)) return e;
+  let pending = [];
+  try {
+    pending = typeof dirs === "string" ? [dirs] : Array.from(dirs ?? [], String);
+  } catch {
+    // dirs that cannot be read cannot be listed
+  }
+  return new CdnError(
+    `internal error in qcloud-cdn-refresh (${e.message}); please report it. Which directories were purged is unknown, so all are pending`,
+    { kind: "internal", pending },
+  );
+}
+
+function guard(f) {
+  return (config, dirs) => {
+    try {
+      const out = f(config, dirs);
+      return out instanceof Promise ? out.catch((e) => Promise.reject(internal(e, dirs))) : out;
+    } catch (e) {
+      throw internal(e, dirs);
+    }
+  };
+}
+
+const guardedRefresh = guard(refresh);
+
+/** See index.d.ts. */
+export function refreshCdnDir(config, dirs) {
+  try {
+    return guardedRefresh(config, dirs);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+export const signRequest = guard(sign);
+
+// Traps on purpose, through the same guard: how the tests check it. Not part of the API.
+export const __testTrap = guard(() => trap(true));

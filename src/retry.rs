@@ -1,0 +1,94 @@
+//! When a failed batch is sent again, and after how long.
+//!
+//! Only failures that leave the batch certainly unpurged are retried (API-NOTES "Error
+//! codes"): a request that got no response at all (the transport failed before an answer),
+//! HTTP 429/502/503/504, API code 6000 (internal error) and 6200 (temporarily unavailable),
+//! and the "too frequent" module codes 9163 and 22063. Authentication, signature, parameter,
+//! permission and quota errors (4000, 4100, 4104, 4105, 4300, 4400, 22045, 22046, …) never are:
+//! sending them again cannot succeed. A timeout is not retried either: the request may have
+//! reached the API, and a second send could purge twice.
+//!
+//! Waits use exponential backoff with full jitter (uniform in `[0, min(CAP_MS, base·2^n))`),
+//! or the server's `Retry-After` when it sends one, up to [`RETRY_AFTER_MAX_MS`].
+
+use crate::error::{Error, Kind};
+
+/// The longest computed backoff wait.
+pub const CAP_MS: u64 = 20_000;
+/// A `Retry-After` longer than this is not waited for: the batch fails with the error.
+pub const RETRY_AFTER_MAX_MS: u64 = 60_000;
+
+/// How often and how patiently to retry (`config.retries`, `config.retryBaseMs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// Retries per batch after its first attempt.
+    pub retries: u32,
+    /// The first backoff window; each retry doubles it up to [`CAP_MS`].
+    pub base_ms: u64,
+}
+
+impl Default for Policy {
+    fn default() -> Policy {
+        Policy { retries: 2, base_ms: 200 }
+    }
+}
+
+/// Whether `err` (a batch's failure) is safe and worth sending again.
+pub fn is_transient(err: &Error) -> bool {
+    match err.kind {
+        Kind::Network => true,
+        Kind::Http | Kind::Api if matches!(err.status, Some(429 | 502 | 503 | 504)) => true,
+        Kind::Api => matches!(err.code, Some(6000 | 6200)) || matches!(err.module_code, Some(9163 | 22063)),
+        _ => false,
+    }
+}
+
+/// Full-jitter backoff before retry number `retry` (0 for the first), `random` in `[0, 1)`.
+pub fn backoff_ms(policy: Policy, retry: u32, random: f64) -> u64 {
+    let window = policy.base_ms.saturating_mul(1u64 << retry.min(32)).min(CAP_MS);
+    (window as f64 * random.clamp(0.0, 1.0)) as u64
+}
+
+/// The wait a `Retry-After` header asks for, in milliseconds from `now_ms` (Unix ms): either
+/// delta-seconds (`"2"`) or an IMF-fixdate (`"Sun, 06 Nov 1994 08:49:37 GMT"`, RFC 9110 §10.2.3).
+/// `None` when the value is neither.
+pub fn retry_after_ms(value: &str, now_ms: u64) -> Option<u64> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(value.parse::<u64>().ok()?.saturating_mul(1000));
+    }
+    let at = http_date_ms(value)?;
+    Some(at.saturating_sub(now_ms))
+}
+
+/// Unix milliseconds of an IMF-fixdate.
+fn http_date_ms(s: &str) -> Option<u64> {
+    let mut parts = s.split(' ');
+    let _weekday = parts.next().filter(|w| w.len() == 4 && w.ends_with(','))?;
+    let day: u64 = parts.next().filter(|d| d.len() == 2)?.parse().ok()?;
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let month = parts.next()?;
+    let month = MONTHS.iter().position(|m| *m == month)? as u64 + 1;
+    let year: u64 = parts.next().filter(|y| y.len() == 4)?.parse().ok()?;
+    let mut hms = parts.next()?.split(':').map(|n| n.parse::<u64>().ok().filter(|_| n.len() == 2));
+    let (h, m, sec) = (hms.next()??, hms.next()??, hms.next()??);
+    if parts.next()? != "GMT" || parts.next().is_some() || hms.next().is_some() || year < 1970 {
+        return None;
+    }
+    if !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    Some(((days * 24 + h) * 60 + m) * 60_000 + sec * 1000)
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date (year ≥ 1970, month 1–12).
+pub fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}

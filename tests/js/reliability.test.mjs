@@ -1,0 +1,329 @@
+// Reliability of the installed package against the emulator's fault injection: retries,
+// timeouts, aborts, concurrency, absurd inputs, traps, and secrets on every error path.
+// Every case checks that the emulator's purge log and the error's submitted / maybeSubmitted /
+// pending account for every directory, none purged twice.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { freePort, installPackage, startEmulator } from "./helpers.mjs";
+
+const KEY = "RELIABILITY-secret-key-5f2a";
+const TOKEN = "RELIABILITY-session-token-9c1e";
+const A = { secretId: "AKIDrel", secretKey: KEY, domains: ["www.test.com"], dailyLimit: 100000 };
+const T = { secretId: "AKIDreltoken", secretKey: KEY, token: TOKEN, domains: ["www.test.com"], dailyLimit: 100000 };
+let installed;
+let lib;
+let emu;
+
+before(async () => {
+  installed = await installPackage();
+  lib = installed.lib;
+  emu = await startEmulator({ accounts: [A, T] });
+});
+
+after(async () => {
+  await emu?.stop();
+  installed?.remove();
+});
+
+let tags = 0;
+const dirs = (tag, n) => Array.from({ length: n }, (_, i) => `https://www.test.com/${tag}/${i}/`);
+const recorded = async (tag) => (await emu.purges()).map((p) => p.dir).filter((d) => d.includes(`/${tag}/`));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// A fetch that counts attempts and notes when each started.
+function counting() {
+  const starts = [];
+  const nonces = [];
+  const f = (url, init) => {
+    starts.push(Date.now());
+    nonces.push(new URLSearchParams(init.body).get("Nonce"));
+    return fetch(url, init);
+  };
+  return { fetch: f, starts, nonces };
+}
+
+// Runs a 45-dir call (batches of 20, 20, 5) and returns its outcome and the accounting.
+async function call45(extra = {}, account = A) {
+  const tag = `t${++tags}`;
+  const want = dirs(tag, 45);
+  const c = counting();
+  const config = { secretId: account.secretId, secretKey: account.secretKey, endpoint: emu.endpoint, retryBaseMs: 1, fetch: c.fetch, ...extra };
+  if (account.token) config.token = account.token;
+  const started = Date.now();
+  const outcome = await lib.refreshCdnDir(config, want).then((result) => ({ result }), (error) => ({ error }));
+  return { tag, want, attempts: c.starts.length, starts: c.starts, nonces: c.nonces, elapsed: Date.now() - started, ...outcome };
+}
+
+// Every dir is in exactly one list, in order; the emulator recorded exactly the submitted ones
+// (and, for an ambiguous batch, maybe those too), none twice.
+async function accountFor({ tag, want, result, error }, { maybeWasPurged = false } = {}) {
+  const log = await recorded(tag);
+  assert.equal(new Set(log).size, log.length, "no dir recorded twice");
+  if (result) {
+    assert.deepEqual(result.dirs, want);
+    assert.deepEqual(log, want);
+    return;
+  }
+  assert.ok(error instanceof lib.CdnError, String(error));
+  assert.deepEqual([...error.submitted, ...error.maybeSubmitted, ...error.pending], want, "every dir in one list, in order");
+  assert.deepEqual(log, maybeWasPurged ? [...error.submitted, ...error.maybeSubmitted] : error.submitted);
+}
+
+const POSITIONS = [
+  ["first", 0],
+  ["middle", 1],
+  ["last", 2],
+];
+
+// fault → what the caller gets. `retried`: one failed attempt then success.
+const MATRIX = [
+  { fault: { fault: "http-500" }, kind: "http", status: 500 },
+  { fault: { fault: "http-502" }, retried: true },
+  { fault: { fault: "http-503" }, retried: true },
+  { fault: { fault: "http-504" }, retried: true },
+  { fault: { fault: "http-429" }, retried: true },
+  { fault: { fault: "http-503", retryAfter: 1 }, retried: true, waits: 1000 },
+  { fault: { fault: "http-429", retryAfter: 1 }, retried: true, waits: 1000 },
+  { fault: { fault: "api-6200" }, retried: true },
+  { fault: { fault: "not-json" }, kind: "invalid-response", status: 200 },
+  { fault: { fault: "drop" }, retried: true },
+  { fault: { fault: "http-503", count: 3 }, kind: "http", status: 503, attempts: 3 },
+  { fault: { fault: "delay", delayMs: 900 }, config: { timeoutMs: 300 }, kind: "timeout", ambiguous: 900 },
+  { fault: { fault: "delay-after", delayMs: 900 }, config: { timeoutMs: 300 }, kind: "timeout", ambiguous: 900 },
+];
+
+for (const row of MATRIX) {
+  const name = JSON.stringify(row.fault);
+  test(`fault ${name} in the first, a middle and the last batch of 45 dirs`, async (t) => {
+    for (const [where, skip] of POSITIONS) {
+      await t.test(where, async () => {
+        await emu.clearFaults();
+        await emu.fault({ ...row.fault, skip, secretId: A.secretId });
+        const got = await call45(row.config);
+        if (row.ambiguous) await sleep(row.ambiguous); // let the emulator finish the abandoned request
+        await accountFor(got, { maybeWasPurged: Boolean(row.ambiguous) });
+        if (row.retried) {
+          assert.ok(got.result, `succeeds after a retry: ${got.error?.message}`);
+          assert.equal(got.attempts, 4, "three batches and one retry");
+          assert.deepEqual(got.result.batches.map((b) => b.attempts), [1, 1, 1].map((n, i) => (i === skip ? 2 : n)));
+          assert.equal(new Set(got.nonces).size, 4, "a retry is signed with a fresh nonce");
+          if (row.waits) assert.ok(got.starts[skip + 1] - got.starts[skip] >= row.waits - 50, "waits for Retry-After");
+          return;
+        }
+        const e = got.error;
+        assert.ok(e, "the call fails");
+        assert.equal(e.kind, row.kind, e.message);
+        assert.equal(e.status, row.status ?? null);
+        assert.equal(got.attempts, skip + (row.attempts ?? 1), "no more attempts than the policy allows");
+        assert.match(e.message, new RegExp(`^batch ${skip + 1} of 3: `));
+        if (row.attempts) assert.match(e.message, / \(3 attempts\)$/);
+        assert.equal(e.submitted.length, 20 * skip);
+        assert.equal(e.maybeSubmitted.length, row.ambiguous ? [20, 20, 5][skip] : 0);
+      });
+    }
+  });
+}
+
+test("a connection refused is retried, then every dir is pending", async () => {
+  const c = counting();
+  const e = await lib
+    .refreshCdnDir({ secretId: A.secretId, secretKey: KEY, endpoint: `http://127.0.0.1:${await freePort()}/v2/index.php`, retryBaseMs: 1, fetch: c.fetch }, dirs("refused", 3))
+    .catch((x) => x);
+  assert.deepEqual([e.kind, c.starts.length, e.pending, e.maybeSubmitted], ["network", 3, dirs("refused", 3), []]);
+  assert.match(e.message, /^batch 1 of 1: the request did not complete: fetch failed \(.*ECONNREFUSED.*\) \(3 attempts\)$/);
+});
+
+test("retries: 0 sends each batch once", async () => {
+  await emu.clearFaults();
+  await emu.fault({ fault: "http-503", secretId: A.secretId });
+  const got = await call45({ retries: 0 });
+  assert.deepEqual([got.error?.kind, got.error?.status, got.attempts], ["http", 503, 1]);
+  await accountFor(got);
+});
+
+test("abort before the start: nothing is sent, every dir pending", async () => {
+  const controller = new AbortController();
+  controller.abort();
+  const got = await call45({ signal: controller.signal });
+  assert.deepEqual([got.error.kind, got.attempts, got.error.pending.length], ["aborted", 0, 45]);
+  assert.equal(got.error.message, "batch 1 of 3: aborted by config.signal before the request was sent");
+  await accountFor(got);
+});
+
+test("abort during a batch: that batch may have been purged, the rest are pending", async () => {
+  await emu.clearFaults();
+  await emu.fault({ fault: "delay", delayMs: 600, skip: 1, secretId: A.secretId });
+  const controller = new AbortController();
+  const c = counting();
+  const inner = c.fetch;
+  const got = await call45({
+    signal: controller.signal,
+    fetch: (url, init) => {
+      if (c.starts.length === 1) setTimeout(() => controller.abort(), 100); // the second request
+      return inner(url, init);
+    },
+  });
+  await sleep(700);
+  assert.equal(got.error.kind, "aborted");
+  assert.match(got.error.message, /^batch 2 of 3: aborted by config.signal while the request was in flight/);
+  assert.deepEqual([got.error.submitted.length, got.error.maybeSubmitted.length, got.error.pending.length], [20, 20, 5]);
+  await accountFor(got, { maybeWasPurged: true });
+});
+
+test("abort between batches, and during a wait before a retry", async () => {
+  const controller = new AbortController();
+  const got = await call45({ signal: controller.signal, onProgress: () => controller.abort() });
+  assert.deepEqual([got.error.kind, got.attempts, got.error.submitted.length, got.error.maybeSubmitted.length, got.error.pending.length], ["aborted", 1, 20, 0, 25]);
+  await accountFor(got);
+
+  await emu.clearFaults();
+  await emu.fault({ fault: "http-503", retryAfter: 30, secretId: A.secretId });
+  const waiting = new AbortController();
+  setTimeout(() => waiting.abort(), 200);
+  const got2 = await call45({ signal: waiting.signal });
+  assert.deepEqual([got2.error.kind, got2.attempts, got2.error.pending.length], ["aborted", 1, 45]);
+  assert.ok(got2.elapsed < 10000, "does not sit out the 30 s Retry-After");
+  await accountFor(got2);
+});
+
+test("onProgress reports each accepted batch, and a throwing callback changes nothing", async () => {
+  const events = [];
+  const got = await call45({ onProgress: (e) => events.push(e) });
+  assert.deepEqual(
+    events.map((e) => [e.batch, e.batches, e.dirs.length, e.result.code, e.result.attempts]),
+    [[1, 3, 20, 0, 1], [2, 3, 20, 0, 1], [3, 3, 5, 0, 1]],
+  );
+  assert.deepEqual(events.flatMap((e) => e.dirs), got.want);
+  const thrown = await call45({
+    onProgress: () => {
+      throw new Error("callback bug");
+    },
+  });
+  assert.ok(thrown.result);
+  await accountFor(thrown);
+});
+
+test("50 concurrent calls: all succeed, every nonce unique, every dir recorded once", async () => {
+  await emu.clearFaults();
+  const nonces = [];
+  const fetchNoting = (url, init) => {
+    nonces.push(new URLSearchParams(init.body).get("Nonce"));
+    return fetch(url, init);
+  };
+  const calls = Array.from({ length: 50 }, (_, i) =>
+    lib.refreshCdnDir({ secretId: A.secretId, secretKey: KEY, endpoint: emu.endpoint, fetch: fetchNoting }, dirs(`conc${i}`, 21)),
+  );
+  const results = await Promise.all(calls);
+  assert.ok(results.every((r, i) => r.dirs.length === 21 && r.dirs[0] === dirs(`conc${i}`, 1)[0]));
+  assert.equal(nonces.length, 100);
+  assert.equal(new Set(nonces).size, 100, "no nonce used twice");
+  const log = (await emu.purges()).map((p) => p.dir).filter((d) => d.includes("/conc"));
+  assert.equal(log.length, 50 * 21);
+  assert.equal(new Set(log).size, 50 * 21);
+});
+
+test("absurd inputs are refused at once with invalid-input, naming the input", async () => {
+  const ok = { secretId: A.secretId, secretKey: KEY, endpoint: emu.endpoint };
+  const throwing = {};
+  Object.defineProperty(throwing, "secretId", { enumerable: true, get: () => { throw new Error("getter"); } });
+  const holey = ["https://www.test.com/a/"];
+  Object.defineProperty(holey, 1, { enumerable: true, get: () => { throw new Error("getter"); } });
+  const trapped = new Proxy({}, { ownKeys: () => { throw new Error("trap"); } });
+  const table = [
+    [ok, Array.from({ length: 100000 }, (_, i) => `https://www.test.com/${i}/`), /^dirs has 100000 entries; at most 10000 are accepted per call/],
+    [ok, [`https://www.test.com/${"x".repeat(1 << 20)}/`], /^dirs\[0\] "https:\/\/www\.test\.com\/x+"… is 1048598 bytes long; a directory URL may have at most 4096$/],
+    [ok, ["https://www.test.com/a/", 42], /^dirs\[1\] must be a string, got number$/],
+    [ok, [null], /^dirs\[0\] must be a string, got null$/],
+    [ok, null, /^dirs must be an array of directory URLs \(or one URL string\), got null$/],
+    [ok, { length: 1, 0: "https://www.test.com/a/" }, /^dirs must be an array .* got object$/],
+    [ok, holey, /^dirs\[1\] could not be read: its getter threw$/],
+    [null, ["https://www.test.com/a/"], /^config must be an object like \{ secretId, secretKey \}, got null$/],
+    [[ok], ["https://www.test.com/a/"], /^config must be an object .* got an array$/],
+    [throwing, ["https://www.test.com/a/"], /^config\.secretId could not be read: its getter threw$/],
+    [trapped, ["https://www.test.com/a/"], /^config's keys could not be listed/],
+    [{ ...ok, timeoutMs: 0 }, ["https://www.test.com/a/"], /^config\.timeoutMs must be a whole number from 1 to 3600000, got 0$/],
+    [{ ...ok, retries: 11 }, ["https://www.test.com/a/"], /^config\.retries must be a whole number from 0 to 10, got 11$/],
+    [{ ...ok, retryBaseMs: -1 }, ["https://www.test.com/a/"], /^config\.retryBaseMs must be a whole number from 0 to 20000, got -1$/],
+    [{ ...ok, signal: {} }, ["https://www.test.com/a/"], /^config\.signal must be an AbortSignal, got object$/],
+    [{ ...ok, onProgress: "log" }, ["https://www.test.com/a/"], /^config\.onProgress must be a function, got string$/],
+    [{ ...ok, proxyUrl: "ftp://x/" }, ["https://www.test.com/a/"], /^config\.proxyUrl "ftp:\/\/x\/" must be an http:\/\/ or https:\/\/ URL, or a path starting with \/$/],
+    [{ ...ok, proxyUrl: "/p?x=1" }, ["https://www.test.com/a/"], /^config\.proxyUrl "\/p\?x=1" must not have a query or fragment$/],
+  ];
+  for (const [config, input, message] of table) {
+    const started = Date.now();
+    for (const run of [() => lib.signRequest(config, input), () => lib.refreshCdnDir(config, input)]) {
+      let e;
+      try {
+        await run();
+      } catch (x) {
+        e = x;
+      }
+      assert.ok(e instanceof lib.CdnError, `${message}: ${e}`);
+      assert.equal(e.kind, "invalid-input");
+      assert.match(e.message, message);
+    }
+    assert.ok(Date.now() - started < 2000, `${message} is refused at once`);
+  }
+});
+
+test("a trap (a bug) becomes a CdnError of kind internal, and the module keeps working", () => {
+  let e;
+  try {
+    lib.__testTrap({}, ["https://www.test.com/a/"]);
+  } catch (x) {
+    e = x;
+  }
+  assert.ok(e instanceof lib.CdnError, String(e));
+  assert.equal(e.kind, "internal");
+  assert.match(e.message, /^internal error in qcloud-cdn-refresh \(.*unreachable.*\); please report it/);
+  assert.deepEqual(e.pending, ["https://www.test.com/a/"]);
+  for (let i = 0; i < 100; i++) {
+    assert.throws(() => lib.__testTrap({}, []), (x) => x.kind === "internal");
+  }
+  assert.equal(lib.signRequest({ secretId: "id", secretKey: "key" }, "https://www.test.com/a/").length, 1);
+});
+
+test("secret hunt: no error of any path shows the secret key or the token", async () => {
+  const seen = [];
+  const show = (e) => seen.push([String(e), e.message, e.stack, JSON.stringify(e), JSON.stringify(Object.entries(e))].join("\n"));
+  const base = { secretId: T.secretId, secretKey: KEY, token: TOKEN, endpoint: emu.endpoint, retryBaseMs: 1 };
+  const echo = async (url, init) => new Response(`{"code":4100,"message":"echo ${KEY} ${TOKEN} ${init.body}","codeDesc":"${KEY}"}`, { status: 200 });
+  const echo500 = async (url, init) => new Response(`<html>${KEY} ${TOKEN} ${init.body}</html>`, { status: 500 });
+  const thrower = async (url, init) => {
+    throw new TypeError(`fetch failed ${KEY} ${TOKEN}`, { cause: new Error(`${init.body}`) });
+  };
+  const aborted = new AbortController();
+  aborted.abort();
+  const cases = [
+    [{ ...base, fetch: echo }, dirs("hunt", 3)],
+    [{ ...base, fetch: echo500 }, dirs("hunt", 3)],
+    [{ ...base, fetch: thrower }, dirs("hunt", 3)],
+    [{ ...base, fetch: async () => "not a response" }, dirs("hunt", 3)],
+    [{ ...base, fetch: () => new Promise(() => {}), timeoutMs: 50 }, dirs("hunt", 3)],
+    [{ ...base, signal: aborted.signal }, dirs("hunt", 3)],
+    [{ ...base, secretKey: "wrong" + KEY }, dirs("hunt", 3)],
+    [{ ...base, token: TOKEN + "x" }, dirs("hunt", 3)],
+    [{ ...base, method: "GET" }, dirs("hunt", 3)],
+    [{ ...base, nonce: 0.5 }, dirs("hunt", 3)],
+    [{ ...base, secretkey: KEY }, dirs("hunt", 3)],
+  ];
+  for (const [config, input] of cases) {
+    const e = await lib.refreshCdnDir(config, input).catch((x) => x);
+    assert.ok(e instanceof lib.CdnError, `${JSON.stringify(Object.keys(config))}: ${e}`);
+    show(e);
+    try {
+      lib.signRequest(config, input);
+    } catch (x) {
+      show(x);
+    }
+  }
+  try {
+    lib.__testTrap(base, dirs("hunt", 1));
+  } catch (x) {
+    show(x);
+  }
+  assert.ok(seen.length >= 14);
+  for (const text of seen) {
+    assert.ok(!text.includes(KEY) && !text.includes(TOKEN) && !text.includes(encodeURIComponent(TOKEN)), text);
+  }
+});
