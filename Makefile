@@ -2,7 +2,7 @@
 SHELL := bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
 
-.PHONY: setup pkg test demo size bench-emulator
+.PHONY: setup pkg test demo size fuzz bench-emulator
 
 # Installs the toolchain a fresh machine lacks; a no-op when everything is there.
 setup:
@@ -19,6 +19,10 @@ test: setup
 # The gzip -9 bytes a browser loads (.wasm and JS); fails above the limit.
 size: pkg
 	@bash scripts/size.sh
+
+# Mutation-fuzzes the reply parser and request building, FUZZ_SECONDS (default 30) per target.
+fuzz:
+	@cargo run --quiet --release -p qcloud-cdn-fuzz --bin fuzz
 
 # Builds everything and serves the emulator, the demo page and the package on one origin.
 demo: setup

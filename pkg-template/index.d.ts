@@ -3,6 +3,7 @@ export type {
   RefreshConfig,
   RefreshResult,
   BatchResult,
+  ProgressEvent,
   SignedRequest,
   CdnErrorKind,
   FetchInit,

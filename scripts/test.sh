@@ -26,6 +26,8 @@ suite() {
 }
 
 suite native 'test result: ok\. [0-9]+ passed' cargo test --test native
+suite properties 'test result: ok\. [0-9]+ passed' cargo test --test properties
+suite fuzz-corpus 'test result: ok\. [0-9]+ passed' cargo test -p qcloud-cdn-fuzz --test corpus
 suite emulator 'test result: ok\. [0-9]+ passed' cargo test -p qcloud-cdn-emulator
 suite wasm-node 'test result: ok\. [0-9]+ passed' wasm-pack test --node -- --test node
 suite wasm-firefox 'test result: ok\. [0-9]+ passed' wasm-pack test --headless --firefox -- --test browser

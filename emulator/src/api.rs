@@ -81,6 +81,18 @@ pub enum CodeDesc {
     Module(u32),
 }
 
+/// The domain a directory URL purges: its host without user info or port; `None` when it is
+/// not an `http(s)://` URL.
+pub fn dir_host(dir: &str) -> Option<&str> {
+    let rest = dir.strip_prefix("http://").or_else(|| dir.strip_prefix("https://"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    Some(match host.rsplit_once(':') {
+        Some((h, p)) if !h.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => host,
+    })
+}
+
 /// A reply in the API's JSON shape.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiReply {
@@ -289,14 +301,8 @@ impl Api {
             return ApiReply::error(4104, "SecretId not found");
         };
         for (i, dir) in &dirs {
-            let Some(rest) = dir.strip_prefix("http://").or_else(|| dir.strip_prefix("https://")) else {
+            let Some(host) = dir_host(dir) else {
                 return ApiReply::error(4000, format!("dirs.{i} must start with http:// or https://"));
-            };
-            let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-            let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-            let host = match host.rsplit_once(':') {
-                Some((h, p)) if !h.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => h,
-                _ => host,
             };
             if !account.domains.iter().any(|d| d.eq_ignore_ascii_case(host)) {
                 return ApiReply::module(4000, 9110, "Information for this domain does not exist. cdn no such host");

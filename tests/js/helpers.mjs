@@ -69,6 +69,45 @@ export function freePort() {
   });
 }
 
+// Serves the ES module `dir/main` (plus `.wasm` modules `wasm`, by file name) in workerd on a
+// free port, with outbound network to loopback and text bindings `vars`.
+export async function startWorkerd(dir, { main = "worker.js", wasm = [], vars = {} } = {}) {
+  const port = await freePort();
+  const modules = [`(name = "${main}", esModule = embed "${main}")`, ...wasm.map((w) => `(name = "${w}", wasm = embed "${w}")`)];
+  const bindings = Object.entries(vars).map(([k, v]) => `(name = ${JSON.stringify(k)}, text = ${JSON.stringify(v)})`);
+  writeFileSync(
+    join(dir, "config.capnp"),
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .worker),
+    (name = "loopback", network = (allow = ["local", "private", "public"])),
+  ],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+);
+const worker :Workerd.Worker = (
+  modules = [${modules.join(", ")}],
+  bindings = [${bindings.join(", ")}],
+  compatibilityDate = "2024-09-23",
+  globalOutbound = "loopback",
+);
+`,
+  );
+  let log = "";
+  const child = spawn(join(root, "tools", "node_modules", ".bin", "workerd"), ["serve", join(dir, "config.capnp")], { stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout.on("data", (c) => (log += c));
+  child.stderr.on("data", (c) => (log += c));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await until("workerd", () => child.exitCode !== null || fetch(url).then(() => true, () => false), 30000);
+  } catch (e) {
+    child.kill();
+    throw new Error(`${e.message}:\n${log}`);
+  }
+  if (child.exitCode !== null) throw new Error(`workerd exited:\n${log}`);
+  return { url, log: () => log, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), child.kill()))) };
+}
+
 export async function until(what, check, ms = 15000) {
   const end = Date.now() + ms;
   for (;;) {

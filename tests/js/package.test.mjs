@@ -162,8 +162,13 @@ test("the types compile for a consumer and catch a typo in a config key", () => 
   const tsc = join(root, "tools", "node_modules", ".bin", "tsc");
   const consumer = `
 import { refreshCdnDir, signRequest, init, CdnError } from "qcloud-cdn-refresh";
-import type { RefreshConfig, RefreshResult, SignedRequest, BatchResult, CdnErrorKind } from "qcloud-cdn-refresh";
-const config: RefreshConfig = { secretId: "id", secretKey: "key", method: "POST", signatureMethod: "HmacSHA256", type: 2, dailyLimit: 50, fetch: globalThis.fetch };
+import type { RefreshConfig, RefreshResult, SignedRequest, BatchResult, CdnErrorKind, ProgressEvent, FetchInit, FetchResponse } from "qcloud-cdn-refresh";
+const seen: ProgressEvent[] = [];
+const myFetch = (url: string, init: FetchInit): Promise<FetchResponse> => fetch(url, init);
+const config: RefreshConfig = {
+  secretId: "id", secretKey: "key", method: "POST", signatureMethod: "HmacSHA256", type: 2, dailyLimit: 50, fetch: myFetch,
+  timeoutMs: 5000, retries: 1, retryBaseMs: 100, signal: new AbortController().signal, onProgress: (e) => seen.push(e), proxyUrl: "/cdn-api",
+};
 const signed: SignedRequest[] = signRequest(config, ["https://a.com/"]);
 const body: string | null = signed[0].body;
 export async function main(): Promise<number> {
@@ -172,11 +177,12 @@ export async function main(): Promise<number> {
   try {
     const r: RefreshResult = await refreshCdnDir(config, "https://a.com/");
     const b: BatchResult = r.batches[0];
-    return b.code + (body?.length ?? 0);
+    return b.code + b.attempts + seen[0].batch + seen[0].result.attempts + (body?.length ?? 0);
   } catch (e) {
     if (e instanceof CdnError) {
       const kind: CdnErrorKind = e.kind;
-      const pending: string[] = e.pending;
+      const pending: string[] = [...e.pending, ...e.maybeSubmitted, ...e.submitted];
+      if (kind === "timeout" || kind === "aborted") return -1;
       return (e.code ?? 0) + (e.moduleCode ?? 0) + (e.status ?? 0) + pending.length + kind.length;
     }
     throw e;

@@ -3,10 +3,10 @@
 // bundler, and an esbuild browser bundle). Each checks the emulator recorded exactly its dirs.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { installPackage, startEmulator, startFirefox, freePort, until, root } from "./helpers.mjs";
+import { installPackage, startEmulator, startFirefox, startWorkerd, until, root } from "./helpers.mjs";
 
 const ACCOUNT = { secretId: "AKIDruntimes", secretKey: "runtimes-secret-key", domains: ["www.test.com"], dailyLimit: 10000 };
 const bin = (name) => join(root, "tools", "node_modules", ".bin", name);
@@ -101,39 +101,12 @@ test("Cloudflare Workers: a worker bundled by esbuild as wrangler does, run in w
   const code = readFileSync(join(dir, "worker.js"), "utf8");
   assert.doesNotMatch(code, /\beval\(|new Function\(|\bBuffer\b|node:fs|\brequire\(/, "no fs, no Buffer, no code generation");
   copyFileSync(join(pkgDir, "qcloud_cdn_refresh_bg.wasm"), join(dir, "qcloud_cdn_refresh_bg.wasm"));
-  const port = await freePort();
-  writeFileSync(
-    join(dir, "config.capnp"),
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [
-    (name = "main", worker = .worker),
-    (name = "loopback", network = (allow = ["local", "private", "public"])),
-  ],
-  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
-);
-const worker :Workerd.Worker = (
-  modules = [
-    (name = "worker.js", esModule = embed "worker.js"),
-    (name = "qcloud_cdn_refresh_bg.wasm", wasm = embed "qcloud_cdn_refresh_bg.wasm"),
-  ],
-  compatibilityDate = "2024-09-23",
-  globalOutbound = "loopback",
-);
-`,
-  );
-  let log = "";
-  const workerd = spawn(bin("workerd"), ["serve", join(dir, "config.capnp")], { stdio: ["ignore", "pipe", "pipe"] });
-  workerd.stdout.on("data", (c) => (log += c));
-  workerd.stderr.on("data", (c) => (log += c));
+  const workerd = await startWorkerd(dir, { wasm: ["qcloud_cdn_refresh_bg.wasm"] });
   try {
-    const ready = () => fetch(`http://127.0.0.1:${port}/`).then((r) => r.text(), () => null);
-    await until("workerd", async () => workerd.exitCode !== null || (await ready()) === "ready", 30000);
-    assert.equal(workerd.exitCode, null, `workerd exited:\n${log}`);
-    const res = await fetch(`http://127.0.0.1:${port}/run`);
+    const res = await fetch(`${workerd.url}/run`);
     await expectPurged("workerd", await res.text());
   } finally {
-    workerd.kill();
+    await workerd.stop();
   }
 });
 

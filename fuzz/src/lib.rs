@@ -1,0 +1,77 @@
+//! Fuzz targets of the core: each takes arbitrary bytes and must neither panic nor break a
+//! promise of the core.
+//!
+//! - [`reply`]: any status, body and `Retry-After` → a reply, an error a reply can produce, or
+//!   a retry decision; never a panic.
+//! - [`request`]: any config and directory list → requests the emulator's verifier accepts
+//!   (as the API would), or an `invalid-input` error.
+//!
+//! `cargo-fuzz` needs a nightly toolchain, which this project's machines cannot install, so
+//! `src/bin/fuzz.rs` drives these targets with a plain mutation fuzzer (no coverage feedback),
+//! and `tests/corpus.rs` replays the committed corpus in `make test`.
+
+use qcloud_cdn_emulator::api::{self, Account, Api, Call};
+use qcloud_cdn_refresh::purge::Step;
+use qcloud_cdn_refresh::request::parse_form;
+use qcloud_cdn_refresh::sign::Method;
+use qcloud_cdn_refresh::{json, reply, Kind, Purge, RawConfig};
+
+/// Every target, by the name of its corpus directory.
+pub const TARGETS: [(&str, fn(&[u8])); 2] = [("reply", reply), ("request", request)];
+
+const ID: &str = "AKIDfuzz";
+const KEY: &str = "fuzz-secret-key";
+const NOW: u64 = 1_700_000_000;
+
+/// Input: 2 bytes of status, then `Retry-After` and the body, separated by a 0x1F byte.
+pub fn reply(data: &[u8]) {
+    let status = u16::from_le_bytes([data.first().copied().unwrap_or(0), data.get(1).copied().unwrap_or(0)]) % 1000;
+    let rest = String::from_utf8_lossy(data.get(2..).unwrap_or_default());
+    let (retry_after, body) = rest.split_once('\u{1f}').map_or((None, rest.as_ref()), |(r, b)| (Some(r), b));
+    let _ = json::parse(body);
+    match reply::parse(status, body).and_then(|r| r.into_result(status)) {
+        Ok(r) => assert_eq!(r.code, 0, "only code 0 is a success"),
+        Err(e) => assert!(matches!(e.kind, Kind::Api | Kind::Http | Kind::InvalidResponse), "{:?}", e.kind),
+    }
+    let mut purge = Purge::new(config(), &["https://www.test.com/a/"]).expect("a valid call");
+    match purge.on_response(status, body, retry_after, NOW * 1000, 0.5) {
+        Ok(Step::Retry { after_ms }) => assert!(after_ms <= 60_000, "a wait longer than Retry-After's limit: {after_ms}"),
+        Ok(Step::Accepted) => assert!(purge.is_done()),
+        Err(e) => assert_eq!((e.submitted.len(), e.pending.len()), (0, 1), "the dir is accounted for"),
+    }
+}
+
+/// Input: fields separated by 0x1F bytes: directories (one per line), then `method`,
+/// `signatureMethod`, `token`, `endpoint`, `type`, each empty for "not given".
+pub fn request(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut fields = text.split('\u{1f}');
+    let dirs: Vec<&str> = fields.next().unwrap_or_default().split('\n').collect();
+    let mut field = || fields.next().filter(|f| !f.is_empty()).map(str::to_owned);
+    let (method, signature_method, token, endpoint) = (field(), field(), field(), field());
+    let refresh_type = field().and_then(|t| t.parse().ok());
+    let raw = RawConfig { method, signature_method, token: token.clone(), endpoint, refresh_type, ..config() };
+    let purge = match Purge::new(raw, &dirs) {
+        Ok(p) => p,
+        Err(e) => return assert_eq!(e.kind, Kind::InvalidInput, "{}", e.message),
+    };
+    let domains = dirs.iter().filter_map(|d| api::dir_host(d)).map(str::to_owned).collect();
+    let account = Account { secret_id: ID.into(), secret_key: KEY.into(), token, domains, daily_limit: u32::MAX };
+    let mut api = Api::new(vec![account]);
+    let endpoint = &purge.config().endpoint;
+    for i in 0..purge.batch_count() {
+        let r = purge.request(i, NOW, 1000 + i as u64).expect("every batch signs");
+        let wire = match r.method {
+            Method::Post => r.body.clone().expect("a POST has a body"),
+            Method::Get => r.url.split_once('?').expect("a GET has a query").1.to_owned(),
+        };
+        let params = parse_form(&wire).expect("the wire form decodes");
+        let call = Call { method: r.method, host: &endpoint.host, path: &endpoint.path, params: &params };
+        let answer = api.handle(&call, NOW);
+        assert_eq!(answer.code, 0, "the emulator refused batch {i}: {} ({:?})", answer.message, r);
+    }
+}
+
+fn config() -> RawConfig {
+    RawConfig { secret_id: Some(ID.into()), secret_key: Some(KEY.into()), ..RawConfig::default() }
+}
