@@ -228,12 +228,11 @@ impl Parser<'_> {
 pub fn write_string(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
+        if let Some(e) = crate::text::short_escape(c) {
+            out.push_str(e);
+            continue;
+        }
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
             c if (c as u32) < 0x20 => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
                 out.push_str("\\u00");

@@ -108,6 +108,18 @@ pub(crate) fn push_hex(out: &mut String, v: u32, width: usize) {
     }
 }
 
+/// The escapes Rust's `{:?}` and JSON write alike: `\"`, `\\`, `\n`, `\r`, `\t`.
+pub(crate) fn short_escape(c: char) -> Option<&'static str> {
+    Some(match c {
+        '"' => "\\\"",
+        '\\' => "\\\\",
+        '\n' => "\\n",
+        '\r' => "\\r",
+        '\t' => "\\t",
+        _ => return None,
+    })
+}
+
 /// At most `max` characters of `s` in double quotes, with `…` when cut: input echoed in a
 /// message stays bounded and readable. `"` and `\` are escaped, and so is every control or
 /// non-space whitespace character (`\n`, `\u{3000}`), as Rust's `{:?}` writes them, without
@@ -120,12 +132,11 @@ pub(crate) fn quote(s: &str, max: usize) -> String {
             out.push_str("\"…");
             return out;
         }
+        if let Some(e) = short_escape(c) {
+            out.push_str(e);
+            continue;
+        }
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
             '\0' => out.push_str("\\0"),
             c if c.is_control() || (c.is_whitespace() && c != ' ') => {
                 out.push_str("\\u{");

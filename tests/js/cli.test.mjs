@@ -1,38 +1,27 @@
 // The CLI as `npx qcloud-cdn-refresh` runs it: the bin the installed tarball links, against a
 // freshly started emulator. Exit codes, output, and a secret that must never be printed.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { installPackage, startEmulator, root } from "./helpers.mjs";
+import { packageAndEmulator, root } from "./helpers.mjs";
 
 const KEY = "cli-SECRET-key-0123456789";
 const TOKEN = "cli-SESSION-token-9876";
 const ACCOUNT = { secretId: "AKIDcli", secretKey: KEY, domains: ["www.test.com"], dailyLimit: 10000 };
 const TEMP = { secretId: "AKIDclitemp", secretKey: KEY, token: TOKEN, domains: ["www.test.com"], dailyLimit: 10000 };
 const SMALL = { secretId: "AKIDclismall", secretKey: KEY, domains: ["www.test.com"], dailyLimit: 25 };
-let installed;
-let emu;
+const ctx = packageAndEmulator({ accounts: [ACCOUNT, TEMP, SMALL] });
 const outputs = [];
 
-before(async () => {
-  installed = await installPackage();
-  emu = await startEmulator({ accounts: [ACCOUNT, TEMP, SMALL] });
-});
-
-after(async () => {
-  await emu?.stop();
-  installed?.remove();
-});
-
 const dirs = (tag, n) => Array.from({ length: n }, (_, i) => `https://www.test.com/${tag}/${i}/`);
-const recorded = async (tag) => (await emu.purges()).map((p) => p.dir).filter((d) => d.includes(`/${tag}/`));
+const recorded = async (tag) => (await ctx.emu.purges()).map((p) => p.dir).filter((d) => d.includes(`/${tag}/`));
 
 // Runs the installed bin with the account's credentials in the environment.
 function cli(args, { account = ACCOUNT, env = {}, input } = {}) {
-  const r = spawnSync(join(installed.dir, "node_modules", ".bin", "qcloud-cdn-refresh"), args, {
-    cwd: installed.dir,
+  const r = spawnSync(join(ctx.installed.dir, "node_modules", ".bin", "qcloud-cdn-refresh"), args, {
+    cwd: ctx.installed.dir,
     encoding: "utf8",
     input,
     timeout: 30000,
@@ -47,7 +36,7 @@ function cli(args, { account = ACCOUNT, env = {}, input } = {}) {
   outputs.push(r.stdout + r.stderr);
   return r;
 }
-const withEndpoint = (...args) => ["--endpoint", emu.endpoint, ...args];
+const withEndpoint = (...args) => ["--endpoint", ctx.emu.endpoint, ...args];
 
 test("purges the dirs given as arguments, exit 0", async () => {
   const r = cli(withEndpoint(...dirs("args", 21)));
@@ -59,8 +48,8 @@ test("purges the dirs given as arguments, exit 0", async () => {
 
 test("with a terminal on stderr, each batch shows its progress", { skip: !existsSync("/usr/bin/script") && "util-linux script is missing" }, async () => {
   // script(1) runs the CLI on a pseudo-terminal, so stderr.isTTY is true.
-  const bin = join(installed.dir, "node_modules", ".bin", "qcloud-cdn-refresh");
-  const command = [bin, "--endpoint", emu.endpoint, ...dirs("tty", 21)].join(" ");
+  const bin = join(ctx.installed.dir, "node_modules", ".bin", "qcloud-cdn-refresh");
+  const command = [bin, "--endpoint", ctx.emu.endpoint, ...dirs("tty", 21)].join(" ");
   const r = spawnSync("script", ["-qec", command, "/dev/null"], {
     encoding: "utf8",
     timeout: 30000,
@@ -73,7 +62,7 @@ test("with a terminal on stderr, each batch shows its progress", { skip: !exists
 });
 
 test("--file reads a list (blank lines and # comments skipped), - reads stdin", async () => {
-  const list = join(installed.dir, "list.txt");
+  const list = join(ctx.installed.dir, "list.txt");
   writeFileSync(list, `# deploy 42\n${dirs("file", 3).join("\n")}\n\n`);
   assert.equal(cli(withEndpoint("--file", list)).status, 0);
   assert.deepEqual(await recorded("file"), dirs("file", 3));
@@ -87,7 +76,7 @@ test("--json prints the result as JSON; a session token is sent and verified", a
   assert.equal(r.status, 0, r.stdout + r.stderr);
   const result = JSON.parse(r.stdout);
   assert.deepEqual([result.code, result.codeDesc, result.dirs], [0, "Success", dirs("json", 2)]);
-  const purges = (await emu.purges()).filter((p) => p.dir.includes("/json/"));
+  const purges = (await ctx.emu.purges()).filter((p) => p.dir.includes("/json/"));
   assert.deepEqual(purges.map((p) => [p.dir, p.type]), dirs("json", 2).map((d) => [d, 2]));
   const get = cli(withEndpoint("--method", "GET", ...dirs("get", 1)));
   assert.equal(get.status, 0, get.stderr);
@@ -99,7 +88,7 @@ test("--dry-run prints the signed requests, token redacted, and sends nothing", 
   assert.equal(r.status, 0, r.stderr);
   const requests = r.stdout.trim().split(/\n\n(?=POST )/);
   assert.equal(requests.length, 2);
-  assert.match(requests[0], new RegExp(`^POST ${emu.endpoint.replaceAll(".", "\\.")}\ncontent-type: application/x-www-form-urlencoded\n\nAction=RefreshCdnDir&`));
+  assert.match(requests[0], new RegExp(`^POST ${ctx.emu.endpoint.replaceAll(".", "\\.")}\ncontent-type: application/x-www-form-urlencoded\n\nAction=RefreshCdnDir&`));
   assert.match(requests[0], /&Token=\[redacted\]&/);
   assert.match(requests[1], /dirs\.0=https%3A%2F%2Fwww\.test\.com%2Fdry%2F20%2F&Signature=/);
   const json = cli(withEndpoint("--dry-run", "--json", ...dirs("dry", 1)), { account: TEMP });

@@ -1,5 +1,6 @@
 // Shared by the Node tests: the package installed as a user installs it, and the emulator
 // started on a free port (and stopped after).
+import { before, after } from "node:test";
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -20,6 +21,23 @@ export async function installPackage() {
   writeFileSync(join(dir, "lib.mjs"), 'export * from "qcloud-cdn-refresh";\n');
   const lib = await import(pathToFileURL(join(dir, "lib.mjs")));
   return { dir, lib, files: files.map((f) => f.path).sort(), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+// For a test file: before its tests, the package installed as a user would and a fresh
+// emulator (`options`, or `options(installed)`); after them, both gone. The returned object is
+// filled in by then: `{ installed, lib, emu }`.
+export function packageAndEmulator(options = {}) {
+  const ctx = {};
+  before(async () => {
+    ctx.installed = await installPackage();
+    ctx.lib = ctx.installed.lib;
+    ctx.emu = await startEmulator(typeof options === "function" ? options(ctx.installed) : options);
+  });
+  after(async () => {
+    await ctx.emu?.stop();
+    ctx.installed?.remove();
+  });
+  return ctx;
 }
 
 // Starts the emulator binary on a free port; `accounts` (optional) is written to a file.

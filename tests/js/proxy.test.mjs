@@ -1,47 +1,36 @@
 // The README's same-origin proxies, as written: the Node one and the Worker one (in workerd),
 // each forwarding to the emulator, with refreshCdnDir signing for the emulator's endpoint and
 // sending to the proxy through config.proxyUrl.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { freePort, installPackage, startEmulator, startWorkerd, root } from "./helpers.mjs";
+import { freePort, packageAndEmulator, startWorkerd, root } from "./helpers.mjs";
 
 const ACCOUNT = { secretId: "AKIDproxy", secretKey: "proxy-secret-key", domains: ["www.test.com"], dailyLimit: 10000 };
-let installed;
-let emu;
-
-before(async () => {
-  installed = await installPackage();
-  emu = await startEmulator({ accounts: [ACCOUNT], args: ["--no-cors"] });
-});
-
-after(async () => {
-  await emu?.stop();
-  installed?.remove();
-});
+const ctx = packageAndEmulator({ accounts: [ACCOUNT], args: ["--no-cors"] });
 
 const readme = readFileSync(join(root, "README.md"), "utf8");
 const block = (name) => readme.split(`<!-- test: ${name} -->`)[1].split("```js\n")[1].split("```")[0];
 const dirs = (tag, n) => Array.from({ length: n }, (_, i) => `https://www.test.com/${tag}/${i}/`);
 
 async function purgeThrough(proxyUrl, tag) {
-  const config = { secretId: ACCOUNT.secretId, secretKey: ACCOUNT.secretKey, endpoint: emu.endpoint, proxyUrl };
-  const [signed] = installed.lib.signRequest(config, dirs(tag, 1));
+  const config = { secretId: ACCOUNT.secretId, secretKey: ACCOUNT.secretKey, endpoint: ctx.emu.endpoint, proxyUrl };
+  const [signed] = ctx.installed.lib.signRequest(config, dirs(tag, 1));
   assert.equal(signed.url, proxyUrl, "sent to the proxy");
-  const result = await installed.lib.refreshCdnDir(config, dirs(tag, 21));
+  const result = await ctx.installed.lib.refreshCdnDir(config, dirs(tag, 21));
   assert.deepEqual(result.dirs, dirs(tag, 21));
-  const recorded = (await emu.purges()).map((p) => p.dir).filter((d) => d.includes(`/${tag}/`));
+  const recorded = (await ctx.emu.purges()).map((p) => p.dir).filter((d) => d.includes(`/${tag}/`));
   assert.deepEqual(recorded, dirs(tag, 21), "signed for the endpoint, verified by it, recorded once");
 }
 
 test("the README's Node proxy forwards what the page signed", async () => {
-  const file = join(installed.dir, "proxy.mjs");
+  const file = join(ctx.installed.dir, "proxy.mjs");
   writeFileSync(file, block("node-proxy"));
   const port = await freePort();
-  const child = spawn(process.execPath, [file], { env: { ...process.env, PORT: String(port), CDN_API: emu.endpoint }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [file], { env: { ...process.env, PORT: String(port), CDN_API: ctx.emu.endpoint }, stdio: ["ignore", "pipe", "inherit"] });
   try {
     await new Promise((resolve, reject) => {
       child.once("exit", (code) => reject(new Error(`proxy exited with ${code}`)));
@@ -57,10 +46,10 @@ test("the README's Node proxy forwards what the page signed", async () => {
 });
 
 test("the README's Worker proxy forwards what the page signed, in workerd", async () => {
-  const dir = join(installed.dir, "worker-proxy");
+  const dir = join(ctx.installed.dir, "worker-proxy");
   mkdirSync(dir);
   writeFileSync(join(dir, "worker.js"), block("worker-proxy"));
-  const workerd = await startWorkerd(dir, { vars: { CDN_API: emu.endpoint } });
+  const workerd = await startWorkerd(dir, { vars: { CDN_API: ctx.emu.endpoint } });
   try {
     await purgeThrough(`${workerd.url}/cdn-api`, "worker-proxy");
     assert.equal((await fetch(`${workerd.url}/cdn-api`)).status, 404, "GET is not forwarded");

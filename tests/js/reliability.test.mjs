@@ -2,32 +2,19 @@
 // timeouts, aborts, concurrency, absurd inputs, traps, and secrets on every error path.
 // Every case checks that the emulator's purge log and the error's submitted / maybeSubmitted /
 // pending account for every directory, none purged twice.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { freePort, installPackage, startEmulator } from "./helpers.mjs";
+import { freePort, packageAndEmulator } from "./helpers.mjs";
 
 const KEY = "RELIABILITY-secret-key-5f2a";
 const TOKEN = "RELIABILITY-session-token-9c1e";
 const A = { secretId: "AKIDrel", secretKey: KEY, domains: ["www.test.com"], dailyLimit: 100000 };
 const T = { secretId: "AKIDreltoken", secretKey: KEY, token: TOKEN, domains: ["www.test.com"], dailyLimit: 100000 };
-let installed;
-let lib;
-let emu;
-
-before(async () => {
-  installed = await installPackage();
-  lib = installed.lib;
-  emu = await startEmulator({ accounts: [A, T] });
-});
-
-after(async () => {
-  await emu?.stop();
-  installed?.remove();
-});
+const ctx = packageAndEmulator({ accounts: [A, T] });
 
 let tags = 0;
 const dirs = (tag, n) => Array.from({ length: n }, (_, i) => `https://www.test.com/${tag}/${i}/`);
-const recorded = async (tag) => (await emu.purges()).map((p) => p.dir).filter((d) => d.includes(`/${tag}/`));
+const recorded = async (tag) => (await ctx.emu.purges()).map((p) => p.dir).filter((d) => d.includes(`/${tag}/`));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // A fetch that counts attempts and notes when each started.
@@ -47,10 +34,10 @@ async function call45(extra = {}, account = A) {
   const tag = `t${++tags}`;
   const want = dirs(tag, 45);
   const c = counting();
-  const config = { secretId: account.secretId, secretKey: account.secretKey, endpoint: emu.endpoint, retryBaseMs: 1, fetch: c.fetch, ...extra };
+  const config = { secretId: account.secretId, secretKey: account.secretKey, endpoint: ctx.emu.endpoint, retryBaseMs: 1, fetch: c.fetch, ...extra };
   if (account.token) config.token = account.token;
   const started = Date.now();
-  const outcome = await lib.refreshCdnDir(config, want).then((result) => ({ result }), (error) => ({ error }));
+  const outcome = await ctx.lib.refreshCdnDir(config, want).then((result) => ({ result }), (error) => ({ error }));
   return { tag, want, attempts: c.starts.length, starts: c.starts, nonces: c.nonces, elapsed: Date.now() - started, ...outcome };
 }
 
@@ -64,7 +51,7 @@ async function accountFor({ tag, want, result, error }, { maybeWasPurged = false
     assert.deepEqual(log, want);
     return;
   }
-  assert.ok(error instanceof lib.CdnError, String(error));
+  assert.ok(error instanceof ctx.lib.CdnError, String(error));
   assert.deepEqual([...error.submitted, ...error.maybeSubmitted, ...error.pending], want, "every dir in one list, in order");
   assert.deepEqual(log, maybeWasPurged ? [...error.submitted, ...error.maybeSubmitted] : error.submitted);
 }
@@ -97,8 +84,8 @@ for (const row of MATRIX) {
   test(`fault ${name} in the first, a middle and the last batch of 45 dirs`, async (t) => {
     for (const [where, skip] of POSITIONS) {
       await t.test(where, async () => {
-        await emu.clearFaults();
-        await emu.fault({ ...row.fault, skip, secretId: A.secretId });
+        await ctx.emu.clearFaults();
+        await ctx.emu.fault({ ...row.fault, skip, secretId: A.secretId });
         const got = await call45(row.config);
         if (row.ambiguous) await sleep(row.ambiguous); // let the emulator finish the abandoned request
         await accountFor(got, { maybeWasPurged: Boolean(row.ambiguous) });
@@ -126,7 +113,7 @@ for (const row of MATRIX) {
 
 test("a connection refused is retried, then every dir is pending", async () => {
   const c = counting();
-  const e = await lib
+  const e = await ctx.lib
     .refreshCdnDir({ secretId: A.secretId, secretKey: KEY, endpoint: `http://127.0.0.1:${await freePort()}/v2/index.php`, retryBaseMs: 1, fetch: c.fetch }, dirs("refused", 3))
     .catch((x) => x);
   assert.deepEqual([e.kind, c.starts.length, e.pending, e.maybeSubmitted], ["network", 3, dirs("refused", 3), []]);
@@ -134,8 +121,8 @@ test("a connection refused is retried, then every dir is pending", async () => {
 });
 
 test("retries: 0 sends each batch once", async () => {
-  await emu.clearFaults();
-  await emu.fault({ fault: "http-503", secretId: A.secretId });
+  await ctx.emu.clearFaults();
+  await ctx.emu.fault({ fault: "http-503", secretId: A.secretId });
   const got = await call45({ retries: 0 });
   assert.deepEqual([got.error?.kind, got.error?.status, got.attempts], ["http", 503, 1]);
   await accountFor(got);
@@ -151,8 +138,8 @@ test("abort before the start: nothing is sent, every dir pending", async () => {
 });
 
 test("abort during a batch: that batch may have been purged, the rest are pending", async () => {
-  await emu.clearFaults();
-  await emu.fault({ fault: "delay", delayMs: 600, skip: 1, secretId: A.secretId });
+  await ctx.emu.clearFaults();
+  await ctx.emu.fault({ fault: "delay", delayMs: 600, skip: 1, secretId: A.secretId });
   const controller = new AbortController();
   const c = counting();
   const inner = c.fetch;
@@ -176,8 +163,8 @@ test("abort between batches, and during a wait before a retry", async () => {
   assert.deepEqual([got.error.kind, got.attempts, got.error.submitted.length, got.error.maybeSubmitted.length, got.error.pending.length], ["aborted", 1, 20, 0, 25]);
   await accountFor(got);
 
-  await emu.clearFaults();
-  await emu.fault({ fault: "http-503", retryAfter: 30, secretId: A.secretId });
+  await ctx.emu.clearFaults();
+  await ctx.emu.fault({ fault: "http-503", retryAfter: 30, secretId: A.secretId });
   const waiting = new AbortController();
   setTimeout(() => waiting.abort(), 200);
   const got2 = await call45({ signal: waiting.signal });
@@ -204,26 +191,26 @@ test("onProgress reports each accepted batch, and a throwing callback changes no
 });
 
 test("50 concurrent calls: all succeed, every nonce unique, every dir recorded once", async () => {
-  await emu.clearFaults();
+  await ctx.emu.clearFaults();
   const nonces = [];
   const fetchNoting = (url, init) => {
     nonces.push(new URLSearchParams(init.body).get("Nonce"));
     return fetch(url, init);
   };
   const calls = Array.from({ length: 50 }, (_, i) =>
-    lib.refreshCdnDir({ secretId: A.secretId, secretKey: KEY, endpoint: emu.endpoint, fetch: fetchNoting }, dirs(`conc${i}`, 21)),
+    ctx.lib.refreshCdnDir({ secretId: A.secretId, secretKey: KEY, endpoint: ctx.emu.endpoint, fetch: fetchNoting }, dirs(`conc${i}`, 21)),
   );
   const results = await Promise.all(calls);
   assert.ok(results.every((r, i) => r.dirs.length === 21 && r.dirs[0] === dirs(`conc${i}`, 1)[0]));
   assert.equal(nonces.length, 100);
   assert.equal(new Set(nonces).size, 100, "no nonce used twice");
-  const log = (await emu.purges()).map((p) => p.dir).filter((d) => d.includes("/conc"));
+  const log = (await ctx.emu.purges()).map((p) => p.dir).filter((d) => d.includes("/conc"));
   assert.equal(log.length, 50 * 21);
   assert.equal(new Set(log).size, 50 * 21);
 });
 
 test("absurd inputs are refused at once with invalid-input, naming the input", async () => {
-  const ok = { secretId: A.secretId, secretKey: KEY, endpoint: emu.endpoint };
+  const ok = { secretId: A.secretId, secretKey: KEY, endpoint: ctx.emu.endpoint };
   const throwing = {};
   Object.defineProperty(throwing, "secretId", { enumerable: true, get: () => { throw new Error("getter"); } });
   const holey = ["https://www.test.com/a/"];
@@ -251,14 +238,14 @@ test("absurd inputs are refused at once with invalid-input, naming the input", a
   ];
   for (const [config, input, message] of table) {
     const started = Date.now();
-    for (const run of [() => lib.signRequest(config, input), () => lib.refreshCdnDir(config, input)]) {
+    for (const run of [() => ctx.lib.signRequest(config, input), () => ctx.lib.refreshCdnDir(config, input)]) {
       let e;
       try {
         await run();
       } catch (x) {
         e = x;
       }
-      assert.ok(e instanceof lib.CdnError, `${message}: ${e}`);
+      assert.ok(e instanceof ctx.lib.CdnError, `${message}: ${e}`);
       assert.equal(e.kind, "invalid-input");
       assert.match(e.message, message);
     }
@@ -269,24 +256,24 @@ test("absurd inputs are refused at once with invalid-input, naming the input", a
 test("a trap (a bug) becomes a CdnError of kind internal, and the module keeps working", () => {
   let e;
   try {
-    lib.__testTrap({}, ["https://www.test.com/a/"]);
+    ctx.lib.__testTrap({}, ["https://www.test.com/a/"]);
   } catch (x) {
     e = x;
   }
-  assert.ok(e instanceof lib.CdnError, String(e));
+  assert.ok(e instanceof ctx.lib.CdnError, String(e));
   assert.equal(e.kind, "internal");
   assert.match(e.message, /^internal error in qcloud-cdn-refresh \(.*unreachable.*\); please report it/);
   assert.deepEqual(e.pending, ["https://www.test.com/a/"]);
   for (let i = 0; i < 100; i++) {
-    assert.throws(() => lib.__testTrap({}, []), (x) => x.kind === "internal");
+    assert.throws(() => ctx.lib.__testTrap({}, []), (x) => x.kind === "internal");
   }
-  assert.equal(lib.signRequest({ secretId: "id", secretKey: "key" }, "https://www.test.com/a/").length, 1);
+  assert.equal(ctx.lib.signRequest({ secretId: "id", secretKey: "key" }, "https://www.test.com/a/").length, 1);
 });
 
 test("secret hunt: no error of any path shows the secret key or the token", async () => {
   const seen = [];
   const show = (e) => seen.push([String(e), e.message, e.stack, JSON.stringify(e), JSON.stringify(Object.entries(e))].join("\n"));
-  const base = { secretId: T.secretId, secretKey: KEY, token: TOKEN, endpoint: emu.endpoint, retryBaseMs: 1 };
+  const base = { secretId: T.secretId, secretKey: KEY, token: TOKEN, endpoint: ctx.emu.endpoint, retryBaseMs: 1 };
   const echo = async (url, init) => new Response(`{"code":4100,"message":"echo ${KEY} ${TOKEN} ${init.body}","codeDesc":"${KEY}"}`, { status: 200 });
   const echo500 = async (url, init) => new Response(`<html>${KEY} ${TOKEN} ${init.body}</html>`, { status: 500 });
   const thrower = async (url, init) => {
@@ -308,17 +295,17 @@ test("secret hunt: no error of any path shows the secret key or the token", asyn
     [{ ...base, secretkey: KEY }, dirs("hunt", 3)],
   ];
   for (const [config, input] of cases) {
-    const e = await lib.refreshCdnDir(config, input).catch((x) => x);
-    assert.ok(e instanceof lib.CdnError, `${JSON.stringify(Object.keys(config))}: ${e}`);
+    const e = await ctx.lib.refreshCdnDir(config, input).catch((x) => x);
+    assert.ok(e instanceof ctx.lib.CdnError, `${JSON.stringify(Object.keys(config))}: ${e}`);
     show(e);
     try {
-      lib.signRequest(config, input);
+      ctx.lib.signRequest(config, input);
     } catch (x) {
       show(x);
     }
   }
   try {
-    lib.__testTrap(base, dirs("hunt", 1));
+    ctx.lib.__testTrap(base, dirs("hunt", 1));
   } catch (x) {
     show(x);
   }

@@ -1,39 +1,30 @@
 // The installed tarball in every runtime it claims, each purging through a freshly started
 // emulator: Node (import, require, esbuild bundles), Deno, workerd, and Firefox (a page with no
 // bundler, and an esbuild browser bundle). Each checks the emulator recorded exactly its dirs.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { installPackage, startEmulator, startFirefox, startWorkerd, until, root } from "./helpers.mjs";
+import { packageAndEmulator, startFirefox, startWorkerd, until, root } from "./helpers.mjs";
 
 const ACCOUNT = { secretId: "AKIDruntimes", secretKey: "runtimes-secret-key", domains: ["www.test.com"], dailyLimit: 10000 };
 const bin = (name) => join(root, "tools", "node_modules", ".bin", name);
-let installed;
-let scratch;
-let pkgDir;
-let emu;
-
-before(async () => {
-  installed = await installPackage();
-  scratch = installed.dir;
-  pkgDir = join(scratch, "node_modules", "qcloud-cdn-refresh");
-  mkdirSync(join(scratch, "web"));
-  emu = await startEmulator({ accounts: [ACCOUNT], args: ["--www", join(scratch, "web"), "--pkg", pkgDir] });
+// The emulator also serves the installed package at /pkg/ and the scratch project's web/ at /.
+const ctx = packageAndEmulator((installed) => {
+  mkdirSync(join(installed.dir, "web"));
+  const pkg = join(installed.dir, "node_modules", "qcloud-cdn-refresh");
+  return { accounts: [ACCOUNT], args: ["--www", join(installed.dir, "web"), "--pkg", pkg] };
 });
-
-after(async () => {
-  await emu?.stop();
-  installed?.remove();
-});
+const scratch = () => ctx.installed.dir;
+const pkgDir = () => join(scratch(), "node_modules", "qcloud-cdn-refresh");
 
 const dirs = (tag, n) => Array.from({ length: n }, (_, i) => `https://www.test.com/${tag}/${i}/`);
-const recorded = async (tag) => (await emu.purges()).map((p) => p.dir).filter((d) => d.includes(`/${tag}/`));
+const recorded = async (tag) => (await ctx.emu.purges()).map((p) => p.dir).filter((d) => d.includes(`/${tag}/`));
 
 // The same few lines in every runtime: sign, purge 21 dirs (two requests), report as JSON.
 // `from` is the import (or require) each runtime's user writes.
-function program(tag, { endpoint = emu.endpoint, esm = true } = {}) {
+function program(tag, { endpoint = ctx.emu.endpoint, esm = true } = {}) {
   const head = esm
     ? 'import { refreshCdnDir, signRequest, init, CdnError } from "qcloud-cdn-refresh";'
     : 'const { refreshCdnDir, signRequest, init, CdnError } = require("qcloud-cdn-refresh");';
@@ -67,32 +58,32 @@ async function expectPurged(tag, output) {
 }
 
 function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { cwd: scratch, encoding: "utf8", timeout: 60000, ...opts });
+  const r = spawnSync(cmd, args, { cwd: scratch(), encoding: "utf8", timeout: 60000, ...opts });
   assert.equal(r.status, 0, `${cmd} ${args.join(" ")}\n${r.stdout}\n${r.stderr}`);
   return r;
 }
 
 test("Node ESM: import from the installed tarball", async () => {
-  writeFileSync(join(scratch, "esm.mjs"), `${program("node-esm")}console.log(await main());\n`);
+  writeFileSync(join(scratch(), "esm.mjs"), `${program("node-esm")}console.log(await main());\n`);
   await expectPurged("node-esm", run(process.execPath, ["esm.mjs"]).stdout);
 });
 
 test("Node CommonJS: require from the installed tarball", async () => {
-  writeFileSync(join(scratch, "cjs.cjs"), `${program("node-cjs", { esm: false })}main().then(console.log);\n`);
+  writeFileSync(join(scratch(), "cjs.cjs"), `${program("node-cjs", { esm: false })}main().then(console.log);\n`);
   await expectPurged("node-cjs", run(process.execPath, ["cjs.cjs"]).stdout);
 });
 
 test("Deno: the package from node_modules, with no permission but the emulator's address", async () => {
-  writeFileSync(join(scratch, "deno.mjs"), `${program("deno")}console.log(await main());\n`);
-  const host = new URL(emu.url).host;
+  writeFileSync(join(scratch(), "deno.mjs"), `${program("deno")}console.log(await main());\n`);
+  const host = new URL(ctx.emu.url).host;
   const r = run(bin("deno"), ["run", "--no-prompt", `--allow-net=${host}`, "deno.mjs"], {
-    env: { ...process.env, DENO_DIR: join(scratch, ".deno"), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+    env: { ...process.env, DENO_DIR: join(scratch(), ".deno"), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
   });
   await expectPurged("deno", r.stdout);
 });
 
 test("Cloudflare Workers: a worker bundled by esbuild as wrangler does, run in workerd", async () => {
-  const dir = join(scratch, "worker");
+  const dir = join(scratch(), "worker");
   mkdirSync(dir);
   writeFileSync(join(dir, "src.js"), `${program("workerd")}export default { async fetch(req) { return new Response(new URL(req.url).pathname === "/run" ? await main() : "ready"); } };\n`);
   // wrangler's resolution: the workerd/worker conditions, .wasm imports left to the runtime.
@@ -100,7 +91,7 @@ test("Cloudflare Workers: a worker bundled by esbuild as wrangler does, run in w
   assert.equal(b.stderr.trim(), "", "no bundler warnings");
   const code = readFileSync(join(dir, "worker.js"), "utf8");
   assert.doesNotMatch(code, /\beval\(|new Function\(|\bBuffer\b|node:fs|\brequire\(/, "no fs, no Buffer, no code generation");
-  copyFileSync(join(pkgDir, "qcloud_cdn_refresh_bg.wasm"), join(dir, "qcloud_cdn_refresh_bg.wasm"));
+  copyFileSync(join(pkgDir(), "qcloud_cdn_refresh_bg.wasm"), join(dir, "qcloud_cdn_refresh_bg.wasm"));
   const workerd = await startWorkerd(dir, { wasm: ["qcloud_cdn_refresh_bg.wasm"] });
   try {
     const res = await fetch(`${workerd.url}/run`);
@@ -111,7 +102,7 @@ test("Cloudflare Workers: a worker bundled by esbuild as wrangler does, run in w
 });
 
 test("esbuild bundles for Node, ESM and CommonJS, with the .wasm copied beside them", async () => {
-  const dir = join(scratch, "node-bundle");
+  const dir = join(scratch(), "node-bundle");
   mkdirSync(dir);
   writeFileSync(join(dir, "esm.mjs"), `${program("bundle-esm")}console.log(await main());\n`);
   writeFileSync(join(dir, "cjs.cjs"), `${program("bundle-cjs", { esm: false })}main().then(console.log);\n`);
@@ -119,7 +110,7 @@ test("esbuild bundles for Node, ESM and CommonJS, with the .wasm copied beside t
     const b = run(bin("esbuild"), ["--log-level=warning", `node-bundle/${src}`, "--bundle", "--platform=node", `--format=${format}`, `--outfile=node-bundle/dist/${out}`]);
     assert.equal(b.stderr.trim(), "", `no bundler warnings for ${format}`);
   }
-  copyFileSync(join(pkgDir, "qcloud_cdn_refresh_bg.wasm"), join(dir, "dist", "qcloud_cdn_refresh_bg.wasm"));
+  copyFileSync(join(pkgDir(), "qcloud_cdn_refresh_bg.wasm"), join(dir, "dist", "qcloud_cdn_refresh_bg.wasm"));
   await expectPurged("bundle-esm", run(process.execPath, ["node-bundle/dist/out.mjs"]).stdout);
   await expectPurged("bundle-cjs", run(process.execPath, ["node-bundle/dist/out.cjs"]).stdout);
 });
@@ -129,7 +120,7 @@ function page(script) {
   return `<!doctype html><meta charset="utf-8"><title>runtime test</title>${script}<pre id="out"></pre>`;
 }
 function browserApp(tag) {
-  const endpoint = new URL("/v2/index.php", emu.url).href;
+  const endpoint = new URL("/v2/index.php", ctx.emu.url).href;
   // Before init, signRequest says what to do instead of failing obscurely; after it, it signs.
   return `${program(tag, { endpoint }).replace("await init();", "")}
 const out = document.getElementById("out");
@@ -143,22 +134,22 @@ const out = document.getElementById("out");
 }
 
 test("browsers: a plain page with an import map, and an esbuild browser bundle, in Firefox", async (t) => {
-  const web = join(scratch, "web");
+  const web = join(scratch(), "web");
   mkdirSync(join(web, "plain"));
   writeFileSync(join(web, "plain", "index.html"), page(`<script type="importmap">{"imports": {"qcloud-cdn-refresh": "/pkg/browser.js"}}</script><script type="module" src="app.js"></script>`));
   writeFileSync(join(web, "plain", "app.js"), browserApp("browser-plain"));
   mkdirSync(join(web, "bundled"));
   writeFileSync(join(web, "bundled", "index.html"), page('<script type="module" src="app.js"></script>'));
-  writeFileSync(join(scratch, "browser-src.js"), browserApp("browser-bundle"));
+  writeFileSync(join(scratch(), "browser-src.js"), browserApp("browser-bundle"));
   const b = run(bin("esbuild"), ["--log-level=warning", "browser-src.js", "--bundle", "--format=esm", "--platform=browser", "--minify", "--outfile=web/bundled/app.js"]);
   assert.equal(b.stderr.trim(), "", "no bundler warnings");
-  copyFileSync(join(pkgDir, "qcloud_cdn_refresh_bg.wasm"), join(web, "bundled", "qcloud_cdn_refresh_bg.wasm"));
+  copyFileSync(join(pkgDir(), "qcloud_cdn_refresh_bg.wasm"), join(web, "bundled", "qcloud_cdn_refresh_bg.wasm"));
 
   const browser = await startFirefox();
   try {
     for (const [name, tag] of [["plain", "browser-plain"], ["bundled", "browser-bundle"]]) {
       await t.test(name, async () => {
-        await browser.goto(`${emu.url}/${name}/index.html`);
+        await browser.goto(`${ctx.emu.url}/${name}/index.html`);
         const out = await until(`the ${name} page's report`, () => browser.text("#out"), 30000);
         const { early, report, failed } = JSON.parse(out);
         assert.equal(failed, undefined);
