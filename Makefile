@@ -2,7 +2,7 @@
 SHELL := bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
 
-.PHONY: setup pkg test demo size fuzz bench-emulator
+.PHONY: setup pkg test demo size bench fuzz bench-emulator
 
 # Installs the toolchain a fresh machine lacks; a no-op when everything is there.
 setup:
@@ -19,6 +19,12 @@ test: setup
 # The gzip -9 bytes a browser loads (.wasm and JS); fails above the limit.
 size: pkg
 	@bash scripts/size.sh
+
+# This package against its peers and a node:crypto client (bench/bench.mjs), and the core natively.
+bench: pkg
+	@cargo build --quiet --release -p qcloud-cdn-emulator
+	@node bench/bench.mjs
+	@cargo bench --quiet --bench core -- --warm-up-time 1 --measurement-time 3 2>&1 | grep -E "^[a-z].*time:"
 
 # Mutation-fuzzes the reply parser and request building, FUZZ_SECONDS (default 30) per target.
 fuzz:

@@ -35,4 +35,8 @@ have geckodriver || cargo install geckodriver --locked
 if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ tools/package-lock.json -nt tools/node_modules/.stamp ]; then
   (cd tools && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)
 fi
+# The peers make bench compares against, from the lockfile in bench/.
+if [ ! -d bench/node_modules/@aws-sdk ] || [ bench/package-lock.json -nt bench/node_modules/.stamp ]; then
+  (cd bench && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)
+fi
 echo "setup: ok"

@@ -1,0 +1,160 @@
+// `make bench`: this package against its peers and a hand-written node:crypto client, side by
+// side in one run: size, cold start, signing throughput and end-to-end latency. Each timed
+// comparison runs after a warm-up and reports the median of ROUNDS rounds, and checks that
+// both sides produce the same bytes first. `--quick` (what `make test` runs) does one short
+// round of everything and fails only when the outputs differ or something does not run.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+import { performance } from "node:perf_hooks";
+import { signBody, purge as referencePurge } from "./reference.mjs";
+import { startEmulator } from "../tests/js/helpers.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..");
+const pkg = join(root, "pkg");
+const quick = process.argv.includes("--quick");
+const ROUNDS = quick ? 1 : 7;
+const esbuild = join(root, "tools", "node_modules", ".bin", "esbuild");
+const lib = await import(pathToFileURL(join(pkg, "node.mjs")));
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const dirs = (n) => Array.from({ length: n }, (_, i) => `https://www.example.com/static/${i}/`);
+const rows = [];
+const failures = [];
+function row(what, ours, theirs, ratio, target, met, unit) {
+  rows.push({ what, ours: `${ours} ${unit}`, theirs: `${theirs}`, ratio: ratio.toFixed(2), target, met: met ? "yes" : "NO" });
+}
+
+// ---- 1. size: what a browser (or a server bundle) loads for one purge call, gzip -9 -------
+function bundleSize(entry, platform) {
+  const dir = mkdtempSync(join(tmpdir(), "bench-size-"));
+  try {
+    const out = join(dir, "out.js");
+    // The entry comes on stdin, so its imports resolve from bench/node_modules.
+    const r = spawnSync(esbuild, ["--bundle", "--minify", "--format=esm", `--platform=${platform}`, `--outfile=${out}`, "--log-level=error"], {
+      cwd: here,
+      input: entry,
+      encoding: "utf8",
+    });
+    if (r.status !== 0) return null;
+    return gzipSync(readFileSync(out), { level: 9 }).length;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const PEERS = {
+  "AWS CloudFront client": `import { CloudFrontClient, CreateInvalidationCommand } from "@aws-sdk/client-cloudfront";
+export const purge = (paths) => new CloudFrontClient({ region: "us-east-1" }).send(new CreateInvalidationCommand({ DistributionId: "E1", InvalidationBatch: { CallerReference: String(Date.now()), Paths: { Quantity: paths.length, Items: paths } } }));`,
+  "Cloudflare SDK": `import Cloudflare from "cloudflare";
+export const purge = (files) => new Cloudflare({ apiToken: "t" }).cache.purge({ zone_id: "z", files });`,
+  "tencentcloud-sdk-nodejs-cdn": `import * as tc from "tencentcloud-sdk-nodejs-cdn";
+export const purge = (paths) => new tc.cdn.v20180606.Client({ credential: { secretId: "i", secretKey: "k" }, region: "" }).PurgePathCache({ Paths: paths, FlushType: "flush" });`,
+  "qcloudapi-sdk (legacy)": `import Capi from "qcloudapi-sdk";
+export const purge = (dirs) => new Promise((ok, no) => new Capi({ SecretId: "i", SecretKey: "k", serviceType: "cdn" }).request(Object.fromEntries([["Action", "RefreshCdnDir"], ...dirs.map((d, i) => ["dirs." + i, d])]), (e, d) => (e ? no(e) : ok(d))));`,
+};
+
+const oursEntry = `import { refreshCdnDir } from ${JSON.stringify(join(pkg, "browser.js"))};
+export const purge = (dirs) => refreshCdnDir({ secretId: "i", secretKey: "k" }, dirs);`;
+const wasmGz = gzipSync(readFileSync(join(pkg, "qcloud_cdn_refresh_bg.wasm")), { level: 9 }).length;
+const oursBrowser = bundleSize(oursEntry, "browser") + wasmGz;
+const sizes = Object.entries(PEERS).map(([name, entry]) => ({ name, browser: bundleSize(entry, "browser"), node: bundleSize(entry, "node") }));
+const bundlable = sizes.filter((s) => s.browser !== null);
+const smallest = bundlable.reduce((a, b) => (a.browser <= b.browser ? a : b));
+const kb = (n) => (n === null ? "does not bundle" : `${(n / 1024).toFixed(1)} KB`);
+row("size, browser, gzip -9 (JS + .wasm)", (oursBrowser / 1024).toFixed(1), `${kb(smallest.browser)} (${smallest.name})`, smallest.browser / oursBrowser, ">= 3.5x smaller, <= 20 KB", smallest.browser / oursBrowser >= 3.5 && oursBrowser <= 20480, "KB");
+
+// ---- 2. cold start: import + first signRequest in a fresh process, over a bare node -e 0 ----
+function spawnMs(args) {
+  const t = performance.now();
+  const r = spawnSync(process.execPath, args, { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`${args.join(" ")}: ${r.stderr}`);
+  return performance.now() - t;
+}
+const coldScript = `import { signRequest } from ${JSON.stringify(pathToFileURL(join(pkg, "node.mjs")).href)};
+if (signRequest({ secretId: "i", secretKey: "k" }, ["https://www.example.com/a/"]).length !== 1) process.exit(1);`;
+const bare = [];
+const cold = [];
+spawnMs(["-e", "0"]);
+for (let i = 0; i < (quick ? 1 : 21); i++) {
+  bare.push(spawnMs(["-e", "0"]));
+  cold.push(spawnMs(["--input-type=module", "-e", coldScript]));
+}
+const coldOver = median(cold) - median(bare);
+row("cold start: import + first signRequest, over node -e 0", coldOver.toFixed(1), `node -e 0 = ${median(bare).toFixed(1)} ms`, coldOver / 10, "<= 10 ms", coldOver <= 10, "ms");
+
+// ---- 3. signing throughput: signRequest vs the node:crypto reference, same bytes ----------
+const fixed = { secretId: "AKIDbench", secretKey: "bench-secret-key", timestamp: 1700000000, nonce: 4242 };
+for (const n of [1, 20]) {
+  const list = dirs(n);
+  const ours = () => lib.signRequest(fixed, list)[0].body;
+  const theirs = () => signBody(fixed, list);
+  if (ours() !== theirs()) failures.push(`signing ${n} dir(s): the bodies differ\n  ours:   ${ours()}\n  theirs: ${theirs()}`);
+  const perCall = (f) => {
+    const iterations = quick ? 200 : n === 1 ? 50000 : 10000;
+    for (let i = 0; i < iterations / 10; i++) f(); // warm-up
+    const t = performance.now();
+    for (let i = 0; i < iterations; i++) f();
+    return ((performance.now() - t) * 1000) / iterations;
+  };
+  const o = [];
+  const t = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    o.push(perCall(ours));
+    t.push(perCall(theirs));
+  }
+  const ratio = median(t) / median(o);
+  row(`signing ${n} dir${n > 1 ? "s" : ""}: signRequest vs node:crypto`, median(o).toFixed(2), `${median(t).toFixed(2)} µs`, ratio, ">= 2x throughput", ratio >= 2, "µs");
+}
+
+// ---- 4. end to end against the emulator on loopback ---------------------------------------
+const accounts = [
+  { secretId: "AKIDbenchours", secretKey: "bench-key", domains: ["www.example.com"], dailyLimit: 1e9 },
+  { secretId: "AKIDbenchref", secretKey: "bench-key", domains: ["www.example.com"], dailyLimit: 1e9 },
+];
+const emu = await startEmulator({ accounts });
+try {
+  let refNonce = 1;
+  for (const n of [1, 20]) {
+    const list = dirs(n);
+    const ours = () => lib.refreshCdnDir({ secretId: "AKIDbenchours", secretKey: "bench-key", endpoint: emu.endpoint }, list);
+    const theirs = () => referencePurge({ secretId: "AKIDbenchref", secretKey: "bench-key", endpoint: emu.endpoint, nonce: refNonce++ }, list);
+    const [a, b] = [await ours(), await theirs()];
+    if (a.code !== 0 || b.code !== 0) failures.push(`end to end ${n}: a side failed`);
+    const latency = async (f) => {
+      const calls = quick ? 5 : 300;
+      for (let i = 0; i < calls / 5; i++) await f();
+      const t = performance.now();
+      for (let i = 0; i < calls; i++) await f();
+      return ((performance.now() - t) * 1000) / calls;
+    };
+    const o = [];
+    const t = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      o.push(await latency(ours));
+      t.push(await latency(theirs));
+    }
+    const ratio = median(o) / median(t);
+    row(`end to end ${n} dir${n > 1 ? "s" : ""}: refreshCdnDir vs fetch + node:crypto`, median(o).toFixed(0), `${median(t).toFixed(0)} µs`, ratio, "within 10 %", ratio <= 1.1, "µs");
+  }
+} finally {
+  await emu.stop();
+}
+
+// ---- report ----------------------------------------------------------------------------------
+console.log(`make bench (${quick ? "quick: 1 short round, numbers not meaningful" : `median of ${ROUNDS} rounds`}), Node ${process.version}\n`);
+console.log("| comparison | this package | peer / reference | ratio | target | met |");
+console.log("| --- | --- | --- | --- | --- | --- |");
+for (const r of rows) console.log(`| ${r.what} | ${r.ours} | ${r.theirs} | ${r.ratio} | ${r.target} | ${r.met} |`);
+console.log("\nPeers, bundled for one purge call with esbuild --minify, gzip -9:");
+for (const s of sizes) console.log(`  ${s.name}: browser ${kb(s.browser)}, node ${kb(s.node)}`);
+console.log(`  qcloud-cdn-refresh: browser ${kb(oursBrowser)} (of which .wasm ${kb(wasmGz)})`);
+if (failures.length) {
+  console.error(`\nmake bench: ${failures.join("\n")}`);
+  process.exit(1);
+}
+console.log(`\nbench: ${rows.length} comparisons ran, both sides of each gave the same output`);
