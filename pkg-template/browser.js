@@ -2,9 +2,9 @@
 // (new URL("qcloud_cdn_refresh_bg.wasm", import.meta.url)); `init(input?)` preloads it or
 // points elsewhere.
 import load from "./qcloud_cdn_refresh.js";
-import { refreshCdnDir as refresh, signRequest as sign, CdnError, __testTrap } from "./api.js";
+import { refreshCdnDir as refresh, signRequest as sign, CdnError } from "./api.js";
 
-export { CdnError, __testTrap };
+export { CdnError };
 
 let loading;
 let ready = false;

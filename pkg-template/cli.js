@@ -9,17 +9,23 @@ import { refreshCdnDir, signRequest, CdnError } from "./node.mjs";
 const HELP = `Usage: qcloud-cdn-refresh [options] <dir-url>...
        qcloud-cdn-refresh [options] --file list.txt      (one URL per line; - reads stdin)
 
-Purges directories on Tencent Cloud CDN (API 2.0 RefreshCdnDir), 20 per request.
+Purges directories on Tencent Cloud CDN: API 3.0 PurgePathCache with --api v3 (what works
+today), or API 2.0 RefreshCdnDir (the default, retired by Tencent in 2022), 20 per request.
 
 Credentials come from the environment:
   TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TENCENTCLOUD_SESSION_TOKEN (optional)
 
 Options:
   --file <path|->             read directory URLs from a file, or - for stdin
-  --endpoint <url>            API endpoint (default https://cdn.api.qcloud.com/v2/index.php)
-  --method <POST|GET>         HTTP method (default POST)
-  --signature-method <name>   HmacSHA1 (default) or HmacSHA256
+  --api <v2|v3>               v3: PurgePathCache, TC3-HMAC-SHA256; v2 (default): RefreshCdnDir
+  --endpoint <url>            API endpoint (default https://cdn.api.qcloud.com/v2/index.php,
+                              or https://cdn.tencentcloudapi.com/ with --api v3)
   --type <1|2>                1 refreshes changed resources, 2 everything
+  --batch-size <n>            directories per request (default 20; up to 500 with --api v3)
+  --area <mainland|overseas>  v3: purge one acceleration area only
+  --url-encode                v3: encode non-ASCII characters of the paths before purging
+  --method <POST|GET>         v2: HTTP method (default POST)
+  --signature-method <name>   v2: HmacSHA1 (default) or HmacSHA256
   --secret-id <id>            instead of TENCENTCLOUD_SECRET_ID
   --secret-key <key>          instead of TENCENTCLOUD_SECRET_KEY (ends up in shell history)
   --dry-run                   print the signed requests (token redacted) and send nothing
@@ -31,6 +37,10 @@ Exit codes: 0 purged · 1 the API or the network failed · 2 bad usage or bad in
 
 const OPTIONS = {
   file: { type: "string" },
+  api: { type: "string" },
+  area: { type: "string" },
+  "url-encode": { type: "boolean" },
+  "batch-size": { type: "string" },
   endpoint: { type: "string" },
   method: { type: "string" },
   "signature-method": { type: "string" },
@@ -79,11 +89,13 @@ async function main() {
   if (o["secret-key"] !== undefined) {
     process.stderr.write("warning: --secret-key ends up in your shell history; prefer TENCENTCLOUD_SECRET_KEY\n");
   }
-  let type;
-  if (o.type !== undefined) {
-    type = Number(o.type);
-    if (o.type.trim() === "" || !Number.isInteger(type)) usage(`--type must be 1 or 2, got ${JSON.stringify(o.type)}`);
-  }
+  const integer = (flag) => {
+    if (o[flag] === undefined) return undefined;
+    const n = Number(o[flag]);
+    if (o[flag].trim() === "" || !Number.isInteger(n)) usage(`--${flag} must be a whole number, got ${JSON.stringify(o[flag])}`);
+    return n;
+  };
+  const type = integer("type");
 
   const secretId = o["secret-id"] || process.env.TENCENTCLOUD_SECRET_ID;
   const secretKey = o["secret-key"] || process.env.TENCENTCLOUD_SECRET_KEY;
@@ -98,6 +110,10 @@ async function main() {
     method: o.method,
     signatureMethod: o["signature-method"],
     type,
+    api: o.api,
+    area: o.area,
+    urlEncode: o["url-encode"],
+    batchSize: integer("batch-size"),
   };
   const redact = (text) => [secretKey, token].reduce((t, s) => (s ? t.split(s).join("[redacted]") : t), text);
   const out = (text) => process.stdout.write(`${redact(text)}\n`);
@@ -105,17 +121,19 @@ async function main() {
 
   try {
     if (o["dry-run"]) {
+      const hide = (s) => (token && s ? s.split(encodeURIComponent(token)).join("[redacted]") : s);
       const requests = signRequest(config, dirs).map((r) => ({
         ...r,
-        url: token ? r.url.split(encodeURIComponent(token)).join("[redacted]") : r.url,
-        body: r.body && token ? r.body.split(encodeURIComponent(token)).join("[redacted]") : r.body,
+        url: hide(r.url),
+        headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, k === "x-tc-token" ? "[redacted]" : v])),
+        body: hide(r.body),
       }));
       out(o.json ? JSON.stringify(requests, null, 2) : requests.map(describeRequest).join("\n\n"));
       return;
     }
     const progress = process.stderr.isTTY && !o.json;
     let sent = 0;
-    const total = Math.ceil(new Set(dirs).size / 20);
+    const total = Math.ceil(new Set(dirs).size / (config.batchSize ?? 20));
     const fetchWithProgress = async (url, init) => {
       const n = ++sent;
       if (progress) process.stderr.write(`batch ${n}/${total}: sending… `);

@@ -1,6 +1,8 @@
 export { refreshCdnDir, signRequest, CdnError } from "./qcloud_cdn_refresh.js";
 export type {
   RefreshConfig,
+  RefreshConfigV2,
+  RefreshConfigV3,
   RefreshResult,
   BatchResult,
   ProgressEvent,

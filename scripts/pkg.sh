@@ -29,10 +29,10 @@ esbuild pkg/node-cjs.js --bundle --platform=node --format=cjs --target=node18 --
   --log-override:empty-import-meta=silent --outfile=pkg/node.cjs
 rm pkg/node-cjs.js
 
-# What a browser downloads is minified in place (ES modules stay ES modules, imports and
-# exports keep their names): about half the gzipped JavaScript. The .d.ts files document it.
-for f in pkg/qcloud_cdn_refresh.js pkg/api.js pkg/browser.js pkg/snippets/*/src/js/*.js; do
-  esbuild "$f" --minify --format=esm --target=es2020 --log-level=warning --outfile="$f" --allow-overwrite
-done
+# Browsers: browser.js becomes one minified ES module with the glue, api.js and the snippets
+# inside (one request, half the gzipped bytes); the .wasm stays beside it, found through
+# new URL(..., import.meta.url), which esbuild leaves as written. The .d.ts files document it.
+esbuild pkg/browser.js --bundle --minify --format=esm --target=es2020 --log-level=warning \
+  --outfile=pkg/browser.js --allow-overwrite
 chmod +x pkg/cli.js
 echo "pkg: built pkg/ ($version)"

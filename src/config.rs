@@ -8,19 +8,46 @@ use alloc::string::String;
 
 use core::fmt;
 
-use crate::dirs::{self, PER_DAY};
+use crate::dirs::{self, BatchSize, PER_DAY};
 use crate::error::Error;
 use crate::text::{cat, number, quote, replace_all};
 use crate::retry::{Policy, CAP_MS};
 use crate::sign::{Method, SignatureMethod};
 
-/// The default endpoint (API-NOTES "Endpoint and action").
+/// The default endpoint of API 2.0 (API-NOTES "Endpoint and action").
 pub const DEFAULT_ENDPOINT: &str = "https://cdn.api.qcloud.com/v2/index.php";
+/// The default endpoint of API 3.0 (API-NOTES-V3 "Request").
+pub const DEFAULT_ENDPOINT_V3: &str = "https://cdn.tencentcloudapi.com/";
+
+/// Which Tencent Cloud API a call speaks (`config.api`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Api {
+    /// API 2.0 `RefreshCdnDir`, HmacSHA1/HmacSHA256 over a sorted query (API-NOTES); retired in 2022.
+    V2,
+    /// API 3.0 `PurgePathCache`, TC3-HMAC-SHA256 over a JSON body (API-NOTES-V3): what works today.
+    V3,
+}
+
+/// API 3.0 `Area`: which acceleration region's caches to purge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Area {
+    Mainland,
+    Overseas,
+}
+
+impl Area {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Area::Mainland => "mainland",
+            Area::Overseas => "overseas",
+        }
+    }
+}
 
 /// Every key a config object may have; anything else is an error, so `secretkey` is caught
 /// instead of being ignored. `fetch`, `signal` and `onProgress` are read by the JavaScript
 /// boundary only.
-pub const KEYS: [&str; 17] = [
+pub const KEYS: [&str; 21] = [
     "secretId",
     "secretKey",
     "token",
@@ -38,6 +65,10 @@ pub const KEYS: [&str; 17] = [
     "signal",
     "onProgress",
     "proxyUrl",
+    "api",
+    "area",
+    "urlEncode",
+    "batchSize",
 ];
 
 /// `config.timeoutMs` when not given: per attempt.
@@ -51,7 +82,15 @@ pub fn check_key(key: &str) -> Result<(), Error> {
     let norm = |s: &str| s.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect::<String>();
     let message = match KEYS.iter().find(|k| norm(k) == norm(key)) {
         Some(k) => cat!("config.", key, " is not a known option; did you mean ", k, "?"),
-        None => cat!("config.", key, " is not a known option (known: ", KEYS.join(", "), ")"),
+        None => {
+            let mut known = cat!("config.", key, " is not a known option (known: ");
+            for (i, k) in KEYS.iter().enumerate() {
+                known.push_str(if i == 0 { "" } else { ", " });
+                known.push_str(k);
+            }
+            known.push(')');
+            known
+        }
     };
     Err(Error::invalid_input(message))
 }
@@ -102,6 +141,8 @@ pub struct Endpoint {
     pub host: String,
     /// The path as signed; `/` when the URL names none.
     pub path: String,
+    /// The host without any port: what TC3 signs (API-NOTES-V3 "TC3-HMAC-SHA256" step 1).
+    pub hostname: String,
 }
 
 impl Endpoint {
@@ -138,7 +179,12 @@ impl Endpoint {
             None => host.to_ascii_lowercase(),
         };
         let path = if path.is_empty() { "/" } else { path };
-        Ok(Endpoint { url: cat!(url.get(..url.len() - rest.len()).unwrap_or_default(), signed_host, path), host: signed_host, path: path.to_owned() })
+        Ok(Endpoint {
+            url: cat!(url.get(..url.len() - rest.len()).unwrap_or_default(), signed_host, path),
+            host: signed_host,
+            path: path.to_owned(),
+            hostname: host.to_ascii_lowercase(),
+        })
     }
 }
 
@@ -170,6 +216,10 @@ pub struct RawConfig {
     pub retries: Option<f64>,
     pub retry_base_ms: Option<f64>,
     pub proxy_url: Option<String>,
+    pub api: Option<String>,
+    pub area: Option<String>,
+    pub url_encode: Option<bool>,
+    pub batch_size: Option<f64>,
 }
 
 /// Validated options.
@@ -192,6 +242,13 @@ pub struct Config {
     /// Where requests are sent instead of `endpoint` (which is still what is signed): an
     /// `http(s)://` URL or a same-origin path like `/cdn-api`.
     pub proxy_url: Option<String>,
+    pub api: Api,
+    /// API 3.0 `Area`; `None` sends none (both areas).
+    pub area: Option<Area>,
+    /// API 3.0 `UrlEncode`; `None` sends none.
+    pub url_encode: Option<bool>,
+    /// Directories per request.
+    pub batch_size: BatchSize,
 }
 
 /// Checks `config.proxyUrl`: an absolute `http(s)://` URL or a same-origin absolute path, with
@@ -229,6 +286,30 @@ impl Config {
     }
 
     pub fn from_raw(raw: RawConfig) -> Result<Config, Error> {
+        let only = |key: &str, api: &str| Error::invalid_input(cat!("config.", key, " is only for config.api \"", api, "\""));
+        let api = match raw.api.as_deref() {
+            None | Some("v2") => Api::V2,
+            Some("v3") => Api::V3,
+            Some(a) => return Err(Error::invalid_input(cat!("config.api must be \"v2\" or \"v3\", got ", quote(a, 20)))),
+        };
+        match api {
+            Api::V2 if raw.area.is_some() => return Err(only("area", "v3")),
+            Api::V2 if raw.url_encode.is_some() => return Err(only("urlEncode", "v3")),
+            Api::V3 if raw.method.is_some() => return Err(only("method", "v2")),
+            Api::V3 if raw.signature_method.is_some() => return Err(only("signatureMethod", "v2")),
+            _ => {}
+        }
+        let area = match raw.area.as_deref() {
+            None => None,
+            Some("mainland") => Some(Area::Mainland),
+            Some("overseas") => Some(Area::Overseas),
+            Some(a) => return Err(Error::invalid_input(cat!("config.area must be \"mainland\" or \"overseas\", got ", quote(a, 20)))),
+        };
+        let max_batch = if api == Api::V3 { dirs::PER_CALL_V3 } else { dirs::PER_CALL };
+        let batch_size = match raw.batch_size {
+            None => BatchSize::default(),
+            Some(v) => BatchSize::new(whole("batchSize", v, 1, max_batch as u64)? as usize, max_batch).unwrap_or_default(),
+        };
         let required = |name: &str, v: Option<String>| match v {
             Some(s) if !s.trim().is_empty() => Ok(s),
             Some(_) => Err(Error::invalid_input(cat!("config.", name, " is empty"))),
@@ -281,7 +362,7 @@ impl Config {
         let proxy_url = raw.proxy_url.map(|p| proxy(&p).map(|()| p)).transpose()?;
         Ok(Config {
             credentials: Credentials { secret_id, secret_key, token },
-            endpoint: Endpoint::parse(raw.endpoint.as_deref().unwrap_or(DEFAULT_ENDPOINT))?,
+            endpoint: Endpoint::parse(raw.endpoint.as_deref().unwrap_or(if api == Api::V3 { DEFAULT_ENDPOINT_V3 } else { DEFAULT_ENDPOINT }))?,
             method,
             signature_method,
             refresh_type,
@@ -291,6 +372,10 @@ impl Config {
             timeout_ms,
             retry,
             proxy_url,
+            api,
+            area,
+            url_encode: raw.url_encode,
+            batch_size,
         })
     }
 }

@@ -10,16 +10,18 @@ use crate::text::{cat, push_hex, quote};
 
 /// Directories per `RefreshCdnDir` call (API-NOTES "Endpoint and action": 20 per call).
 pub const PER_CALL: usize = 20;
+/// Paths per `PurgePathCache` call (API-NOTES-V3 "Request": up to 500 in the newer documents).
+pub const PER_CALL_V3: usize = 500;
 
 /// Directories per account per day (API-NOTES: 100 per day); the default of `dailyLimit`.
 pub const PER_DAY: u32 = 100;
 
-/// How much of a rejected input an error message quotes.
 /// The longest directory URL accepted, in UTF-8 bytes; longer input is a mistake, not a URL.
 pub const MAX_DIR_BYTES: usize = 4096;
 /// The most entries a `dirs` list may have, before duplicates are removed: far above any
 /// account's daily quota, low enough to refuse an absurd list before reading it.
 pub const MAX_INPUTS: usize = 10_000;
+/// How much of a rejected input an error message quotes.
 const QUOTE_CHARS: usize = 80;
 
 /// A directory URL that the API can take.
@@ -112,7 +114,29 @@ pub fn too_many(n: usize) -> Error {
     Error::invalid_input(cat!("dirs has ", n, " entries; at most ", MAX_INPUTS, " are accepted per call (the API purges 100 per account per day)"))
 }
 
-/// At most [`PER_CALL`] directories, never empty: what one signed request carries.
+/// How many directories one request carries: from 1 to the API's per-call limit
+/// ([`PER_CALL`] or [`PER_CALL_V3`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BatchSize(usize);
+
+impl BatchSize {
+    /// `n` when it is from 1 to `max`.
+    pub fn new(n: usize, max: usize) -> Option<BatchSize> {
+        (1..=max).contains(&n).then_some(BatchSize(n))
+    }
+
+    pub fn get(self) -> usize {
+        self.0
+    }
+}
+
+impl Default for BatchSize {
+    fn default() -> BatchSize {
+        BatchSize(PER_CALL)
+    }
+}
+
+/// At most one [`BatchSize`] of directories, never empty: what one signed request carries.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Batch<'a>(&'a [Dir]);
 
@@ -122,7 +146,7 @@ impl<'a> Batch<'a> {
     }
 }
 
-/// Splits `dirs` into batches of [`PER_CALL`] in the caller's order.
-pub fn batches(dirs: &[Dir]) -> impl ExactSizeIterator<Item = Batch<'_>> {
-    dirs.chunks(PER_CALL).map(Batch)
+/// Splits `dirs` into batches of `size` in the caller's order.
+pub fn batches(dirs: &[Dir], size: BatchSize) -> impl ExactSizeIterator<Item = Batch<'_>> {
+    dirs.chunks(size.0).map(Batch)
 }

@@ -61,6 +61,10 @@ pub struct Error {
     pub code_desc: Option<String>,
     /// The `NNNN` of a message that starts with `(NNNN)` (e.g. 9110).
     pub module_code: Option<u32>,
+    /// API 3.0's `Error.Code`, a name (e.g. `AuthFailure.SignatureFailure`); then `code` is `None`.
+    pub error_code: Option<String>,
+    /// API 3.0's `RequestId` of the refused request.
+    pub request_id: Option<String>,
     /// The HTTP status, when a response came back.
     pub status: Option<u16>,
     /// Directories accepted by earlier batches of the same call.
@@ -80,6 +84,8 @@ impl Error {
             code: None,
             code_desc: None,
             module_code: None,
+            error_code: None,
+            request_id: None,
             status: None,
             submitted: Vec::new(),
             maybe_submitted: Vec::new(),

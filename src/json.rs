@@ -47,13 +47,16 @@ impl Value {
 
 /// Parses one JSON document (surrounding whitespace allowed).
 pub fn parse(text: &str) -> Option<Value> {
-    let mut p = Parser { b: text.as_bytes(), i: 0 };
+    let mut p = Parser { s: text, b: text.as_bytes(), i: 0 };
     let v = p.value(0)?;
     p.ws();
     (p.i == p.b.len()).then_some(v)
 }
 
 struct Parser<'a> {
+    /// The text; `b` is its bytes. Runs of a string are cut at ASCII bytes, so always at
+    /// character boundaries: they are sliced from `s` with no UTF-8 check.
+    s: &'a str,
     b: &'a [u8],
     i: usize,
 }
@@ -182,7 +185,7 @@ impl Parser<'_> {
             while !matches!(self.b.get(self.i), None | Some(b'"' | b'\\' | 0..=0x1f)) {
                 self.i += 1;
             }
-            out.push_str(core::str::from_utf8(&self.b[run..self.i]).ok()?);
+            out.push_str(self.s.get(run..self.i)?);
             match *self.b.get(self.i)? {
                 b'"' => {
                     self.i += 1;

@@ -27,6 +27,7 @@ pub mod reply;
 pub mod request;
 pub mod retry;
 pub mod sign;
+pub mod time;
 
 #[cfg(target_arch = "wasm32")]
 pub mod js;

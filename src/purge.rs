@@ -97,9 +97,13 @@ impl Purge {
         &self.batches
     }
 
+    fn per_batch(&self) -> usize {
+        self.config.batch_size.get()
+    }
+
     /// How many requests the whole call takes.
     pub fn batch_count(&self) -> usize {
-        self.dirs.len().div_ceil(dirs::PER_CALL)
+        self.dirs.len().div_ceil(self.per_batch())
     }
 
     /// Index of the batch to send next (= how many were accepted).
@@ -114,7 +118,7 @@ impl Purge {
     /// Signs batch `index`. `now` (unix seconds) and `nonce` are used unless the config fixes
     /// them; a fixed nonce `n` gives batch `i` the nonce `n + i`.
     pub fn request(&self, index: usize, now: u64, nonce: u64) -> Option<SignedRequest> {
-        let batch = dirs::batches(&self.dirs).nth(index)?;
+        let batch = dirs::batches(&self.dirs, self.config.batch_size).nth(index)?;
         let timestamp = self.config.timestamp.unwrap_or(now);
         let nonce = self.config.nonce.map_or(nonce, |n| n + index as u64);
         Some(request::build(&self.config, batch, timestamp, nonce))
@@ -175,8 +179,8 @@ impl Purge {
         let kind = if why == Interruption::Timeout { Kind::Timeout } else { Kind::Aborted };
         let mut err = self.fail(Error::new(kind, message));
         if in_flight {
-            let batch = (self.next_index() * dirs::PER_CALL).min(self.dirs.len());
-            err.maybe_submitted = err.pending.drain(..(batch + dirs::PER_CALL).min(self.dirs.len()) - batch).collect();
+            let batch = (self.next_index() * self.per_batch()).min(self.dirs.len());
+            err.maybe_submitted = err.pending.drain(..(batch + self.per_batch()).min(self.dirs.len()) - batch).collect();
         }
         err
     }
@@ -185,7 +189,7 @@ impl Purge {
     /// secrets, fills in `submitted` and `pending`.
     fn fail(&self, mut err: Error) -> Error {
         let next = self.next_index();
-        let split = (next * dirs::PER_CALL).min(self.dirs.len());
+        let split = (next * self.per_batch()).min(self.dirs.len());
         let secrets = &self.config.credentials;
         let attempts = if self.failures > 1 { cat!(" (", self.failures, " attempts)") } else { String::new() };
         err.message = secrets.redact(&cat!("batch ", next + 1, " of ", self.batch_count(), ": ", err.message, attempts));
@@ -196,7 +200,7 @@ impl Purge {
     }
 
     fn dirs_of(&self, index: usize) -> Vec<String> {
-        dirs::batches(&self.dirs).nth(index).map(|b| b.dirs().iter().map(|d| d.as_str().to_owned()).collect()).unwrap_or_default()
+        dirs::batches(&self.dirs, self.config.batch_size).nth(index).map(|b| b.dirs().iter().map(|d| d.as_str().to_owned()).collect()).unwrap_or_default()
     }
 
     /// The result once every batch was accepted; `None` before.

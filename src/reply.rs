@@ -1,4 +1,5 @@
-//! Reading the API's answer (API-NOTES "Replies").
+//! Reading the API's answer: API 2.0's `{"code", "message", "codeDesc"}` (API-NOTES "Replies")
+//! or API 3.0's `{"Response": {…}}` (API-NOTES-V3 "Replies").
 
 use alloc::borrow::ToOwned;
 use alloc::string::String;
@@ -10,10 +11,11 @@ use crate::json::{self, Value};
 /// How much of a body that is not the API's JSON an error quotes.
 const EXCERPT_CHARS: usize = 200;
 
-/// A reply in the API's shape: `{"code":…, "message":…, "codeDesc":…}`.
+/// A reply in either API's shape.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reply {
-    /// 0 on success; otherwise a common code (4000, 4100, …).
+    /// 0 on success; otherwise API 2.0's common code (4000, 4100, …), or -1 for an API 3.0
+    /// error, whose code is a name ([`Reply::error_code`]).
     pub code: i64,
     pub message: String,
     /// Always a string: the API sends `9110` or `"9110"` or `"Success"`; a number is written
@@ -21,6 +23,11 @@ pub struct Reply {
     pub code_desc: String,
     /// The `NNNN` of a message that starts with `(NNNN)`.
     pub module_code: Option<u32>,
+    /// API 3.0: `Error.Code`, e.g. `LimitExceeded.CdnPurgePathExceedDayLimit`.
+    pub error_code: Option<String>,
+    /// API 3.0: the purge task and the request, as Tencent's support asks for them.
+    pub task_id: Option<String>,
+    pub request_id: Option<String>,
 }
 
 /// Reads `body` as the API's JSON. A body in the API's shape is a reply whatever the HTTP
@@ -41,6 +48,26 @@ pub fn parse(status: u16, body: &str) -> Result<Reply, Error> {
 }
 
 fn from_json(v: &Value) -> Option<Reply> {
+    if let Some(r) = v.get("Response") {
+        let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
+        let request_id = text(r.get("RequestId"));
+        return Some(match r.get("Error") {
+            Some(e) => {
+                let error_code = text(e.get("Code"))?;
+                let message = text(e.get("Message")).unwrap_or_default();
+                Reply { code: -1, message, code_desc: error_code.clone(), module_code: None, error_code: Some(error_code), task_id: None, request_id }
+            }
+            None => Reply {
+                code: 0,
+                message: String::new(),
+                code_desc: "Success".to_owned(),
+                module_code: None,
+                error_code: None,
+                task_id: Some(text(r.get("TaskId"))?),
+                request_id,
+            },
+        });
+    }
     let code = v.get("code")?.as_f64().filter(|c| c.abs() < 1e15 && *c == (*c as i64) as f64)? as i64;
     let message = v.get("message").and_then(Value::as_str).unwrap_or_default().to_owned();
     let code_desc = match v.get("codeDesc") {
@@ -48,7 +75,7 @@ fn from_json(v: &Value) -> Option<Reply> {
         Some(Value::Number(n)) if n.abs() < 1e15 && *n == (*n as i64) as f64 => cat!(*n as i64),
         _ => String::new(),
     };
-    Some(Reply { code, module_code: module_code(&message), message, code_desc })
+    Some(Reply { code, module_code: module_code(&message), message, code_desc, error_code: None, task_id: None, request_id: None })
 }
 
 /// `(9110) Information for …` → 9110.
@@ -64,11 +91,14 @@ impl Reply {
         if self.code == 0 {
             return Ok(self);
         }
-        let mut err = Error::new(
-            Kind::Api,
-            cat!("the API refused the request: code ", self.code, ", codeDesc ", quote(&self.code_desc, 60), ": ", self.message),
-        );
-        err.code = Some(self.code);
+        let message = match &self.error_code {
+            Some(name) => cat!("the API refused the request: ", quote(name, 80), ": ", self.message),
+            None => cat!("the API refused the request: code ", self.code, ", codeDesc ", quote(&self.code_desc, 60), ": ", self.message),
+        };
+        let mut err = Error::new(Kind::Api, message);
+        err.code = self.error_code.is_none().then_some(self.code);
+        err.error_code = self.error_code;
+        err.request_id = self.request_id;
         err.code_desc = Some(self.code_desc);
         err.module_code = self.module_code;
         err.status = Some(status);

@@ -1,4 +1,5 @@
-//! One batch of directories → one signed `RefreshCdnDir` request, described as data.
+//! One batch of directories → one signed request, described as data: API 2.0 `RefreshCdnDir`
+//! (a form or a query) or API 3.0 `PurgePathCache` (a JSON body and TC3 headers).
 //!
 //! The caller supplies the timestamp and the nonce; nothing here reads a clock or draws a
 //! random number, so the same inputs always give the same bytes.
@@ -9,7 +10,7 @@ use alloc::vec::Vec;
 
 use core::fmt;
 
-use crate::config::Config;
+use crate::config::{Api, Config, RefreshType};
 use crate::dirs::Batch;
 use crate::sign::{self, Method, SignatureMethod};
 use crate::text::{cat, push_hex};
@@ -19,6 +20,11 @@ pub const ACTION: &str = "RefreshCdnDir";
 
 /// The `Content-Type` of a POST body.
 pub const FORM: &str = "application/x-www-form-urlencoded";
+
+/// API 3.0: the action, the version and the body's `Content-Type` (API-NOTES-V3 "Request").
+pub const ACTION_V3: &str = "PurgePathCache";
+pub const VERSION_V3: &str = "2018-06-06";
+pub const JSON: &str = "application/json";
 
 /// A request ready to send: exactly these bytes go on the wire.
 ///
@@ -74,9 +80,62 @@ pub fn params(config: &Config, batch: Batch<'_>, timestamp: u64, nonce: u64) -> 
     p
 }
 
-/// Signs one batch. The parameters go on the wire percent-encoded once, `Signature` last. The
-/// request goes to `config.proxy_url` when set, still signed for `config.endpoint`.
+/// Signs one batch for `config.api`. The request goes to `config.proxy_url` when set, still
+/// signed for `config.endpoint`.
 pub fn build(config: &Config, batch: Batch<'_>, timestamp: u64, nonce: u64) -> SignedRequest {
+    match config.api {
+        Api::V2 => build_v2(config, batch, timestamp, nonce),
+        Api::V3 => build_v3(config, batch, timestamp),
+    }
+}
+
+/// API 3.0: the JSON body is written once, and those bytes are both hashed and sent. The
+/// session token goes in `X-TC-Token`; there is no nonce.
+fn build_v3(config: &Config, batch: Batch<'_>, timestamp: u64) -> SignedRequest {
+    let body = body_v3(config, batch);
+    let c = &config.credentials;
+    let authorization = sign::tc3_authorization(&c.secret_id, c.secret_key.expose(), &config.endpoint.hostname, JSON, body.as_bytes(), timestamp);
+    let mut headers = alloc::vec![
+        ("authorization", authorization),
+        ("content-type", JSON.to_owned()),
+        ("x-tc-action", ACTION_V3.to_owned()),
+        ("x-tc-timestamp", cat!(timestamp)),
+        ("x-tc-version", VERSION_V3.to_owned()),
+    ];
+    if let Some(t) = &c.token {
+        headers.push(("x-tc-token", t.expose().to_owned()));
+    }
+    let url = config.proxy_url.clone().unwrap_or_else(|| config.endpoint.url.clone());
+    let dirs = batch.dirs().iter().map(|d| d.as_str().to_owned()).collect();
+    SignedRequest { method: Method::Post, url, headers, body: Some(body), dirs, nonce: 0, timestamp }
+}
+
+/// `{"Paths":[…],"FlushType":"flush"|"delete"}`, then `"UrlEncode"` and `"Area"` when given
+/// (API-NOTES-V3 "Request"). `type` 2 (everything) is `delete`; otherwise `flush`.
+pub fn body_v3(config: &Config, batch: Batch<'_>) -> String {
+    let mut out = String::from("{\"Paths\":[");
+    for (i, d) in batch.dirs().iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        crate::json::write_string(d.as_str(), &mut out);
+    }
+    out.push_str("],\"FlushType\":");
+    out.push_str(if config.refresh_type == Some(RefreshType::All) { "\"delete\"" } else { "\"flush\"" });
+    if let Some(encode) = config.url_encode {
+        out.push_str(if encode { ",\"UrlEncode\":true" } else { ",\"UrlEncode\":false" });
+    }
+    if let Some(area) = config.area {
+        out.push_str(",\"Area\":\"");
+        out.push_str(area.as_str());
+        out.push('"');
+    }
+    out.push('}');
+    out
+}
+
+/// API 2.0: the parameters go on the wire percent-encoded once, `Signature` last.
+fn build_v2(config: &Config, batch: Batch<'_>, timestamp: u64, nonce: u64) -> SignedRequest {
     let mut p = params(config, batch, timestamp, nonce);
     let source = sign::source_string(config.method, &config.endpoint.host, &config.endpoint.path, &p);
     p.push(("Signature".into(), sign::signature(config.credentials.secret_key.expose(), config.signature_method, &source)));

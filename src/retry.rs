@@ -1,9 +1,10 @@
 //! When a failed batch is sent again, and after how long.
 //!
 //! Only failures that leave the batch certainly unpurged are retried (API-NOTES "Error
-//! codes"): a request that got no response at all (the transport failed before an answer),
-//! HTTP 429/502/503/504, API code 6000 (internal error) and 6200 (temporarily unavailable),
-//! and the "too frequent" module codes 9163 and 22063. Authentication, signature, parameter,
+//! codes", API-NOTES-V3 "Replies"): a request that got no response at all (the transport
+//! failed before an answer), HTTP 429/502/503/504, API 2.0 code 6000 (internal error) and 6200
+//! (temporarily unavailable), the "too frequent" module codes 9163 and 22063, and API 3.0's
+//! `RequestLimitExceeded` and `InternalError*`. Authentication, signature, parameter,
 //! permission and quota errors (4000, 4100, 4104, 4105, 4300, 4400, 22045, 22046, …) never are:
 //! sending them again cannot succeed. A timeout is not retried either: the request may have
 //! reached the API, and a second send could purge twice.
@@ -38,7 +39,11 @@ pub fn is_transient(err: &Error) -> bool {
     match err.kind {
         Kind::Network => true,
         Kind::Http | Kind::Api if matches!(err.status, Some(429 | 502 | 503 | 504)) => true,
-        Kind::Api => matches!(err.code, Some(6000 | 6200)) || matches!(err.module_code, Some(9163 | 22063)),
+        Kind::Api => {
+            matches!(err.code, Some(6000 | 6200))
+                || matches!(err.module_code, Some(9163 | 22063))
+                || err.error_code.as_deref().is_some_and(|c| c == "RequestLimitExceeded" || c.starts_with("InternalError"))
+        }
         _ => false,
     }
 }
@@ -78,17 +83,6 @@ fn http_date_ms(s: &str) -> Option<u64> {
     if !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
         return None;
     }
-    let days = days_from_civil(year, month, day);
+    let days = crate::time::days_from_civil(year, month, day);
     Some(((days * 24 + h) * 60 + m) * 60_000 + sec * 1000)
-}
-
-/// Days from 1970-01-01 to a proleptic Gregorian date (year ≥ 1970, month 1–12).
-pub fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y / 400;
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }

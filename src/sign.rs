@@ -1,4 +1,6 @@
-//! API 2.0 request signing (API-NOTES "Signature (HmacSHA1 / HmacSHA256)").
+//! Request signing: API 2.0's HmacSHA1/HmacSHA256 over a sorted query (API-NOTES "Signature
+//! (HmacSHA1 / HmacSHA256)"), and API 3.0's TC3-HMAC-SHA256 over the JSON body
+//! (API-NOTES-V3 "TC3-HMAC-SHA256").
 //!
 //! Pure: no clock, no randomness, no I/O. The emulator verifies requests with these same
 //! functions, so the algorithm is defined once.
@@ -6,7 +8,10 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use base64::Engine as _;
+use base64ct::{Base64, Encoding as _};
+
+use crate::text::cat;
+use crate::time;
 use hmac::{Hmac, KeyInit, Mac};
 
 /// The HTTP method, which is the first part of the source string.
@@ -104,10 +109,9 @@ pub fn byte_order(keys: &[&str]) -> Vec<usize> {
 /// API-NOTES "Signature" step 6: standard base64 (padded) of the HMAC of `source`, keyed with
 /// the secret key's UTF-8 bytes. The result is raw; it is percent-encoded once on the wire.
 pub fn signature(secret_key: &str, method: SignatureMethod, source: &str) -> String {
-    let b64 = base64::engine::general_purpose::STANDARD;
     match method {
-        SignatureMethod::HmacSha1 => b64.encode(hmac::<sha1::Sha1>(secret_key.as_bytes(), source.as_bytes())),
-        SignatureMethod::HmacSha256 => b64.encode(hmac::<sha2::Sha256>(secret_key.as_bytes(), source.as_bytes())),
+        SignatureMethod::HmacSha1 => Base64::encode_string(&hmac::<sha1::Sha1>(secret_key.as_bytes(), source.as_bytes())),
+        SignatureMethod::HmacSha256 => Base64::encode_string(&hmac::<sha2::Sha256>(secret_key.as_bytes(), source.as_bytes())),
     }
 }
 
@@ -115,4 +119,37 @@ fn hmac<D: hmac::EagerHash>(key: &[u8], data: &[u8]) -> Vec<u8> {
     let mut mac = <Hmac<D> as KeyInit>::new_from_slice(key).expect("HMAC takes a key of any length");
     mac.update(data);
     mac.finalize().into_bytes().to_vec()
+}
+
+/// The canonical request of API-NOTES-V3 "TC3-HMAC-SHA256" step 1: `POST`, path `/`, an empty
+/// query, the two signed headers (`content-type` exactly as sent, `host` without a port), their
+/// names, and the hex SHA-256 of the exact body bytes.
+pub fn tc3_canonical_request(hostname: &str, content_type: &str, body: &[u8]) -> String {
+    cat!("POST\n/\n\ncontent-type:", content_type, "\nhost:", hostname, "\n\ncontent-type;host\n", hex(&sha256(body)))
+}
+
+/// The `Authorization` header of a `PurgePathCache` request signed at `timestamp` (steps 2–5):
+/// the credential date is the timestamp's UTC date, the key is derived from `"TC3" + secretKey`
+/// through the date, `cdn` and `tc3_request`.
+pub fn tc3_authorization(secret_id: &str, secret_key: &str, hostname: &str, content_type: &str, body: &[u8], timestamp: u64) -> String {
+    let date = time::utc_date(timestamp);
+    let scope = cat!(date, "/cdn/tc3_request");
+    let canonical = tc3_canonical_request(hostname, content_type, body);
+    let to_sign = cat!("TC3-HMAC-SHA256\n", timestamp, "\n", scope, "\n", hex(&sha256(canonical.as_bytes())));
+    let k_date = hmac::<sha2::Sha256>(cat!("TC3", secret_key).as_bytes(), date.as_bytes());
+    let k_service = hmac::<sha2::Sha256>(&k_date, b"cdn");
+    let k_signing = hmac::<sha2::Sha256>(&k_service, b"tc3_request");
+    let signature = hex(&hmac::<sha2::Sha256>(&k_signing, to_sign.as_bytes()));
+    cat!("TC3-HMAC-SHA256 Credential=", secret_id, "/", scope, ", SignedHeaders=content-type;host, Signature=", signature)
+}
+
+fn sha256(data: &[u8]) -> Vec<u8> {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(data).to_vec()
+}
+
+/// Lower-case hex, as TC3 writes hashes and the signature.
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    bytes.iter().flat_map(|b| [DIGITS[usize::from(b >> 4)] as char, DIGITS[usize::from(b & 15)] as char]).collect()
 }

@@ -6,7 +6,7 @@ use qcloud_cdn_refresh::dirs::{self, Dir};
 use qcloud_cdn_refresh::request::{self, form_encode, parse_form, percent_encode};
 use qcloud_cdn_refresh::sign::{self, Method, SignatureMethod};
 use qcloud_cdn_refresh::purge::{Interruption, Step};
-use qcloud_cdn_refresh::{json, reply, retry, Kind, Purge};
+use qcloud_cdn_refresh::{json, reply, retry, time, Kind, Purge};
 
 const DOC_KEY: &str = "pxPgRWDbCy86ZYyqBTDk7WmeRZSmPco0";
 const DOC_ID: &str = "AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D";
@@ -104,7 +104,7 @@ fn known_answers_of_refresh_cdn_dir() {
         "Action=RefreshCdnDir&Nonce=279749933&SecretId=AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D&Timestamp=1462865178\
          &dirs.0=http%3A%2F%2Fwww.test.com%2Ftest%2F&Signature=dwayh9PCYVBTZQbQ6BPO%2B5WI3js%3D"
     );
-    let source = sign::source_string(Method::Post, "cdn.api.qcloud.com", "/v2/index.php", &request::params(purge.config(), dirs::batches(&[Dir::parse(0, "http://www.test.com/test/").unwrap()]).next().unwrap(), 1462865178, 279749933));
+    let source = sign::source_string(Method::Post, "cdn.api.qcloud.com", "/v2/index.php", &request::params(purge.config(), dirs::batches(&[Dir::parse(0, "http://www.test.com/test/").unwrap()], dirs::BatchSize::default()).next().unwrap(), 1462865178, 279749933));
     assert_eq!(source, "POSTcdn.api.qcloud.com/v2/index.php?Action=RefreshCdnDir&Nonce=279749933&SecretId=AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D&Timestamp=1462865178&dirs.0=http://www.test.com/test/");
 }
 
@@ -619,6 +619,61 @@ fn retry_after_values() {
     ] {
         assert_eq!(retry::retry_after_ms(value, now), want, "{value:?}");
     }
-    assert_eq!(retry::days_from_civil(2000, 3, 1), 11_017);
-    assert_eq!(retry::days_from_civil(2026, 11, 29), 20_786);
+    assert_eq!(time::days_from_civil(2000, 3, 1), 11_017);
+    assert_eq!(time::days_from_civil(2026, 11, 29), 20_786);
+}
+
+/// API-NOTES-V3 "Known answers": the official SDK's `sign3` signatures.
+#[test]
+fn known_answers_of_tc3() {
+    let (id, key) = ("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE");
+    let table = [
+        (
+            1_700_000_000,
+            "application/json",
+            r#"{"Paths":["https://www.test.com/test/"],"FlushType":"flush"}"#,
+            "2023-11-14",
+            "c2ef0954fee9619ef1a9bce670b27348c4d681ca43a75644b98314382453c206",
+        ),
+        (
+            1_551_113_065,
+            "application/json; charset=utf-8",
+            r#"{"Paths":["https://www.test.com/a/","https://example.com/中文/"],"FlushType":"delete"}"#,
+            "2019-02-25",
+            "4f6b07804f1f59dbfc840c716d70049ba959d57fa5ebcd55276afef47c585f86",
+        ),
+    ];
+    for (timestamp, content_type, body, date, signature) in table {
+        assert_eq!(
+            sign::tc3_authorization(id, key, "cdn.tencentcloudapi.com", content_type, body.as_bytes(), timestamp),
+            format!("TC3-HMAC-SHA256 Credential={id}/{date}/cdn/tc3_request, SignedHeaders=content-type;host, Signature={signature}")
+        );
+    }
+}
+
+/// The TC3 credential date across leap days, month and year ends, 1970, 2038 and 2100.
+#[test]
+fn utc_dates() {
+    for (timestamp, date) in [
+        (0, "1970-01-01"),
+        (86_399, "1970-01-01"),
+        (86_400, "1970-01-02"),
+        (951_782_400, "2000-02-29"),
+        (951_868_799, "2000-02-29"),
+        (951_868_800, "2000-03-01"),
+        (1_709_164_800, "2024-02-29"),
+        (1_704_067_199, "2023-12-31"),
+        (1_704_067_200, "2024-01-01"),
+        (2_147_483_647, "2038-01-19"),
+        (2_147_483_648, "2038-01-19"),
+        (4_107_456_000, "2100-02-28"),
+        (4_107_542_400, "2100-03-01"),
+        (1_700_000_000, "2023-11-14"),
+    ] {
+        assert_eq!(time::utc_date(timestamp), date, "{timestamp}");
+    }
+    for days in (0..80_000).step_by(7) {
+        let (y, m, d) = time::civil_from_days(days);
+        assert_eq!(time::days_from_civil(y, m, d), days);
+    }
 }

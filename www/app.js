@@ -6,9 +6,11 @@ import { init, signRequest, refreshCdnDir } from "/pkg/browser.js";
 // The emulator's built-in demo account (emulator/src/api.rs, Account::demo).
 const DEMO = { secretId: "AKIDdemo0emulator0account0000000000", secretKey: "demo-secret-key-for-the-local-emulator" };
 const $ = (id) => document.getElementById(id);
-const FIELDS = ["endpoint", "secretId", "secretKey", "dirs", "method", "signatureMethod", "type"];
+const FIELDS = ["endpoint", "secretId", "secretKey", "dirs", "api", "method", "signatureMethod", "type"];
+// Each API's endpoint on the emulator: API 2.0 at /v2/index.php, API 3.0 at / (same port).
+const ENDPOINTS = { v2: `${location.origin}/v2/index.php`, v3: `${location.origin}/` };
 
-$("endpoint").value = `${location.origin}/v2/index.php`;
+$("endpoint").value = ENDPOINTS.v2;
 $("secretId").value = DEMO.secretId;
 $("secretKey").value = DEMO.secretKey;
 $("dirs").value = "https://www.test.com/static/\nhttps://www.test.com/img/\nhttps://example.com/中文/";
@@ -23,13 +25,22 @@ function readDirs() {
   return { dirs, lineOf };
 }
 
+// Switching the API switches the endpoint (if it is one of the emulator's) and hides the
+// v2-only choices, which API 3.0 refuses.
+$("api").addEventListener("change", () => {
+  const api = $("api").value;
+  if (Object.values(ENDPOINTS).includes($("endpoint").value.trim())) $("endpoint").value = ENDPOINTS[api];
+  for (const label of document.querySelectorAll(".v2-only")) label.hidden = api !== "v2";
+});
+
 function readConfig(extra = {}) {
+  const api = $("api").value;
   const config = {
+    api,
     endpoint: $("endpoint").value.trim(),
     secretId: $("secretId").value.trim(),
     secretKey: $("secretKey").value,
-    method: $("method").value,
-    signatureMethod: $("signatureMethod").value,
+    ...(api === "v2" ? { method: $("method").value, signatureMethod: $("signatureMethod").value } : {}),
     ...extra,
   };
   if ($("type").value) config.type = Number($("type").value);

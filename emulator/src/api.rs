@@ -142,6 +142,8 @@ impl ApiReply {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PurgeRecord {
     pub time: u64,
+    /// `"v2"` or `"v3"`: which API purged it.
+    pub api: &'static str,
     pub secret_id: String,
     pub dir: String,
     pub refresh_type: u8,
@@ -308,19 +310,29 @@ impl Api {
                 return ApiReply::module(4000, 9110, "Information for this domain does not exist. cdn no such host");
             }
         }
-        let used = self.quota.entry((secret_id.to_owned(), now / 86_400)).or_default();
-        if *used as usize + dirs.len() > account.daily_limit as usize {
+        let dirs: Vec<&str> = dirs.into_iter().map(|(_, d)| d).collect();
+        if let Err(used) = self.charge_and_record(&account, &dirs, refresh_type, "v2", now) {
             return ApiReply::module(
                 4000,
                 22046,
                 &format!("daily directory quota exceeded: {used} of {} used today, {} more asked", account.daily_limit, dirs.len()),
             );
         }
-        *used += dirs.len() as u32;
-        for (_, dir) in dirs {
-            self.purges.push(PurgeRecord { time: now, secret_id: secret_id.to_owned(), dir: dir.to_owned(), refresh_type });
-        }
         ApiReply::success()
+    }
+
+    /// Charges `dirs` to `account`'s quota for the UTC day of `now` (one quota for both APIs)
+    /// and records each purge; `Err(used today)` when they do not fit, and nothing is recorded.
+    pub(crate) fn charge_and_record(&mut self, account: &Account, dirs: &[&str], refresh_type: u8, api: &'static str, now: u64) -> Result<(), u32> {
+        let used = self.quota.entry((account.secret_id.clone(), now / 86_400)).or_default();
+        if *used as usize + dirs.len() > account.daily_limit as usize {
+            return Err(*used);
+        }
+        *used += dirs.len() as u32;
+        for dir in dirs {
+            self.purges.push(PurgeRecord { time: now, api, secret_id: account.secret_id.clone(), dir: (*dir).to_owned(), refresh_type });
+        }
+        Ok(())
     }
 
     /// `/_emulator/purges`: every accepted directory purge, oldest first.
@@ -330,7 +342,7 @@ impl Api {
             if i > 0 {
                 out.push(',');
             }
-            out.push_str(&format!("{{\"time\":{},\"api\":\"v2\",\"secretId\":", p.time));
+            out.push_str(&format!("{{\"time\":{},\"api\":\"{}\",\"secretId\":", p.time, p.api));
             json::write_string(&p.secret_id, &mut out);
             out.push_str(",\"dir\":");
             json::write_string(&p.dir, &mut out);
@@ -347,6 +359,6 @@ pub fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> 
 }
 
 /// Compares without an early exit, so timing says nothing about where a guess went wrong.
-fn same(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

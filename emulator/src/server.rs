@@ -16,6 +16,7 @@ use qcloud_cdn_refresh::json::{self, Value};
 use qcloud_cdn_refresh::sign::Method;
 
 use crate::api::{self, Account, Api, ApiReply, Call};
+use crate::api3::{self, Call3, Reply3};
 use crate::http::{self, Request, Response};
 
 /// An idle keep-alive connection is closed after this long.
@@ -46,8 +47,10 @@ impl Default for Options {
 pub enum FaultKind {
     /// Reply with this HTTP status and a non-API body; `Retry-After` when given.
     Status(u16, Option<u32>),
-    /// Reply with API code 6200 (temporarily unavailable).
+    /// Reply that the API is overloaded: v2 code 6200, v3 `InternalError`.
     Api6200,
+    /// Reply that requests are too frequent: v2 module code 9163, v3 `RequestLimitExceeded`.
+    Throttle,
     /// Wait, then handle the request normally.
     DelayBefore(Duration),
     /// Handle the request (a purge is recorded), then wait before replying.
@@ -192,11 +195,15 @@ fn route(req: &Request, shared: &Shared) -> Option<Response> {
         ("OPTIONS", _) if shared.cors => {
             let mut res = Response::new(204, "text/plain", "");
             res.headers.push(("access-control-allow-methods", "GET, POST, DELETE, OPTIONS".into()));
-            res.headers.push(("access-control-allow-headers", "content-type".into()));
+            res.headers.push((
+                "access-control-allow-headers",
+                "content-type, authorization, x-tc-action, x-tc-version, x-tc-timestamp, x-tc-token, x-tc-language".into(),
+            ));
             res.headers.push(("access-control-max-age", "600".into()));
             res
         }
         ("GET" | "POST", API_PATH) => return api_request(req, shared),
+        ("POST", "/") => return api3_request(req, shared),
         (_, API_PATH) => Response::text(405, "the API takes GET or POST\n"),
         ("GET", "/_emulator/purges") => Response::json(200, shared.lock().api.purges_json()),
         ("POST", "/_emulator/faults") => match parse_fault(&req.body) {
@@ -228,29 +235,78 @@ fn api_request(req: &Request, shared: &Shared) -> Option<Response> {
         Err(e) => return Some(api_reply(&ApiReply::error(4000, e))),
     };
     let secret_id = api::param(&params, "SecretId").unwrap_or_default();
-    let fault = take_fault(&mut shared.lock(), secret_id);
-    let mut after = None;
-    match fault {
-        None => {}
-        Some(FaultKind::Status(status, retry_after)) => {
-            let mut res = Response::new(status, "text/html", format!("<html><body><h1>{status}</h1>emulated fault</body></html>"));
-            if let Some(s) = retry_after {
-                res.headers.push(("retry-after", s.to_string()));
-            }
-            return Some(res);
-        }
-        Some(FaultKind::Api6200) => return Some(api_reply(&ApiReply::error(6200, "service temporarily unavailable (emulated fault)"))),
-        Some(FaultKind::NotJson) => return Some(Response::text(200, "upstream said: not json (emulated fault)")),
-        Some(FaultKind::Drop) => return None,
-        Some(FaultKind::DelayBefore(d)) => thread::sleep(d),
-        Some(FaultKind::DelayAfter(d)) => after = Some(d),
-    }
+    let busy = |throttled: bool| match throttled {
+        false => api_reply(&ApiReply::error(6200, "service temporarily unavailable (emulated fault)")),
+        true => api_reply(&ApiReply::module(4000, 9163, "requests too frequent (emulated fault)")),
+    };
+    let after = match with_fault(shared, secret_id, busy) {
+        Ok(after) => after,
+        Err(early) => return early,
+    };
     let host = req.header("host").unwrap_or_default();
     let reply = shared.lock().api.handle(&Call { method, host, path: &req.path, params: &params }, now());
     if let Some(d) = after {
         thread::sleep(d);
     }
     Some(api_reply(&reply))
+}
+
+/// API 3.0: `POST /` (API-NOTES-V3 "Request").
+fn api3_request(req: &Request, shared: &Shared) -> Option<Response> {
+    let authorization = req.header("authorization");
+    let secret_id = authorization.and_then(api3::secret_id).unwrap_or_default();
+    let busy = |throttled: bool| match throttled {
+        false => api3_reply(&Reply3::Error { code: "InternalError", message: "internal error (emulated fault)".into() }),
+        true => api3_reply(&Reply3::Error { code: "RequestLimitExceeded", message: "requests too frequent (emulated fault)".into() }),
+    };
+    let after = match with_fault(shared, secret_id, busy) {
+        Ok(after) => after,
+        Err(early) => return early,
+    };
+    let call = Call3 {
+        host: req.header("host").unwrap_or_default(),
+        content_type: req.header("content-type").unwrap_or_default(),
+        action: req.header("x-tc-action"),
+        version: req.header("x-tc-version"),
+        timestamp: req.header("x-tc-timestamp"),
+        authorization,
+        token: req.header("x-tc-token"),
+        body: &req.body,
+    };
+    let reply = shared.lock().api.handle_v3(&call, now());
+    if let Some(d) = after {
+        thread::sleep(d);
+    }
+    Some(api3_reply(&reply))
+}
+
+fn api3_reply(reply: &Reply3) -> Response {
+    Response::json(200, reply.to_json())
+}
+
+/// Applies the next fault that matches `secret_id`: `Ok(wait after handling)` to go on and
+/// handle the request, or `Err(reply)` to answer now (`None`: drop the connection). `busy`
+/// answers in the API's own words: overloaded (`false`) or throttled (`true`).
+fn with_fault(shared: &Shared, secret_id: &str, busy: impl Fn(bool) -> Response) -> Result<Option<Duration>, Option<Response>> {
+    match take_fault(&mut shared.lock(), secret_id) {
+        None => Ok(None),
+        Some(FaultKind::Status(status, retry_after)) => {
+            let mut res = Response::new(status, "text/html", format!("<html><body><h1>{status}</h1>emulated fault</body></html>"));
+            if let Some(s) = retry_after {
+                res.headers.push(("retry-after", s.to_string()));
+            }
+            Err(Some(res))
+        }
+        Some(FaultKind::Api6200) => Err(Some(busy(false))),
+        Some(FaultKind::Throttle) => Err(Some(busy(true))),
+        Some(FaultKind::NotJson) => Err(Some(Response::text(200, "upstream said: not json (emulated fault)"))),
+        Some(FaultKind::Drop) => Err(None),
+        Some(FaultKind::DelayBefore(d)) => {
+            thread::sleep(d);
+            Ok(None)
+        }
+        Some(FaultKind::DelayAfter(d)) => Ok(Some(d)),
+    }
 }
 
 fn api_reply(reply: &ApiReply) -> Response {
@@ -272,7 +328,7 @@ fn take_fault(state: &mut State, secret_id: &str) -> Option<FaultKind> {
     Some(kind)
 }
 
-/// `{"fault": "http-500"|"http-502"|"http-503"|"http-504"|"http-429"|"api-6200"|"delay"|"delay-after"|"not-json"|"drop",
+/// `{"fault": "http-500"|"http-502"|"http-503"|"http-504"|"http-429"|"api-6200"|"throttle"|"delay"|"delay-after"|"not-json"|"drop",
 ///   "count"?: N (default 1), "skip"?: N (default 0), "secretId"?: "...", "delayMs"?: N, "retryAfter"?: seconds}`
 fn parse_fault(body: &[u8]) -> Result<Fault, String> {
     let v = std::str::from_utf8(body).ok().and_then(json::parse).ok_or("the fault must be a JSON object")?;
@@ -291,6 +347,7 @@ fn parse_fault(body: &[u8]) -> Result<Fault, String> {
         Some("http-503") => FaultKind::Status(503, number("retryAfter")?.map(|s| s as u32)),
         Some("http-429") => FaultKind::Status(429, number("retryAfter")?.map(|s| s as u32)),
         Some("api-6200") => FaultKind::Api6200,
+        Some("throttle") => FaultKind::Throttle,
         Some("delay") => FaultKind::DelayBefore(delay),
         Some("delay-after") => FaultKind::DelayAfter(delay),
         Some("not-json") => FaultKind::NotJson,

@@ -8,6 +8,7 @@ export class CdnError extends Error {
     this.code = fields.code ?? null;
     this.codeDesc = fields.codeDesc ?? null;
     this.moduleCode = fields.moduleCode ?? null;
+    this.requestId = fields.requestId ?? null;
     this.status = fields.status ?? null;
     this.submitted = fields.submitted ?? [];
     this.maybeSubmitted = fields.maybeSubmitted ?? [];
@@ -20,7 +21,7 @@ export class CdnError extends Error {
 
   // JSON.stringify(error) keeps the message, which Error itself leaves out.
   toJSON() {
-    const { kind, code, codeDesc, moduleCode, status, submitted, maybeSubmitted, pending } = this;
-    return { name: this.name, message: this.message, kind, code, codeDesc, moduleCode, status, submitted, maybeSubmitted, pending };
+    const { kind, code, codeDesc, moduleCode, requestId, status, submitted, maybeSubmitted, pending } = this;
+    return { name: this.name, message: this.message, kind, code, codeDesc, moduleCode, requestId, status, submitted, maybeSubmitted, pending };
   }
 }

@@ -22,33 +22,31 @@ use crate::text::cat;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
-/** Options of `refreshCdnDir` and `signRequest`. Unknown keys are an error. */
-export interface RefreshConfig {
+/** Options shared by both APIs. Unknown keys are an error. */
+interface CommonConfig {
   /** The API key id (`SecretId`). */
   secretId: string;
   /** The API key secret; used to sign, never sent, printed or put in an error. */
   secretKey: string;
-  /** Session token of temporary credentials, sent as `Token`. */
+  /** Session token of temporary credentials: `Token` (v2) or `X-TC-Token` (v3). */
   token?: string | null;
-  /** Full endpoint URL; default `https://cdn.api.qcloud.com/v2/index.php`. */
+  /** Full endpoint URL; default `https://cdn.api.qcloud.com/v2/index.php` (v2), `https://cdn.tencentcloudapi.com/` (v3). */
   endpoint?: string;
-  /** Default `"POST"` (form body). `"GET"` puts the signature in the URL. */
-  method?: "POST" | "GET";
-  /** Default `"HmacSHA1"`. */
-  signatureMethod?: "HmacSHA1" | "HmacSHA256";
-  /** RefreshCdnDir `type`: 1 refreshes changed resources, 2 everything. */
+  /** 1 refreshes changed resources (v3: `FlushType` `flush`, the default), 2 everything (`delete`). */
   type?: 1 | 2;
+  /** Directories per request: default 20; at most 20 (v2) or 500 (v3). */
+  batchSize?: number;
   /** More directories than this in one call are refused before anything is sent. Default 100. */
   dailyLimit?: number;
   /** Unix seconds to sign with instead of the clock. */
   timestamp?: number;
-  /** The first batch's `Nonce` instead of a random one; batch i uses nonce + i. */
+  /** v2: the first batch's `Nonce` instead of a random one; batch i uses nonce + i. */
   nonce?: number;
   /** A fetch-compatible function to send through; default `globalThis.fetch`. */
   fetch?: (url: string, init: FetchInit) => Promise<FetchResponse>;
   /** Milliseconds one attempt may take (request and reply body); default 30000. */
   timeoutMs?: number;
-  /** Retries of a batch after a transient failure (network, 429/502/503/504, 6000/6200); default 2. */
+  /** Retries of a batch after a transient failure (network, 429/502/503/504, 6000/6200, RequestLimitExceeded, InternalError); default 2. */
   retries?: number;
   /** The first backoff window in ms, doubled per retry (full jitter, capped at 20 s); default 200. */
   retryBaseMs?: number;
@@ -59,6 +57,31 @@ export interface RefreshConfig {
   /** Send to this URL (or same-origin path) instead of `endpoint`, still signing for `endpoint`. */
   proxyUrl?: string;
 }
+
+/** API 2.0 `RefreshCdnDir` (the default), as specified and emulated; retired by Tencent in 2022. */
+export interface RefreshConfigV2 extends CommonConfig {
+  api?: "v2";
+  /** Default `"POST"` (form body). `"GET"` puts the signature in the URL. */
+  method?: "POST" | "GET";
+  /** Default `"HmacSHA1"`. */
+  signatureMethod?: "HmacSHA1" | "HmacSHA256";
+  area?: never;
+  urlEncode?: never;
+}
+
+/** API 3.0 `PurgePathCache`, signed with TC3-HMAC-SHA256: what purges a Tencent Cloud CDN today. */
+export interface RefreshConfigV3 extends CommonConfig {
+  api: "v3";
+  /** Which acceleration area's caches to purge; default both. */
+  area?: "mainland" | "overseas";
+  /** Encode non-ASCII characters of the paths before purging. */
+  urlEncode?: boolean;
+  method?: never;
+  signatureMethod?: never;
+}
+
+/** Options of `refreshCdnDir` and `signRequest`: v2 keys are a type error with `api: "v3"`, and v3 keys without it. */
+export type RefreshConfig = RefreshConfigV2 | RefreshConfigV3;
 
 /** What `onProgress` receives after each accepted batch. */
 export interface ProgressEvent {
@@ -95,7 +118,7 @@ export interface SignedRequest {
   dirs: string[];
 }
 
-/** One accepted batch of at most 20 directories. */
+/** One accepted batch. */
 export interface BatchResult {
   dirs: string[];
   code: number;
@@ -103,6 +126,10 @@ export interface BatchResult {
   codeDesc: string;
   /** Requests it took: 1, plus one per retry. */
   attempts: number;
+  /** v3: the purge task's id. */
+  taskId?: string;
+  /** v3: the request's id, as Tencent's support asks for it. */
+  requestId?: string | null;
 }
 
 /** A successful purge: the API's fields from the last batch, and every batch. */
@@ -122,10 +149,12 @@ export declare class CdnError extends Error {
   constructor(message: string, fields?: Partial<Omit<CdnError, "name" | "message" | "stack" | "toJSON">>);
   readonly name: "CdnError";
   kind: CdnErrorKind;
-  /** The API's `code` (e.g. 4100), when the API answered. */
-  code: number | null;
-  /** The API's `codeDesc`, always a string, when the API answered. */
+  /** The API's `code`: a number in v2 (e.g. 4100), the `Error.Code` name in v3 (e.g. "AuthFailure.SignatureFailure"). */
+  code: number | string | null;
+  /** v2: the API's `codeDesc`, always a string; v3: the `Error.Code` name. */
   codeDesc: string | null;
+  /** v3: the refused request's `RequestId`. */
+  requestId: string | null;
   /** The `NNNN` of an API message that starts with `(NNNN)`, e.g. 9110. */
   moduleCode: number | null;
   /** The HTTP status, when a response came back. */
@@ -384,6 +413,12 @@ fn read_config(config: &JsValue) -> Result<(RawConfig, Hooks), Error> {
         retries: number("retries")?,
         retry_base_ms: number("retryBaseMs")?,
         proxy_url: string("proxyUrl")?,
+        api: string("api")?,
+        area: string("area")?,
+        url_encode: get("urlEncode")?
+            .map(|v| v.as_bool().ok_or_else(|| Error::invalid_input(cat!("config.urlEncode must be a boolean, got ", type_name(&v)))))
+            .transpose()?,
+        batch_size: number("batchSize")?,
     };
     Ok((raw, hooks))
 }
@@ -432,6 +467,10 @@ fn batch_to_js(b: &BatchOutcome) -> JsValue {
     set(&o, "message", b.reply.message.as_str());
     set(&o, "codeDesc", b.reply.code_desc.as_str());
     set(&o, "attempts", b.attempts as f64);
+    if let Some(task) = &b.reply.task_id {
+        set(&o, "taskId", task.as_str());
+        set(&o, "requestId", opt(b.reply.request_id.as_deref()));
+    }
     o.into()
 }
 
@@ -439,7 +478,12 @@ fn batch_to_js(b: &BatchOutcome) -> JsValue {
 fn error_to_js(e: Error) -> JsValue {
     let fields = Object::new();
     set(&fields, "kind", e.kind.as_str());
-    set(&fields, "code", opt(e.code.map(|c| c as f64)));
+    let code = match &e.error_code {
+        Some(name) => JsValue::from_str(name),
+        None => opt(e.code.map(|c| c as f64)),
+    };
+    set(&fields, "code", code);
+    set(&fields, "requestId", opt(e.request_id.as_deref()));
     set(&fields, "codeDesc", opt(e.code_desc.as_deref()));
     set(&fields, "moduleCode", opt(e.module_code));
     set(&fields, "status", opt(e.status));

@@ -96,6 +96,20 @@ test("--dry-run prints the signed requests, token redacted, and sends nothing", 
   assert.deepEqual(await recorded("dry"), []);
 });
 
+test("--api v3 purges with PurgePathCache; --dry-run redacts the X-TC-Token header", async () => {
+  const r = cli(["--api", "v3", "--endpoint", `${ctx.emu.url}/`, "--area", "mainland", "--url-encode", "--batch-size", "50", ...dirs("v3", 21)]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, "Success: purged 21 directories in 1 request(s)\n");
+  const log = (await ctx.emu.purges()).filter((p) => p.dir.includes("/v3/"));
+  assert.deepEqual(log.map((p) => [p.api, p.dir]), dirs("v3", 21).map((d) => ["v3", d]));
+  const dry = cli(["--api", "v3", "--dry-run", "--json", ...dirs("v3dry", 1)], { account: TEMP });
+  assert.equal(dry.status, 0, dry.stderr);
+  const [req] = JSON.parse(dry.stdout);
+  assert.equal(req.headers["x-tc-token"], "[redacted]");
+  assert.match(req.headers.authorization, /^TC3-HMAC-SHA256 Credential=AKIDclitemp\//);
+  assert.equal(req.url, "https://cdn.tencentcloudapi.com/");
+});
+
 test("an API failure exits 1 with code, codeDesc, what was purged and what to retry", async () => {
   const r = cli(withEndpoint(...dirs("quota", 45)), { account: SMALL });
   assert.equal(r.status, 1);
@@ -126,7 +140,8 @@ test("bad usage and bad input exit 2 and say what to fix; nothing is sent", asyn
   const cases = [
     [[], /give at least one directory URL/],
     [["--bogus", "https://www.test.com/x/"], /Unknown option '--bogus'/],
-    [["--type", "x", "https://www.test.com/x/"], /--type must be 1 or 2, got "x"/],
+    [["--type", "x", "https://www.test.com/x/"], /--type must be a whole number, got "x"/],
+    [["--api", "v3", "--method", "GET", "https://www.test.com/x/"], /config\.method is only for config\.api "v2"/],
     [["--type", "3", "https://www.test.com/x/"], /config\.type must be 1 \(changed resources\) or 2 \(everything\), got 3/],
     [["--file", "/nonexistent/list.txt"], /cannot read --file \/nonexistent\/list\.txt: ENOENT/],
     [["https://www.test.com/bad/ok/", "ftp://www.test.com/bad/"], /dirs\[1\] "ftp:\/\/www\.test\.com\/bad\/" must start with http:\/\/ or https:\/\//],
@@ -155,7 +170,7 @@ test("--help and --version", () => {
   const help = cli(["--help"]);
   assert.equal(help.status, 0);
   assert.match(help.stdout, /^Usage: qcloud-cdn-refresh/);
-  for (const flag of ["--file", "--endpoint", "--method", "--signature-method", "--type", "--dry-run", "--json", "--secret-id", "--secret-key", "--version"]) {
+  for (const flag of ["--file", "--api", "--area", "--url-encode", "--batch-size", "--endpoint", "--method", "--signature-method", "--type", "--dry-run", "--json", "--secret-id", "--secret-key", "--version"]) {
     assert.ok(help.stdout.includes(flag), flag);
   }
   const version = cli(["--version"]);

@@ -84,3 +84,21 @@ test("Sign only shows the signed requests; the secret key is in neither the page
   assert.ok(!page.includes(DEMO_KEY), "the key is only in the password field's value");
   assert.equal(await run("return document.getElementById('secretKey').type"), "password");
 });
+
+test("the API selector purges with API 3.0 PurgePathCache and hides the v2-only choices", async () => {
+  await run("const s = document.getElementById('api'); s.value = 'v3'; s.dispatchEvent(new Event('change'))");
+  assert.equal(await run("return document.getElementById('endpoint').value"), `${emu.url}/`);
+  assert.equal(await run("return document.getElementById('method').closest('label').hidden"), true);
+  const dirs = Array.from({ length: 21 }, (_, i) => `https://www.test.com/v3page/${i}/`);
+  await type("#dirs", dirs.join("\n"));
+  const outcome = await purge();
+  assert.equal(outcome.cls, "ok", outcome.text);
+  assert.match(outcome.text, /^Success: 21 directories purged in 2 request\(s\)\./);
+  const recorded = (await emu.purges()).filter((p) => p.dir.includes("/v3page/"));
+  assert.deepEqual(recorded.map((p) => [p.api, p.dir]), dirs.map((d) => ["v3", d]));
+  await type("#dirs", "https://not-ours.com/x/");
+  const refused = await purge();
+  assert.equal(refused.cls, "failed");
+  assert.match(refused.text, /kind: api · code: ResourceNotFound\.CdnHostNotExists/);
+  await run("const s = document.getElementById('api'); s.value = 'v2'; s.dispatchEvent(new Event('change'))");
+});

@@ -183,7 +183,7 @@ export async function main(): Promise<number> {
       const kind: CdnErrorKind = e.kind;
       const pending: string[] = [...e.pending, ...e.maybeSubmitted, ...e.submitted];
       if (kind === "timeout" || kind === "aborted") return -1;
-      return (e.code ?? 0) + (e.moduleCode ?? 0) + (e.status ?? 0) + pending.length + kind.length;
+      return (typeof e.code === "number" ? e.code : (e.code ?? "").length) + (e.requestId ?? "").length + (e.moduleCode ?? 0) + (e.status ?? 0) + pending.length + kind.length;
     }
     throw e;
   }
