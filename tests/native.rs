@@ -677,3 +677,33 @@ fn utc_dates() {
         assert_eq!(time::days_from_civil(y, m, d), days);
     }
 }
+
+/// The v3 body is valid JSON whatever the paths hold (quotes, backslashes, non-ASCII), and the
+/// signature covers exactly the bytes that are sent.
+#[test]
+fn the_v3_body_is_json_and_signed_as_sent() {
+    let dirs = [r#"https://www.test.com/"q"/"#, r"https://www.test.com/back\slash/", "https://www.test.com/中文/😀/", "https://www.test.com/a/?x=1&y=%20"];
+    let raw = RawConfig { api: Some("v3".into()), refresh_type: Some(2.0), area: Some("mainland".into()), url_encode: Some(false), ..raw_v3() };
+    let purge = Purge::new(raw, &dirs).unwrap();
+    let r = purge.request(0, 1_700_000_000, 0).unwrap();
+    let body = r.body.as_deref().unwrap();
+    let v = json::parse(body).expect("valid JSON");
+    let paths: Vec<&str> = match v.get("Paths") {
+        Some(json::Value::Array(a)) => a.iter().filter_map(json::Value::as_str).collect(),
+        _ => panic!("Paths"),
+    };
+    assert_eq!(paths, dirs);
+    assert_eq!(v.get("FlushType").and_then(json::Value::as_str), Some("delete"));
+    assert_eq!(v.get("Area").and_then(json::Value::as_str), Some("mainland"));
+    assert_eq!(v.get("UrlEncode"), Some(&json::Value::Bool(false)));
+    let header = |n: &str| r.headers.iter().find(|(k, _)| *k == n).map(|(_, v)| v.as_str());
+    let endpoint = &purge.config().endpoint;
+    assert_eq!((endpoint.hostname.as_str(), r.url.as_str()), ("cdn.tencentcloudapi.com", "https://cdn.tencentcloudapi.com/"));
+    let want = sign::tc3_authorization("AKIDv3", "v3-key", &endpoint.hostname, "application/json", body.as_bytes(), 1_700_000_000);
+    assert_eq!(header("authorization"), Some(want.as_str()));
+    assert_eq!(header("x-tc-timestamp"), Some("1700000000"));
+}
+
+fn raw_v3() -> RawConfig {
+    RawConfig { secret_id: Some("AKIDv3".into()), secret_key: Some("v3-key".into()), ..RawConfig::default() }
+}

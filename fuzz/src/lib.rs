@@ -11,6 +11,8 @@
 //! and `tests/corpus.rs` replays the committed corpus in `make test`.
 
 use qcloud_cdn_emulator::api::{self, Account, Api, Call};
+use qcloud_cdn_emulator::api3::{Call3, Reply3};
+use qcloud_cdn_refresh::config::Api::V3 as Api3;
 use qcloud_cdn_refresh::purge::Step;
 use qcloud_cdn_refresh::request::parse_form;
 use qcloud_cdn_refresh::sign::Method;
@@ -42,7 +44,7 @@ pub fn reply(data: &[u8]) {
 }
 
 /// Input: fields separated by 0x1F bytes: directories (one per line), then `method`,
-/// `signatureMethod`, `token`, `endpoint`, `type`, each empty for "not given".
+/// `signatureMethod`, `token`, `endpoint`, `type`, `api`, `area`, each empty for "not given".
 pub fn request(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let mut fields = text.split('\u{1f}');
@@ -50,7 +52,8 @@ pub fn request(data: &[u8]) {
     let mut field = || fields.next().filter(|f| !f.is_empty()).map(str::to_owned);
     let (method, signature_method, token, endpoint) = (field(), field(), field(), field());
     let refresh_type = field().and_then(|t| t.parse().ok());
-    let raw = RawConfig { method, signature_method, token: token.clone(), endpoint, refresh_type, ..config() };
+    let (api, area) = (field(), field());
+    let raw = RawConfig { method, signature_method, token: token.clone(), endpoint, refresh_type, api, area, ..config() };
     let purge = match Purge::new(raw, &dirs) {
         Ok(p) => p,
         Err(e) => return assert_eq!(e.kind, Kind::InvalidInput, "{}", e.message),
@@ -61,6 +64,22 @@ pub fn request(data: &[u8]) {
     let endpoint = &purge.config().endpoint;
     for i in 0..purge.batch_count() {
         let r = purge.request(i, NOW, 1000 + i as u64).expect("every batch signs");
+        if purge.config().api == Api3 {
+            let header = |n: &str| r.headers.iter().find(|(k, _)| *k == n).map(|(_, v)| v.as_str());
+            let call = Call3 {
+                host: &endpoint.host,
+                content_type: header("content-type").unwrap_or_default(),
+                action: header("x-tc-action"),
+                version: header("x-tc-version"),
+                timestamp: header("x-tc-timestamp"),
+                authorization: header("authorization"),
+                token: header("x-tc-token"),
+                body: r.body.as_deref().unwrap_or_default().as_bytes(),
+            };
+            let answer = api.handle_v3(&call, NOW);
+            assert!(matches!(answer, Reply3::Success { .. }), "the emulator refused v3 batch {i}: {answer:?} ({r:?})");
+            continue;
+        }
         let wire = match r.method {
             Method::Post => r.body.clone().expect("a POST has a body"),
             Method::Get => r.url.split_once('?').expect("a GET has a query").1.to_owned(),

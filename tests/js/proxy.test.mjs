@@ -16,27 +16,30 @@ const readme = readFileSync(join(root, "README.md"), "utf8");
 const block = (name) => readme.split(`<!-- test: ${name} -->`)[1].split("```js\n")[1].split("```")[0];
 const dirs = (tag, n) => Array.from({ length: n }, (_, i) => `https://www.test.com/${tag}/${i}/`);
 
-async function purgeThrough(proxyUrl, tag) {
-  const config = { secretId: ACCOUNT.secretId, secretKey: ACCOUNT.secretKey, endpoint: ctx.emu.endpoint, proxyUrl };
+async function purgeThrough(proxyUrl, tag, api = "v2") {
+  const endpoint = api === "v3" ? `${ctx.emu.url}/` : ctx.emu.endpoint;
+  const config = { api, secretId: ACCOUNT.secretId, secretKey: ACCOUNT.secretKey, endpoint, proxyUrl };
   const [signed] = ctx.installed.lib.signRequest(config, dirs(tag, 1));
   assert.equal(signed.url, proxyUrl, "sent to the proxy");
   const result = await ctx.installed.lib.refreshCdnDir(config, dirs(tag, 21));
   assert.deepEqual(result.dirs, dirs(tag, 21));
-  const recorded = (await ctx.emu.purges()).map((p) => p.dir).filter((d) => d.includes(`/${tag}/`));
-  assert.deepEqual(recorded, dirs(tag, 21), "signed for the endpoint, verified by it, recorded once");
+  const recorded = (await ctx.emu.purges()).filter((p) => p.dir.includes(`/${tag}/`));
+  assert.deepEqual(recorded.map((p) => [p.api, p.dir]), dirs(tag, 21).map((d) => [api, d]), "signed for the endpoint, verified by it, recorded once");
 }
 
 test("the README's Node proxy forwards what the page signed", async () => {
   const file = join(ctx.installed.dir, "proxy.mjs");
   writeFileSync(file, block("node-proxy"));
   const port = await freePort();
-  const child = spawn(process.execPath, [file], { env: { ...process.env, PORT: String(port), CDN_API: ctx.emu.endpoint }, stdio: ["ignore", "pipe", "inherit"] });
+  const env = { ...process.env, PORT: String(port), CDN_API: ctx.emu.endpoint, CDN_API_V3: `${ctx.emu.url}/` };
+  const child = spawn(process.execPath, [file], { env, stdio: ["ignore", "pipe", "inherit"] });
   try {
     await new Promise((resolve, reject) => {
       child.once("exit", (code) => reject(new Error(`proxy exited with ${code}`)));
       createInterface({ input: child.stdout }).on("line", (l) => l === "proxy ready" && resolve());
     });
     await purgeThrough(`http://127.0.0.1:${port}/cdn-api`, "node-proxy");
+    await purgeThrough(`http://127.0.0.1:${port}/cdn-api`, "node-proxy-v3", "v3");
     const other = await fetch(`http://127.0.0.1:${port}/elsewhere`, { method: "POST" });
     assert.equal(other.status, 404, "forwards nothing else");
   } finally {
@@ -49,9 +52,10 @@ test("the README's Worker proxy forwards what the page signed, in workerd", asyn
   const dir = join(ctx.installed.dir, "worker-proxy");
   mkdirSync(dir);
   writeFileSync(join(dir, "worker.js"), block("worker-proxy"));
-  const workerd = await startWorkerd(dir, { vars: { CDN_API: ctx.emu.endpoint } });
+  const workerd = await startWorkerd(dir, { vars: { CDN_API: ctx.emu.endpoint, CDN_API_V3: `${ctx.emu.url}/` } });
   try {
     await purgeThrough(`${workerd.url}/cdn-api`, "worker-proxy");
+    await purgeThrough(`${workerd.url}/cdn-api`, "worker-proxy-v3", "v3");
     assert.equal((await fetch(`${workerd.url}/cdn-api`)).status, 404, "GET is not forwarded");
   } finally {
     await workerd.stop();
