@@ -194,6 +194,8 @@ impl Purge {
         let attempts = if self.failures > 1 { cat!(" (", self.failures, " attempts)") } else { String::new() };
         err.message = secrets.redact(&cat!("batch ", next + 1, " of ", self.batch_count(), ": ", err.message, attempts));
         err.code_desc = err.code_desc.map(|c| secrets.redact(&c));
+        err.error_code = err.error_code.map(|c| secrets.redact(&c));
+        err.request_id = err.request_id.map(|c| secrets.redact(&c));
         err.submitted = self.dirs[..split].iter().map(|d| d.as_str().to_owned()).collect();
         err.pending = self.dirs[split..].iter().map(|d| d.as_str().to_owned()).collect();
         err

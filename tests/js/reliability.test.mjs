@@ -275,6 +275,8 @@ test("secret hunt: no error of any path shows the secret key or the token", asyn
   const show = (e) => seen.push([String(e), e.message, e.stack, JSON.stringify(e), JSON.stringify(Object.entries(e))].join("\n"));
   const base = { secretId: T.secretId, secretKey: KEY, token: TOKEN, endpoint: ctx.emu.endpoint, retryBaseMs: 1 };
   const echo = async (url, init) => new Response(`{"code":4100,"message":"echo ${KEY} ${TOKEN} ${init.body}","codeDesc":"${KEY}"}`, { status: 200 });
+  const echoV3 = async (url, init) =>
+    new Response(JSON.stringify({ Response: { Error: { Code: `AuthFailure.${KEY}`, Message: `echo ${KEY} ${TOKEN} ${init.headers["x-tc-token"]}` }, RequestId: TOKEN } }), { status: 200 });
   const echo500 = async (url, init) => new Response(`<html>${KEY} ${TOKEN} ${init.body}</html>`, { status: 500 });
   const thrower = async (url, init) => {
     throw new TypeError(`fetch failed ${KEY} ${TOKEN}`, { cause: new Error(`${init.body}`) });
@@ -283,6 +285,8 @@ test("secret hunt: no error of any path shows the secret key or the token", asyn
   aborted.abort();
   const cases = [
     [{ ...base, fetch: echo }, dirs("hunt", 3)],
+    [{ ...base, api: "v3", fetch: echoV3 }, dirs("hunt", 3)],
+    [{ ...base, api: "v3", fetch: () => new Promise(() => {}), timeoutMs: 50 }, dirs("hunt", 3)],
     [{ ...base, fetch: echo500 }, dirs("hunt", 3)],
     [{ ...base, fetch: thrower }, dirs("hunt", 3)],
     [{ ...base, fetch: async () => "not a response" }, dirs("hunt", 3)],
