@@ -358,7 +358,7 @@ struct Hooks {
     on_progress: JsValue,
 }
 
-/// `config`: a plain object whose keys are all in [`config::KEYS`]; `undefined` and `null`
+/// `config`: an object whose own keys are all in [`config::KEYS`]; `undefined` and `null`
 /// values mean "not given".
 fn read_config(config: &JsValue) -> Result<(RawConfig, Hooks), Error> {
     if !config.is_object() || Array::is_array(config) || config.is_function() {
@@ -366,60 +366,52 @@ fn read_config(config: &JsValue) -> Result<(RawConfig, Hooks), Error> {
     }
     let object: &Object = config.unchecked_ref();
     let keys = Reflect::own_keys(object).map_err(|_| Error::invalid_input("config's keys could not be listed: a Proxy trap threw"))?;
-    for key in keys.iter().filter_map(|k| k.as_string()) {
-        config::check_key(&key)?;
+    let mut raw = RawConfig::default();
+    let mut hooks = Hooks { fetch: None, signal: JsValue::UNDEFINED, on_progress: JsValue::UNDEFINED };
+    // Only the keys the object has are read: a call with two options reads two values, not
+    // one per known key (each read crosses the JS boundary).
+    for key in keys.iter() {
+        let Some(name) = key.as_string() else { continue };
+        config::check_key(&name)?;
+        let v = Reflect::get(object, &key).map_err(|_| Error::invalid_input(cat!("config.", name, " could not be read: its getter threw")))?;
+        if v.is_undefined() || v.is_null() {
+            continue;
+        }
+        let wrong = |what: &str, v: &JsValue| Error::invalid_input(cat!("config.", name, " must be ", what, ", got ", type_name(v)));
+        let string = |v: JsValue| v.as_string().ok_or_else(|| wrong("a string", &v)).map(Some);
+        let number = |v: JsValue| v.as_f64().ok_or_else(|| wrong("a number", &v)).map(Some);
+        match name.as_str() {
+            "secretId" => raw.secret_id = string(v)?,
+            "secretKey" => raw.secret_key = string(v)?,
+            "token" => raw.token = string(v)?,
+            "endpoint" => raw.endpoint = string(v)?,
+            "method" => raw.method = string(v)?,
+            "signatureMethod" => raw.signature_method = string(v)?,
+            "proxyUrl" => raw.proxy_url = string(v)?,
+            "api" => raw.api = string(v)?,
+            "area" => raw.area = string(v)?,
+            "type" => raw.refresh_type = number(v)?,
+            "dailyLimit" => raw.daily_limit = number(v)?,
+            "timestamp" => raw.timestamp = number(v)?,
+            "nonce" => raw.nonce = number(v)?,
+            "timeoutMs" => raw.timeout_ms = number(v)?,
+            "retries" => raw.retries = number(v)?,
+            "retryBaseMs" => raw.retry_base_ms = number(v)?,
+            "batchSize" => raw.batch_size = number(v)?,
+            "urlEncode" => raw.url_encode = Some(v.as_bool().ok_or_else(|| wrong("a boolean", &v))?),
+            "fetch" => hooks.fetch = Some(v.dyn_into::<Function>().map_err(|v| wrong("a function", &v))?),
+            "onProgress" if v.is_function() => hooks.on_progress = v,
+            "onProgress" => return Err(wrong("a function", &v)),
+            "signal" => {
+                let prop = |k: &str| Reflect::get(&v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+                if prop("aborted").as_bool().is_none() || !prop("addEventListener").is_function() {
+                    return Err(wrong("an AbortSignal", &v));
+                }
+                hooks.signal = v;
+            }
+            _ => {}
+        }
     }
-    let get = |key: &str| -> Result<Option<JsValue>, Error> {
-        let v = Reflect::get(object, &JsValue::from_str(key))
-            .map_err(|_| Error::invalid_input(cat!("config.", key, " could not be read: its getter threw")))?;
-        Ok((!v.is_undefined() && !v.is_null()).then_some(v))
-    };
-    let string = |key: &str| -> Result<Option<String>, Error> {
-        get(key)?
-            .map(|v| v.as_string().ok_or_else(|| Error::invalid_input(cat!("config.", key, " must be a string, got ", type_name(&v)))))
-            .transpose()
-    };
-    let number = |key: &str| -> Result<Option<f64>, Error> {
-        get(key)?
-            .map(|v| v.as_f64().ok_or_else(|| Error::invalid_input(cat!("config.", key, " must be a number, got ", type_name(&v)))))
-            .transpose()
-    };
-    let function = |key: &str| -> Result<Option<Function>, Error> {
-        get(key)?
-            .map(|v| v.dyn_into::<Function>().map_err(|v| Error::invalid_input(cat!("config.", key, " must be a function, got ", type_name(&v)))))
-            .transpose()
-    };
-    let signal = get("signal")?.unwrap_or(JsValue::UNDEFINED);
-    let is_signal = |v: &JsValue| {
-        let prop = |k: &str| Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
-        prop("aborted").as_bool().is_some() && prop("addEventListener").is_function()
-    };
-    if !signal.is_undefined() && !is_signal(&signal) {
-        return Err(Error::invalid_input(cat!("config.signal must be an AbortSignal, got ", type_name(&signal))));
-    }
-    let hooks = Hooks { fetch: function("fetch")?, signal, on_progress: function("onProgress")?.map_or(JsValue::UNDEFINED, Into::into) };
-    let raw = RawConfig {
-        secret_id: string("secretId")?,
-        secret_key: string("secretKey")?,
-        token: string("token")?,
-        endpoint: string("endpoint")?,
-        method: string("method")?,
-        signature_method: string("signatureMethod")?,
-        refresh_type: number("type")?,
-        daily_limit: number("dailyLimit")?,
-        timestamp: number("timestamp")?,
-        nonce: number("nonce")?,
-        timeout_ms: number("timeoutMs")?,
-        retries: number("retries")?,
-        retry_base_ms: number("retryBaseMs")?,
-        proxy_url: string("proxyUrl")?,
-        api: string("api")?,
-        area: string("area")?,
-        url_encode: get("urlEncode")?
-            .map(|v| v.as_bool().ok_or_else(|| Error::invalid_input(cat!("config.urlEncode must be a boolean, got ", type_name(&v)))))
-            .transpose()?,
-        batch_size: number("batchSize")?,
-    };
     Ok((raw, hooks))
 }
 
