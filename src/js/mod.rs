@@ -185,7 +185,7 @@ extern "C" {
     fn drive(call: Call, fetch: &Function, signal: &JsValue, on_progress: &JsValue, timeout_ms: f64) -> Promise;
 }
 
-/// Purges `dirs` on Tencent Cloud CDN: one signed request per 20 directories, sent in order,
+/// Purges `dirs` on Tencent Cloud CDN: one signed request per batch (`batchSize`, default 20), sent in order,
 /// transient failures retried. Resolves to a `RefreshResult`; rejects with a `CdnError`.
 #[wasm_bindgen(js_name = refreshCdnDir, unchecked_return_type = "Promise<RefreshResult>")]
 pub fn refresh_cdn_dir(
