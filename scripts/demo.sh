@@ -12,7 +12,8 @@ cargo build --release -p qcloud-cdn-emulator
 cat <<EOT
 
   Demo page:   http://127.0.0.1:$port/
-  API:         http://127.0.0.1:$port/v2/index.php   (CDN API 2.0, emulated)
+  API 2.0:     http://127.0.0.1:$port/v2/index.php   (RefreshCdnDir, emulated)
+  API 3.0:     http://127.0.0.1:$port/               (PurgePathCache, emulated; config.api "v3")
   Purge log:   http://127.0.0.1:$port/_emulator/purges
   Account:     secretId AKIDdemo0emulator0account0000000000
                secretKey demo-secret-key-for-the-local-emulator   (owns www.test.com, example.com)
