@@ -29,6 +29,10 @@ esbuild pkg/node-cjs.js --bundle --platform=node --format=cjs --target=node18 --
   --log-override:empty-import-meta=silent --outfile=pkg/node.cjs
 rm pkg/node-cjs.js
 
+# Node, import: one module instead of five, which a fresh process loads a few ms sooner.
+esbuild pkg/node.mjs --bundle --platform=node --format=esm --target=node18 --log-level=warning \
+  --outfile=pkg/node.mjs --allow-overwrite
+
 # Browsers: browser.js becomes one minified ES module with the glue, api.js and the snippets
 # inside (one request, half the gzipped bytes); the .wasm stays beside it, found through
 # new URL(..., import.meta.url), which esbuild leaves as written. The .d.ts files document it.
