@@ -7,7 +7,8 @@ use qcloud_cdn_emulator::{api, Options, Server};
 
 const USAGE: &str = "usage: qcloud-cdn-emulator [--port N] [--accounts FILE] [--no-cors] [--www DIR] [--pkg DIR]
 
-Emulates Tencent Cloud CDN API 2.0 (RefreshCdnDir) on http://127.0.0.1:PORT/v2/index.php.
+Emulates Tencent Cloud CDN API 2.0 (RefreshCdnDir) on http://127.0.0.1:PORT/v2/index.php
+and API 3.0 (PurgePathCache, TC3-HMAC-SHA256) on POST http://127.0.0.1:PORT/.
   --port N         port to listen on (default 8787; 0 picks a free one)
   --accounts FILE  JSON {\"accounts\": [{\"secretId\", \"secretKey\", \"token\", \"domains\", \"dailyLimit\"}]}
                    (default: one demo account owning www.test.com and example.com)
