@@ -10,6 +10,8 @@ use alloc::vec::Vec;
 
 mod transport;
 
+use core::cell::UnsafeCell;
+
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -415,9 +417,29 @@ fn read_config(config: &JsValue) -> Result<(RawConfig, Hooks), Error> {
     Ok((raw, hooks))
 }
 
-fn set(target: &Object, key: &str, value: impl Into<JsValue>) {
+fn set(target: &Object, key: &'static str, value: impl Into<JsValue>) {
     // Defining a property on a fresh plain object cannot fail.
-    let _ = Reflect::set(target, &JsValue::from_str(key), &value.into());
+    let _ = Reflect::set(target, &interned(key), &value.into());
+}
+
+/// The JS string of a property name, made once: every result object sets the same dozen
+/// names, and making a JS string from the `.wasm`'s memory each time was a fifth of the cost.
+fn interned(key: &'static str) -> JsValue {
+    struct Cache(UnsafeCell<Vec<(usize, JsValue)>>);
+    // wasm32-unknown-unknown runs one thread per instance.
+    unsafe impl Sync for Cache {}
+    static CACHE: Cache = Cache(UnsafeCell::new(Vec::new()));
+    // SAFETY: single-threaded, and no reference into the cache outlives this call.
+    let cache = unsafe { &mut *CACHE.0.get() };
+    let id = key.as_ptr() as usize;
+    match cache.iter().find(|(k, _)| *k == id) {
+        Some((_, v)) => v.clone(),
+        None => {
+            let v = JsValue::from_str(key);
+            cache.push((id, v.clone()));
+            v
+        }
+    }
 }
 
 fn strings(list: &[String]) -> Array {
