@@ -144,6 +144,11 @@ impl<'a> Batch<'a> {
     pub fn dirs(&self) -> &'a [Dir] {
         self.0
     }
+
+    /// The directories as strings, in order.
+    pub fn to_strings(&self) -> Vec<String> {
+        self.0.iter().map(|d| d.as_str().to_owned()).collect()
+    }
 }
 
 /// Splits `dirs` into batches of `size` in the caller's order.

@@ -155,13 +155,13 @@ impl Purge {
 
     fn retry_or_fail(&mut self, err: Error, asked_ms: Option<u64>, random: f64) -> Result<Step, Error> {
         let policy = self.config.retry;
-        if !retry::is_transient(&err) || self.failures >= policy.retries || asked_ms.is_some_and(|ms| ms > retry::RETRY_AFTER_MAX_MS) {
-            self.failures += 1;
+        let retry = retry::is_transient(&err) && self.failures < policy.retries && asked_ms.is_none_or(|ms| ms <= retry::RETRY_AFTER_MAX_MS);
+        let failures = self.failures;
+        self.failures += 1;
+        if !retry {
             return Err(self.fail(err));
         }
-        let after_ms = asked_ms.unwrap_or_else(|| retry::backoff_ms(policy, self.failures, random));
-        self.failures += 1;
-        Ok(Step::Retry { after_ms })
+        Ok(Step::Retry { after_ms: asked_ms.unwrap_or_else(|| retry::backoff_ms(policy, failures, random)) })
     }
 
     /// The error for a call cut short before the next batch was answered; `in_flight` when its
@@ -179,8 +179,9 @@ impl Purge {
         let kind = if why == Interruption::Timeout { Kind::Timeout } else { Kind::Aborted };
         let mut err = self.fail(Error::new(kind, message));
         if in_flight {
-            let batch = (self.next_index() * self.per_batch()).min(self.dirs.len());
-            err.maybe_submitted = err.pending.drain(..(batch + self.per_batch()).min(self.dirs.len()) - batch).collect();
+            // `pending` starts with the batch in flight.
+            let in_flight = self.per_batch().min(err.pending.len());
+            err.maybe_submitted = err.pending.drain(..in_flight).collect();
         }
         err
     }
@@ -202,7 +203,7 @@ impl Purge {
     }
 
     fn dirs_of(&self, index: usize) -> Vec<String> {
-        dirs::batches(&self.dirs, self.config.batch_size).nth(index).map(|b| b.dirs().iter().map(|d| d.as_str().to_owned()).collect()).unwrap_or_default()
+        dirs::batches(&self.dirs, self.config.batch_size).nth(index).map(|b| b.to_strings()).unwrap_or_default()
     }
 
     /// The result once every batch was accepted; `None` before.

@@ -105,9 +105,7 @@ fn build_v3(config: &Config, batch: Batch<'_>, timestamp: u64) -> SignedRequest 
     if let Some(t) = &c.token {
         headers.push(("x-tc-token", t.expose().to_owned()));
     }
-    let url = config.proxy_url.clone().unwrap_or_else(|| config.endpoint.url.clone());
-    let dirs = batch.dirs().iter().map(|d| d.as_str().to_owned()).collect();
-    SignedRequest { method: Method::Post, url, headers, body: Some(body), dirs, nonce: 0, timestamp }
+    SignedRequest { method: Method::Post, url: send_to(config).to_owned(), headers, body: Some(body), dirs: batch.to_strings(), nonce: 0, timestamp }
 }
 
 /// `{"Paths":[…],"FlushType":"flush"|"delete"}`, then `"UrlEncode"` and `"Area"` when given
@@ -134,18 +132,23 @@ pub fn body_v3(config: &Config, batch: Batch<'_>) -> String {
     out
 }
 
+/// Where a request goes: `config.proxy_url` when set, else the endpoint it is signed for.
+fn send_to(config: &Config) -> &str {
+    config.proxy_url.as_deref().unwrap_or(&config.endpoint.url)
+}
+
 /// API 2.0: the parameters go on the wire percent-encoded once, `Signature` last.
 fn build_v2(config: &Config, batch: Batch<'_>, timestamp: u64, nonce: u64) -> SignedRequest {
     let mut p = params(config, batch, timestamp, nonce);
     let source = sign::source_string(config.method, &config.endpoint.host, &config.endpoint.path, &p);
     p.push(("Signature".into(), sign::signature(config.credentials.secret_key.expose(), config.signature_method, &source)));
     let encoded = form_encode(&p);
-    let to = config.proxy_url.as_deref().unwrap_or(&config.endpoint.url);
+    let to = send_to(config);
     let (url, headers, body) = match config.method {
         Method::Post => (to.to_owned(), alloc::vec![("content-type", FORM.to_owned())], Some(encoded)),
         Method::Get => (cat!(to, "?", encoded), Vec::new(), None),
     };
-    SignedRequest { method: config.method, url, headers, body, dirs: batch.dirs().iter().map(|d| d.as_str().to_owned()).collect(), nonce, timestamp }
+    SignedRequest { method: config.method, url, headers, body, dirs: batch.to_strings(), nonce, timestamp }
 }
 
 /// `k=v&k=v` with every key and value percent-encoded once (API-NOTES "Signature" step 7).

@@ -268,8 +268,10 @@ fn progress(purge: &Purge) -> JsValue {
     set(&o, "batch", done as f64);
     set(&o, "batches", purge.batch_count() as f64);
     if let Some(b) = purge.accepted().last() {
-        set(&o, "dirs", strings(&b.dirs));
-        set(&o, "result", batch_to_js(b));
+        let result = batch_to_js(b);
+        // The event's `dirs` is the result's array, not a second copy of the same strings.
+        set(&o, "dirs", Reflect::get(&result, &interned("dirs")).unwrap_or(JsValue::UNDEFINED));
+        set(&o, "result", result);
     }
     o.into()
 }
