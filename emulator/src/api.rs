@@ -86,11 +86,15 @@ pub enum CodeDesc {
 pub fn dir_host(dir: &str) -> Option<&str> {
     let rest = dir.strip_prefix("http://").or_else(|| dir.strip_prefix("https://"))?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    Some(match host.rsplit_once(':') {
-        Some((h, p)) if !h.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => h,
+    Some(without_port(host.rsplit_once('@').map_or(host, |(_, h)| h)))
+}
+
+/// `host[:port]` → `host`, with the brackets of an IPv6 literal kept (`[::1]:80` → `[::1]`).
+pub fn without_port(host: &str) -> &str {
+    match host.rsplit_once(':') {
+        Some((h, p)) if !h.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (!h.starts_with('[') || h.ends_with(']')) => h,
         _ => host,
-    })
+    }
 }
 
 /// A reply in the API's JSON shape.

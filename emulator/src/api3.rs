@@ -7,8 +7,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use qcloud_cdn_refresh::json::{self, Value};
 use qcloud_cdn_refresh::request::{ACTION_V3, VERSION_V3};
 use qcloud_cdn_refresh::sign;
+use qcloud_cdn_refresh::SignedRequest;
 
-use crate::api::{dir_host, same, Api, WINDOW};
+use crate::api::{dir_host, same, without_port, Api, WINDOW};
 
 /// Paths per call (API-NOTES-V3 "Request": up to 500).
 pub const PER_CALL: usize = 500;
@@ -24,6 +25,23 @@ pub struct Call3<'a> {
     pub authorization: Option<&'a str>,
     pub token: Option<&'a str>,
     pub body: &'a [u8],
+}
+
+impl<'a> Call3<'a> {
+    /// The call a client's signed request makes when it arrives with the `Host` header `host`.
+    pub fn from_request(r: &'a SignedRequest, host: &'a str) -> Call3<'a> {
+        let header = |name: &str| r.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str());
+        Call3 {
+            host,
+            content_type: header("content-type").unwrap_or_default(),
+            action: header("x-tc-action"),
+            version: header("x-tc-version"),
+            timestamp: header("x-tc-timestamp"),
+            authorization: header("authorization"),
+            token: header("x-tc-token"),
+            body: r.body.as_deref().unwrap_or_default().as_bytes(),
+        }
+    }
 }
 
 /// `{"Response": {"TaskId", "RequestId"}}` or `{"Response": {"Error": {"Code", "Message"}, "RequestId"}}`.
@@ -73,14 +91,6 @@ pub fn secret_id(authorization: &str) -> Option<&str> {
     authorization.split("Credential=").nth(1)?.split('/').next()
 }
 
-/// The host name of a `Host` header: without the port (and the brackets of an IPv6 literal kept).
-fn hostname(host: &str) -> &str {
-    match host.rsplit_once(':') {
-        Some((h, p)) if !h.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (!h.starts_with('[') || h.ends_with(']')) => h,
-        _ => host,
-    }
-}
-
 impl Api {
     /// Answers one API 3.0 call at time `now` (unix seconds).
     pub fn handle_v3(&mut self, call: &Call3<'_>, now: u64) -> Reply3 {
@@ -105,7 +115,7 @@ impl Api {
         }
         let id = secret_id(authorization).unwrap_or_default();
         let account = self.account(id).cloned().ok_or_else(|| Reply3::error("AuthFailure.SecretIdNotFound", "SecretId not found"))?;
-        let want = sign::tc3_authorization(id, &account.secret_key, hostname(call.host), call.content_type, call.body, timestamp);
+        let want = sign::tc3_authorization(id, &account.secret_key, without_port(call.host), call.content_type, call.body, timestamp);
         if !same(want.as_bytes(), authorization.as_bytes()) {
             return Err(Reply3::error("AuthFailure.SignatureFailure", "the signature does not match the request"));
         }

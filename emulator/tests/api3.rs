@@ -27,23 +27,9 @@ fn built(dirs: &[&str], extra: RawConfig) -> Vec<SignedRequest> {
     (0..purge.batch_count()).map(|i| purge.request(i, NOW, 0).expect("signed")).collect()
 }
 
-fn header<'a>(r: &'a SignedRequest, name: &str) -> Option<&'a str> {
-    r.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
-}
-
 /// Sends `r` with the `Host` header `host`, after `tamper` changed the call.
 fn send(api: &mut Api, r: &SignedRequest, host: &str, tamper: impl FnOnce(&mut Call3<'_>)) -> Reply3 {
-    let body = r.body.as_deref().unwrap_or_default().as_bytes();
-    let mut call = Call3 {
-        host,
-        content_type: header(r, "content-type").unwrap_or_default(),
-        action: header(r, "x-tc-action"),
-        version: header(r, "x-tc-version"),
-        timestamp: header(r, "x-tc-timestamp"),
-        authorization: header(r, "authorization"),
-        token: header(r, "x-tc-token"),
-        body,
-    };
+    let mut call = Call3::from_request(r, host);
     tamper(&mut call);
     api.handle_v3(&call, NOW)
 }

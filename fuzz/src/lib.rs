@@ -65,18 +65,7 @@ pub fn request(data: &[u8]) {
     for i in 0..purge.batch_count() {
         let r = purge.request(i, NOW, 1000 + i as u64).expect("every batch signs");
         if purge.config().api == Api3 {
-            let header = |n: &str| r.headers.iter().find(|(k, _)| *k == n).map(|(_, v)| v.as_str());
-            let call = Call3 {
-                host: &endpoint.host,
-                content_type: header("content-type").unwrap_or_default(),
-                action: header("x-tc-action"),
-                version: header("x-tc-version"),
-                timestamp: header("x-tc-timestamp"),
-                authorization: header("authorization"),
-                token: header("x-tc-token"),
-                body: r.body.as_deref().unwrap_or_default().as_bytes(),
-            };
-            let answer = api.handle_v3(&call, NOW);
+            let answer = api.handle_v3(&Call3::from_request(&r, &endpoint.host), NOW);
             assert!(matches!(answer, Reply3::Success { .. }), "the emulator refused v3 batch {i}: {answer:?} ({r:?})");
             continue;
         }
