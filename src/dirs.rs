@@ -44,7 +44,9 @@ impl Dir {
         if s.len() > MAX_DIR_BYTES {
             return Err(bad(&cat!("is ", s.len(), " bytes long; a directory URL may have at most ", MAX_DIR_BYTES)));
         }
-        if let Some((at, c)) = s.char_indices().find(|&(_, c)| c.is_whitespace() || c.is_control()) {
+        // Printable ASCII, the usual case, has neither; only other input is read as characters.
+        let odd = if s.bytes().all(|b| b.is_ascii_graphic()) { None } else { s.char_indices().find(|&(_, c)| c.is_whitespace() || c.is_control()) };
+        if let Some((at, c)) = odd {
             let what = if c.is_whitespace() { "whitespace" } else { "a control character" };
             let mut code = String::new();
             push_hex(&mut code, c as u32, 4);

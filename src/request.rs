@@ -4,7 +4,7 @@
 //! The caller supplies the timestamp and the nonce; nothing here reads a clock or draws a
 //! random number, so the same inputs always give the same bytes.
 
-use alloc::borrow::ToOwned;
+use alloc::borrow::{Cow, ToOwned};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -13,7 +13,7 @@ use core::fmt;
 use crate::config::{Api, Config, RefreshType};
 use crate::dirs::Batch;
 use crate::sign::{self, Method, SignatureMethod};
-use crate::text::{cat, push_hex};
+use crate::text::{cat, HEX_UPPER};
 
 /// The action this crate sends (API-NOTES "Endpoint and action").
 pub const ACTION: &str = "RefreshCdnDir";
@@ -58,24 +58,28 @@ impl fmt::Debug for SignedRequest {
     }
 }
 
+/// A parameter name or value: borrowed from the config, the batch or a constant where it can be.
+pub type Param<'a> = (Cow<'a, str>, Cow<'a, str>);
+
 /// The parameters of one request, `Signature` excluded (API-NOTES "Common parameters").
-pub fn params(config: &Config, batch: Batch<'_>, timestamp: u64, nonce: u64) -> Vec<(String, String)> {
-    let mut p: Vec<(String, String)> = Vec::with_capacity(batch.dirs().len() + 7);
+pub fn params<'a>(config: &'a Config, batch: Batch<'a>, timestamp: u64, nonce: u64) -> Vec<Param<'a>> {
+    let c = &config.credentials;
+    let mut p: Vec<Param<'a>> = Vec::with_capacity(batch.dirs().len() + 8);
     p.push(("Action".into(), ACTION.into()));
-    p.push(("Nonce".into(), cat!(nonce)));
-    p.push(("SecretId".into(), config.credentials.secret_id.clone()));
+    p.push(("Nonce".into(), cat!(nonce).into()));
+    p.push(("SecretId".into(), c.secret_id.as_str().into()));
     if config.signature_method != SignatureMethod::HmacSha1 {
         p.push(("SignatureMethod".into(), config.signature_method.as_str().into()));
     }
-    p.push(("Timestamp".into(), cat!(timestamp)));
-    if let Some(t) = &config.credentials.token {
+    p.push(("Timestamp".into(), cat!(timestamp).into()));
+    if let Some(t) = &c.token {
         p.push(("Token".into(), t.expose().into()));
     }
     for (i, d) in batch.dirs().iter().enumerate() {
-        p.push((cat!("dirs.", i), d.as_str().into()));
+        p.push((cat!("dirs.", i).into(), d.as_str().into()));
     }
     if let Some(t) = config.refresh_type {
-        p.push(("type".into(), cat!(t as u8)));
+        p.push(("type".into(), cat!(t as u8).into()));
     }
     p
 }
@@ -141,7 +145,7 @@ fn send_to(config: &Config) -> &str {
 fn build_v2(config: &Config, batch: Batch<'_>, timestamp: u64, nonce: u64) -> SignedRequest {
     let mut p = params(config, batch, timestamp, nonce);
     let source = sign::source_string(config.method, &config.endpoint.host, &config.endpoint.path, &p);
-    p.push(("Signature".into(), sign::signature(config.credentials.secret_key.expose(), config.signature_method, &source)));
+    p.push(("Signature".into(), sign::signature(config.credentials.secret_key.expose(), config.signature_method, &source).into()));
     let encoded = form_encode(&p);
     let to = send_to(config);
     let (url, headers, body) = match config.method {
@@ -167,15 +171,21 @@ pub fn form_encode<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> String {
 
 /// Appends `s` with every byte but RFC 3986's unreserved set (`A–Z a–z 0–9 - . _ ~`) written
 /// as `%XX` (upper-case hex) of its UTF-8 bytes. `+` becomes `%2B`, never a space.
+///
+/// Runs of unreserved bytes are copied whole; they are ASCII, so every run starts and ends on
+/// a character boundary.
 pub fn percent_encode(s: &str, out: &mut String) {
-    for b in s.bytes() {
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            push_hex(out, b.into(), 2);
+            continue;
         }
+        out.push_str(s.get(run..i).unwrap_or_default());
+        let escape = [b'%', HEX_UPPER[usize::from(b >> 4)], HEX_UPPER[usize::from(b & 15)]];
+        out.push_str(core::str::from_utf8(&escape).unwrap_or_default());
+        run = i + 1;
     }
+    out.push_str(s.get(run..).unwrap_or_default());
 }
 
 /// The inverse of [`percent_encode`] for a form body or query (`+` read as a space, as forms

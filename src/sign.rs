@@ -5,6 +5,7 @@
 //! Pure: no clock, no randomness, no I/O. The emulator verifies requests with these same
 //! functions, so the algorithm is defined once.
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -55,12 +56,12 @@ impl SignatureMethod {
 ///
 /// `host` includes `:port` exactly when the request URL names a non-default port.
 pub fn source_string<K: AsRef<str>, V: AsRef<str>>(method: Method, host: &str, path: &str, params: &[(K, V)]) -> String {
-    let pairs: Vec<(String, &str)> = params
+    let pairs: Vec<(Cow<'_, str>, &str)> = params
         .iter()
         .filter(|(k, _)| k.as_ref() != "Signature")
-        .map(|(k, v)| (k.as_ref().chars().map(|c| if c == '_' { '.' } else { c }).collect(), v.as_ref()))
+        .map(|(k, v)| (dotted(k.as_ref()), v.as_ref()))
         .collect();
-    let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+    let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_ref()).collect();
     let len = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum::<usize>();
     let mut out = String::with_capacity(method.as_str().len() + host.len() + path.len() + len);
     out.push_str(method.as_str());
@@ -73,6 +74,15 @@ pub fn source_string<K: AsRef<str>, V: AsRef<str>>(method: Method, host: &str, p
         out.push_str(pairs[i].1);
     }
     out
+}
+
+/// `key` with every `_` read as `.`; borrowed when there is none, as in every key this crate sends.
+fn dotted(key: &str) -> Cow<'_, str> {
+    if key.contains('_') {
+        Cow::Owned(crate::text::replace_all(key, "_", "."))
+    } else {
+        Cow::Borrowed(key)
+    }
 }
 
 /// The indices of `keys` in ascending byte order, equal keys by index (API-NOTES "Signature"
