@@ -180,6 +180,19 @@ extern "C" {
     fn new(message: &str, fields: &Object) -> CdnError;
 }
 
+#[wasm_bindgen(module = "/src/js/values.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = signedRequest)]
+    fn signed_request(method: &JsValue, url: &str, headers: &Object, body: &JsValue, dirs: &str) -> JsValue;
+    #[wasm_bindgen(js_name = batchResult)]
+    fn batch_result(dirs: &str, code: f64, message: &str, code_desc: &str, attempts: u32, task_id: Option<String>, request_id: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = refreshResult)]
+    fn refresh_result(code: f64, message: &str, code_desc: &str, dirs: &str, batches: Array) -> JsValue;
+    #[wasm_bindgen(js_name = progressEvent)]
+    fn progress_event(batch: u32, batches: u32, result: JsValue) -> JsValue;
+    fn put(target: &Object, key: &JsValue, value: &JsValue);
+}
+
 #[wasm_bindgen(module = "/src/js/drive.js")]
 extern "C" {
     /// Sends `call`'s requests through `fetch` until it is done or fails, each attempt given
@@ -263,17 +276,8 @@ impl Call {
 
 /// `{ batch, batches, dirs, result }` for the batch just accepted (`batch` counts from 1).
 fn progress(purge: &Purge) -> JsValue {
-    let o = Object::new();
-    let done = purge.next_index();
-    set(&o, "batch", done as f64);
-    set(&o, "batches", purge.batch_count() as f64);
-    if let Some(b) = purge.accepted().last() {
-        let result = batch_to_js(b);
-        // The event's `dirs` is the result's array, not a second copy of the same strings.
-        set(&o, "dirs", Reflect::get(&result, &interned("dirs")).unwrap_or(JsValue::UNDEFINED));
-        set(&o, "result", result);
-    }
-    o.into()
+    let result = purge.accepted().last().map_or(JsValue::UNDEFINED, batch_to_js);
+    progress_event(purge.next_index() as u32, purge.batch_count() as u32, result)
 }
 
 fn finished() -> Error {
@@ -420,8 +424,7 @@ fn read_config(config: &JsValue) -> Result<(RawConfig, Hooks), Error> {
 }
 
 fn set(target: &Object, key: &'static str, value: impl Into<JsValue>) {
-    // Defining a property on a fresh plain object cannot fail.
-    let _ = Reflect::set(target, &interned(key), &value.into());
+    put(target, &interned(key), &value.into());
 }
 
 /// The JS string of a property name, made once: every result object sets the same dozen
@@ -452,42 +455,28 @@ fn opt<T: Into<JsValue>>(v: Option<T>) -> JsValue {
     v.map_or(JsValue::NULL, Into::into)
 }
 
+/// Validated directories joined by `"\n"`, which none contains; `values.js` splits them.
+fn joined(dirs: &[String]) -> String {
+    dirs.join("\n")
+}
+
 fn request_to_js(r: &SignedRequest) -> JsValue {
-    let o = Object::new();
-    set(&o, "method", r.method.as_str());
-    set(&o, "url", r.url.as_str());
     let headers = Object::new();
     for (name, value) in &r.headers {
         set(&headers, name, value.as_str());
     }
-    set(&o, "headers", headers);
-    set(&o, "body", opt(r.body.as_deref()));
-    set(&o, "dirs", strings(&r.dirs));
-    o.into()
+    signed_request(&interned(r.method.as_str()), &r.url, &headers, &opt(r.body.as_deref()), &joined(&r.dirs))
 }
 
 fn result_to_js(r: &RefreshResult) -> JsValue {
-    let o = Object::new();
-    set(&o, "code", r.code as f64);
-    set(&o, "message", r.message.as_str());
-    set(&o, "codeDesc", r.code_desc.as_str());
-    set(&o, "dirs", strings(&r.dirs));
-    set(&o, "batches", r.batches.iter().map(batch_to_js).collect::<Array>());
-    o.into()
+    let batches: Array = r.batches.iter().map(batch_to_js).collect();
+    refresh_result(r.code as f64, &r.message, &r.code_desc, &joined(&r.dirs), batches)
 }
 
 fn batch_to_js(b: &BatchOutcome) -> JsValue {
-    let o = Object::new();
-    set(&o, "dirs", strings(&b.dirs));
-    set(&o, "code", b.reply.code as f64);
-    set(&o, "message", b.reply.message.as_str());
-    set(&o, "codeDesc", b.reply.code_desc.as_str());
-    set(&o, "attempts", b.attempts as f64);
-    if let Some(task) = &b.reply.task_id {
-        set(&o, "taskId", task.as_str());
-        set(&o, "requestId", opt(b.reply.request_id.as_deref()));
-    }
-    o.into()
+    let reply = &b.reply;
+    let request_id = opt(reply.request_id.as_deref());
+    batch_result(&joined(&b.dirs), reply.code as f64, &reply.message, &reply.code_desc, b.attempts, reply.task_id.clone(), &request_id)
 }
 
 /// The crate's error as a JS `CdnError`: the one place the conversion happens.

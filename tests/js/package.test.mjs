@@ -65,7 +65,7 @@ const dirs = (n) => Array.from({ length: n }, (_, i) => `https://www.test.com/${
 
 test("the tarball holds only what runs", () => {
   const snippets = installed.files.filter((f) => f.startsWith("snippets/"));
-  assert.deepEqual(snippets.map((f) => f.replace(/^snippets\/qcloud-cdn-refresh-[0-9a-f]+\//, "")), ["src/js/cdn_error.js", "src/js/drive.js"]);
+  assert.deepEqual(snippets.map((f) => f.replace(/^snippets\/qcloud-cdn-refresh-[0-9a-f]+\//, "")), ["src/js/cdn_error.js", "src/js/drive.js", "src/js/values.js"]);
   assert.deepEqual(installed.files, [
     "README.md",
     "api.js",

@@ -1,0 +1,32 @@
+// The objects the boundary (src/js/mod.rs) hands to JavaScript, each made here in one call as
+// an object literal: setting a field at a time from Rust crosses the boundary once per field
+// and was a third of signRequest's time. A list of directories arrives as one string joined by
+// "\n", which no validated directory contains (src/dirs.rs, `Dir`): one string to decode
+// instead of one per directory.
+
+export function signedRequest(method, url, headers, body, dirs) {
+  return { method, url, headers, body, dirs: dirs.split("\n") };
+}
+
+export function batchResult(dirs, code, message, codeDesc, attempts, taskId, requestId) {
+  const batch = { dirs: dirs.split("\n"), code, message, codeDesc, attempts };
+  if (taskId !== undefined) {
+    batch.taskId = taskId;
+    batch.requestId = requestId;
+  }
+  return batch;
+}
+
+export function refreshResult(code, message, codeDesc, dirs, batches) {
+  return { code, message, codeDesc, dirs: dirs.split("\n"), batches };
+}
+
+export function progressEvent(batch, batches, result) {
+  return { batch, batches, dirs: result.dirs, result };
+}
+
+// A field of a fresh plain object (headers, an error's fields), which cannot throw; js_sys's
+// Reflect.set is wrapped in a try/catch on every call.
+export function put(target, key, value) {
+  target[key] = value;
+}
