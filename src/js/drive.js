@@ -32,6 +32,9 @@ export async function drive(call, fetch, signal, onProgress, timeoutMs) {
   }
 }
 
+// The runtime's own fetch, when config.fetch is not given (src/js/transport.rs).
+export const globalFetch = () => globalThis.fetch;
+
 // What `call.report` is told (src/js/mod.rs, `outcome`); the reports of an interruption throw.
 const RESPONSE = 0;
 const NO_RESPONSE = 1;

@@ -9,8 +9,8 @@
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use js_sys::{Function, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::Function;
+use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
 
@@ -43,13 +43,21 @@ pub fn nonce() -> u64 {
     n.max(1) as u64
 }
 
+#[wasm_bindgen(module = "/src/js/drive.js")]
+extern "C" {
+    /// `globalThis.fetch`, read in JS: js_sys's `global()` probes four globals through as many
+    /// imports to find the same object.
+    #[wasm_bindgen(js_name = globalFetch)]
+    fn global_fetch() -> JsValue;
+}
+
 /// `given`, or the global `fetch`; an error when there is neither.
 pub fn fetch(given: Option<Function>) -> Result<Function, Error> {
     match given {
         Some(f) => Ok(f),
-        None => Reflect::get(&js_sys::global(), &JsValue::from_str("fetch"))
+        None => global_fetch()
+            .dyn_into::<Function>()
             .ok()
-            .and_then(|f| f.dyn_into::<Function>().ok())
             .ok_or_else(|| Error::invalid_input("this runtime has no global fetch: pass config.fetch")),
     }
 }
