@@ -22,7 +22,7 @@ export function refreshResult(code, message, codeDesc, dirs, batches) {
 }
 
 export function progressEvent(batch, batches, result) {
-  return { batch, batches, dirs: result.dirs, result };
+  return { batch, batches, dirs: result?.dirs, result };
 }
 
 // A field of a fresh plain object (headers, an error's fields), which cannot throw; js_sys's
