@@ -10,7 +10,7 @@ use core::fmt;
 
 use crate::dirs::{self, BatchSize, PER_DAY};
 use crate::error::Error;
-use crate::text::{cat, number, quote, replace_all};
+use crate::text::{cat, first_space_or_control, number, quote, replace_all};
 use crate::retry::{Policy, CAP_MS};
 use crate::sign::{Method, SignatureMethod};
 
@@ -153,7 +153,7 @@ impl Endpoint {
             (_, Some(r)) => (r, "80"),
             _ => return Err(bad("must start with http:// or https://")),
         };
-        if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if first_space_or_control(url).is_some() {
             return Err(bad("contains whitespace or a control character"));
         }
         if rest.contains(['?', '#']) {
@@ -259,7 +259,7 @@ fn proxy(url: &str) -> Result<(), Error> {
     if !absolute && !(url.starts_with('/') && !url.starts_with("//")) {
         return Err(bad("must be an http:// or https:// URL, or a path starting with /"));
     }
-    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if first_space_or_control(url).is_some() {
         return Err(bad("contains whitespace or a control character"));
     }
     if url.contains(['?', '#']) {

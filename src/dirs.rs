@@ -6,7 +6,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::error::Error;
-use crate::text::{cat, push_hex, quote};
+use crate::text::{cat, first_space_or_control, push_hex, quote};
 
 /// Directories per `RefreshCdnDir` call (API-NOTES "Endpoint and action": 20 per call).
 pub const PER_CALL: usize = 20;
@@ -44,9 +44,7 @@ impl Dir {
         if s.len() > MAX_DIR_BYTES {
             return Err(bad(&cat!("is ", s.len(), " bytes long; a directory URL may have at most ", MAX_DIR_BYTES)));
         }
-        // Printable ASCII, the usual case, has neither; only other input is read as characters.
-        let odd = if s.bytes().all(|b| b.is_ascii_graphic()) { None } else { s.char_indices().find(|&(_, c)| c.is_whitespace() || c.is_control()) };
-        if let Some((at, c)) = odd {
+        if let Some((at, c)) = first_space_or_control(s) {
             let what = if c.is_whitespace() { "whitespace" } else { "a control character" };
             let mut code = String::new();
             push_hex(&mut code, c as u32, 4);

@@ -99,6 +99,15 @@ pub(crate) fn replace_all(text: &str, needle: &str, with: &str) -> String {
     out
 }
 
+/// The first whitespace or control character of `s` and its byte offset. Printable ASCII, the
+/// usual input, is checked byte by byte; only other text is decoded into characters.
+pub(crate) fn first_space_or_control(s: &str) -> Option<(usize, char)> {
+    if s.bytes().all(|b| b.is_ascii_graphic()) {
+        return None;
+    }
+    s.char_indices().find(|&(_, c)| c.is_whitespace() || c.is_control())
+}
+
 /// Upper-case hex digits, indexed by nibble.
 pub(crate) const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
