@@ -13,7 +13,7 @@ use core::fmt;
 use crate::config::{Api, Config, RefreshType};
 use crate::dirs::Batch;
 use crate::sign::{self, Method, SignatureMethod};
-use crate::text::{cat, HEX_UPPER};
+use crate::text::{cat, push_hex};
 
 /// The action this crate sends (API-NOTES "Endpoint and action").
 pub const ACTION: &str = "RefreshCdnDir";
@@ -181,8 +181,8 @@ pub fn percent_encode(s: &str, out: &mut String) {
             continue;
         }
         out.push_str(s.get(run..i).unwrap_or_default());
-        let escape = [b'%', HEX_UPPER[usize::from(b >> 4)], HEX_UPPER[usize::from(b & 15)]];
-        out.push_str(core::str::from_utf8(&escape).unwrap_or_default());
+        out.push('%');
+        push_hex(out, b.into(), 2);
         run = i + 1;
     }
     out.push_str(s.get(run..).unwrap_or_default());

@@ -109,7 +109,7 @@ pub(crate) fn first_space_or_control(s: &str) -> Option<(usize, char)> {
 }
 
 /// Upper-case hex digits, indexed by nibble.
-pub(crate) const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
 /// `v` as upper-case hex digits, at least `width` (at most 8) of them.
 pub(crate) fn push_hex(out: &mut String, v: u32, width: usize) {
