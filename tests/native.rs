@@ -73,6 +73,25 @@ fn known_answers_of_the_signature() {
     assert_eq!(source, "GETcdn.api.qcloud.com/v2/index.php?Action=DescribeCdnHosts&Nonce=13029&SecretId=AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D&Timestamp=1463122059&limit=10&offset=0");
 }
 
+/// RFC 4648 §10's test vectors, and the 20- and 32-byte lengths of an HMAC-SHA1/SHA256.
+#[test]
+fn known_answers_of_base64() {
+    let table: [(&[u8], &str); 9] = [
+        (b"", ""),
+        (b"f", "Zg=="),
+        (b"fo", "Zm8="),
+        (b"foo", "Zm9v"),
+        (b"foob", "Zm9vYg=="),
+        (b"fooba", "Zm9vYmE="),
+        (b"foobar", "Zm9vYmFy"),
+        (&[0xff; 20], "//////////////////////////8="),
+        (&[0xfb; 32], "+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/s="),
+    ];
+    for (bytes, want) in table {
+        assert_eq!(sign::base64(bytes), want, "{bytes:?}");
+    }
+}
+
 /// API-NOTES "Known answers", RefreshCdnDir: the whole request as the library builds it.
 #[test]
 fn known_answers_of_refresh_cdn_dir() {
