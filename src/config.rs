@@ -10,7 +10,7 @@ use core::fmt;
 
 use crate::dirs::{self, BatchSize, PER_DAY};
 use crate::error::Error;
-use crate::text::{cat, first_space_or_control, number, quote, replace_all};
+use crate::text::{cat, find_ascii, first_space_or_control, number, quote, replace_all};
 use crate::retry::{Policy, CAP_MS};
 use crate::sign::{Method, SignatureMethod};
 
@@ -156,7 +156,7 @@ impl Endpoint {
         if first_space_or_control(url).is_some() {
             return Err(bad("contains whitespace or a control character"));
         }
-        if rest.contains(['?', '#']) {
+        if find_ascii(rest, b"?#").is_some() {
             return Err(bad("must not have a query or fragment: the API's parameters go there"));
         }
         let (authority, path) = rest.split_at_checked(rest.find('/').unwrap_or(rest.len())).unwrap_or((rest, ""));
@@ -262,7 +262,7 @@ fn proxy(url: &str) -> Result<(), Error> {
     if first_space_or_control(url).is_some() {
         return Err(bad("contains whitespace or a control character"));
     }
-    if url.contains(['?', '#']) {
+    if find_ascii(url, b"?#").is_some() {
         return Err(bad("must not have a query or fragment"));
     }
     Ok(())

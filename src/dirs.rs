@@ -6,7 +6,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::error::Error;
-use crate::text::{cat, first_space_or_control, push_hex, quote};
+use crate::text::{cat, find_ascii, first_space_or_control, push_hex, quote};
 
 /// Directories per `RefreshCdnDir` call (API-NOTES "Endpoint and action": 20 per call).
 pub const PER_CALL: usize = 20;
@@ -54,7 +54,7 @@ impl Dir {
             .strip_prefix("https://")
             .or_else(|| s.strip_prefix("http://"))
             .ok_or_else(|| bad("must start with http:// or https://"))?;
-        let authority = rest.get(..rest.find(['/', '?', '#']).unwrap_or(rest.len())).unwrap_or(rest);
+        let authority = rest.get(..find_ascii(rest, b"/?#").unwrap_or(rest.len())).unwrap_or(rest);
         let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
         let (host, port) = split_port(host_port).ok_or_else(|| bad("has an unclosed [IPv6] host"))?;
         if host.is_empty() || host == "[]" {

@@ -108,6 +108,13 @@ pub(crate) fn first_space_or_control(s: &str) -> Option<(usize, char)> {
     s.char_indices().find(|&(_, c)| c.is_whitespace() || c.is_control())
 }
 
+/// The byte offset of the first of the ASCII bytes `set` in `s`: a plain byte scan, where a
+/// `[char]` pattern decodes every character first. An ASCII byte never occurs inside a
+/// multi-byte UTF-8 sequence, so the offset is always a character boundary.
+pub(crate) fn find_ascii(s: &str, set: &[u8]) -> Option<usize> {
+    s.bytes().position(|b| set.contains(&b))
+}
+
 /// Upper-case hex digits, indexed by nibble.
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
