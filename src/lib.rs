@@ -21,6 +21,7 @@ mod text;
 pub mod config;
 pub mod dirs;
 pub mod error;
+pub mod hash;
 pub mod json;
 pub mod purge;
 pub mod reply;

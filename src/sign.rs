@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 
 use crate::text::cat;
 use crate::time;
-use hmac::{Hmac, KeyInit, Mac};
+use crate::hash::{self, Hash};
 
 /// The HTTP method, which is the first part of the source string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +40,13 @@ pub enum SignatureMethod {
 }
 
 impl SignatureMethod {
+    pub fn hash(self) -> Hash {
+        match self {
+            SignatureMethod::HmacSha1 => Hash::Sha1,
+            SignatureMethod::HmacSha256 => Hash::Sha256,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             SignatureMethod::HmacSha1 => "HmacSHA1",
@@ -117,10 +124,7 @@ pub fn byte_order(keys: &[&str]) -> Vec<usize> {
 /// API-NOTES "Signature" step 6: standard base64 (padded) of the HMAC of `source`, keyed with
 /// the secret key's UTF-8 bytes. The result is raw; it is percent-encoded once on the wire.
 pub fn signature(secret_key: &str, method: SignatureMethod, source: &str) -> String {
-    match method {
-        SignatureMethod::HmacSha1 => base64(&hmac::<sha1::Sha1>(secret_key.as_bytes(), source.as_bytes())),
-        SignatureMethod::HmacSha256 => base64(&hmac::<sha2::Sha256>(secret_key.as_bytes(), source.as_bytes())),
-    }
+    base64(&hash::hmac(method.hash(), secret_key.as_bytes(), source.as_bytes()))
 }
 
 /// RFC 4648 §4 base64, standard alphabet, padded with `=` to a multiple of 4 characters.
@@ -142,12 +146,6 @@ pub fn base64(bytes: &[u8]) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-fn hmac<D: hmac::EagerHash>(key: &[u8], data: &[u8]) -> Vec<u8> {
-    let mut mac = <Hmac<D> as KeyInit>::new_from_slice(key).expect("HMAC takes a key of any length");
-    mac.update(data);
-    mac.finalize().into_bytes().to_vec()
-}
-
 /// The canonical request of API-NOTES-V3 "TC3-HMAC-SHA256" step 1: `POST`, path `/`, an empty
 /// query, the two signed headers (`content-type` exactly as sent, `host` without a port), their
 /// names, and the hex SHA-256 of the exact body bytes.
@@ -163,16 +161,19 @@ pub fn tc3_authorization(secret_id: &str, secret_key: &str, hostname: &str, cont
     let scope = cat!(date, "/cdn/tc3_request");
     let canonical = tc3_canonical_request(hostname, content_type, body);
     let to_sign = cat!("TC3-HMAC-SHA256\n", timestamp, "\n", scope, "\n", hex(&sha256(canonical.as_bytes())));
-    let k_date = hmac::<sha2::Sha256>(cat!("TC3", secret_key).as_bytes(), date.as_bytes());
-    let k_service = hmac::<sha2::Sha256>(&k_date, b"cdn");
-    let k_signing = hmac::<sha2::Sha256>(&k_service, b"tc3_request");
-    let signature = hex(&hmac::<sha2::Sha256>(&k_signing, to_sign.as_bytes()));
+    let k_date = hmac256(cat!("TC3", secret_key).as_bytes(), date.as_bytes());
+    let k_service = hmac256(&k_date, b"cdn");
+    let k_signing = hmac256(&k_service, b"tc3_request");
+    let signature = hex(&hmac256(&k_signing, to_sign.as_bytes()));
     cat!("TC3-HMAC-SHA256 Credential=", secret_id, "/", scope, ", SignedHeaders=content-type;host, Signature=", signature)
 }
 
 fn sha256(data: &[u8]) -> Vec<u8> {
-    use sha2::Digest as _;
-    sha2::Sha256::digest(data).to_vec()
+    hash::digest(Hash::Sha256, data)
+}
+
+fn hmac256(key: &[u8], data: &[u8]) -> Vec<u8> {
+    hash::hmac(Hash::Sha256, key, data)
 }
 
 /// Lower-case hex, as TC3 writes hashes and the signature.

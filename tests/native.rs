@@ -6,6 +6,7 @@ use qcloud_cdn_refresh::dirs::{self, Dir};
 use qcloud_cdn_refresh::request::{self, form_encode, parse_form, percent_encode};
 use qcloud_cdn_refresh::sign::{self, Method, SignatureMethod};
 use qcloud_cdn_refresh::purge::{Interruption, Step};
+use qcloud_cdn_refresh::hash::{self, Hash};
 use qcloud_cdn_refresh::{json, reply, retry, time, Kind, Purge};
 
 const DOC_KEY: &str = "pxPgRWDbCy86ZYyqBTDk7WmeRZSmPco0";
@@ -71,6 +72,58 @@ fn known_answers_of_the_signature() {
     }
     let source = sign::source_string(Get, cdn.0, cdn.1, &hosts);
     assert_eq!(source, "GETcdn.api.qcloud.com/v2/index.php?Action=DescribeCdnHosts&Nonce=13029&SecretId=AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D&Timestamp=1463122059&limit=10&offset=0");
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// FIPS 180 examples (NIST's "abc", the 448-bit message, a million "a") and the lengths around
+/// the padding boundary: SHA-1 and SHA-256 of each.
+#[test]
+fn known_answers_of_the_hashes() {
+    let million = "a".repeat(1_000_000);
+    let (a55, a56, a64) = ("a".repeat(55), "a".repeat(56), "a".repeat(64));
+    let table: [(&str, &str, &str); 7] = [
+        ("", "da39a3ee5e6b4b0d3255bfef95601890afd80709", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abc", "a9993e364706816aba3e25717850c26c9cd0d89d", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        (
+            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+            "84983e441c3bd26ebaae4aa1f95129e5e54670f1",
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+        ),
+        (&million, "34aa973cd4c4daa4f61eeb2bdbad27316534016f", "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"),
+        (&a55, "c1c8bbdc22796e28c0e15163d20899b65621d65a", "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"),
+        (&a56, "c2db330f6083854c99d4b5bfb6e8f29f201be699", "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"),
+        (&a64, "0098ba824b5c16427bd7a1122a5a442a25ec644d", "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"),
+    ];
+    for (message, sha1, sha256) in table {
+        assert_eq!(hex(&hash::digest(Hash::Sha1, message.as_bytes())), sha1, "SHA-1 of {} bytes", message.len());
+        assert_eq!(hex(&hash::digest(Hash::Sha256, message.as_bytes())), sha256, "SHA-256 of {} bytes", message.len());
+    }
+}
+
+/// RFC 2202 (HMAC-SHA1) and RFC 4231 (HMAC-SHA256) test cases 1, 2 and the larger-than-a-block
+/// keys (2202 case 6 with 80 bytes, 4231 case 6 with 131), and a key of exactly one block.
+#[test]
+fn known_answers_of_hmac() {
+    let large = "Test Using Larger Than Block-Size Key - Hash Key First";
+    let table: [(Vec<u8>, &str, &str, &str); 5] = [
+        (vec![0x0b; 20], "Hi There", "b617318655057264e28bc0b6fb378c8ef146be00", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+        (
+            b"Jefe".to_vec(),
+            "what do ya want for nothing?",
+            "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79",
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+        ),
+        (vec![0xaa; 80], large, "aa4ae5e15272d00e95705637ce8a3b55ed402112", "6953025ed96f0c09f80a96f78e6538dbe2e7b820e3dd970e7ddd39091b32352f"),
+        (vec![0xaa; 131], large, "90d0dace1c1bdc957339307803160335bde6df2b", "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+        (vec![b'k'; 64], "exactly a block of key", "b5f4345294bddd189b6f58bb3643b143165c13ee", "d4229b87e09c5dba84a00e3679ece32b5de4bb58a64d28afe3800adb898c6920"),
+    ];
+    for (key, message, sha1, sha256) in table {
+        assert_eq!(hex(&hash::hmac(Hash::Sha1, &key, message.as_bytes())), sha1, "HMAC-SHA1, {}-byte key", key.len());
+        assert_eq!(hex(&hash::hmac(Hash::Sha256, &key, message.as_bytes())), sha256, "HMAC-SHA256, {}-byte key", key.len());
+    }
 }
 
 /// RFC 4648 §10's test vectors, and the 20- and 32-byte lengths of an HMAC-SHA1/SHA256.

@@ -3,6 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
+use hmac::{Hmac, KeyInit, Mac};
+use qcloud_cdn_refresh::hash::{self, Hash};
 use qcloud_cdn_refresh::request::{parse_form, percent_decode, percent_encode};
 use qcloud_cdn_refresh::sign::{self, Method, SignatureMethod};
 use qcloud_cdn_refresh::{Purge, RawConfig};
@@ -99,6 +101,21 @@ proptest! {
             let source = sign::source_string(method, &endpoint.host, &endpoint.path, signed);
             prop_assert_eq!(&signature.1, &sign::signature(KEY, hash, &source));
         }
+    }
+
+    /// src/hash.rs against RustCrypto's `sha1`, `sha2` and `hmac`, for lengths around every
+    /// padding boundary (55, 56, 63, 64 bytes and their multiples) and keys longer than a block.
+    #[test]
+    fn hashes_agree_with_rustcrypto(key in prop::collection::vec(any::<u8>(), 0..200), message in prop::collection::vec(any::<u8>(), 0..300)) {
+        use sha2::Digest as _;
+        prop_assert_eq!(hash::digest(Hash::Sha1, &message), sha1::Sha1::digest(&message).to_vec());
+        prop_assert_eq!(hash::digest(Hash::Sha256, &message), sha2::Sha256::digest(&message).to_vec());
+        let mut mac = <Hmac<sha1::Sha1> as KeyInit>::new_from_slice(&key).expect("any key length");
+        mac.update(&message);
+        prop_assert_eq!(hash::hmac(Hash::Sha1, &key, &message), mac.finalize().into_bytes().to_vec());
+        let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&key).expect("any key length");
+        mac.update(&message);
+        prop_assert_eq!(hash::hmac(Hash::Sha256, &key, &message), mac.finalize().into_bytes().to_vec());
     }
 
     #[test]
