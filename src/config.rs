@@ -10,7 +10,7 @@ use core::fmt;
 
 use crate::dirs::{self, BatchSize, PER_DAY};
 use crate::error::Error;
-use crate::text::{cat, find_ascii, first_space_or_control, number, quote, replace_all};
+use crate::text::{cat, digits, find_ascii, first_space_or_control, number, quote, replace_all};
 use crate::retry::{Policy, CAP_MS};
 use crate::sign::{Method, SignatureMethod};
 
@@ -159,8 +159,8 @@ impl Endpoint {
         if find_ascii(rest, b"?#").is_some() {
             return Err(bad("must not have a query or fragment: the API's parameters go there"));
         }
-        let (authority, path) = rest.split_at_checked(rest.find('/').unwrap_or(rest.len())).unwrap_or((rest, ""));
-        if authority.contains('@') {
+        let (authority, path) = rest.split_at_checked(find_ascii(rest, b"/").unwrap_or(rest.len())).unwrap_or((rest, ""));
+        if find_ascii(authority, b"@").is_some() {
             return Err(bad("must not contain credentials (user@host)"));
         }
         let (host, port) = dirs::split_port(authority).ok_or_else(|| bad("has an unclosed [IPv6] host"))?;
@@ -169,8 +169,8 @@ impl Endpoint {
         }
         let port = match port {
             None => None,
-            Some(p) if matches!(p.parse::<u16>(), Ok(1..)) && !p.starts_with('+') => {
-                Some(p.trim_start_matches('0')).filter(|p| *p != default_port)
+            Some(p) if matches!(digits(p), Some(1..=65535)) => {
+                p.get(p.bytes().take_while(|b| *b == b'0').count()..).filter(|p| *p != default_port)
             }
             Some(_) => return Err(bad("has an invalid port")),
         };
@@ -311,7 +311,7 @@ impl Config {
             Some(v) => BatchSize::new(whole("batchSize", v, 1, max_batch as u64)? as usize, max_batch).unwrap_or_default(),
         };
         let required = |name: &str, v: Option<String>| match v {
-            Some(s) if !s.trim().is_empty() => Ok(s),
+            Some(s) if !s.chars().all(char::is_whitespace) => Ok(s),
             Some(_) => Err(Error::invalid_input(cat!("config.", name, " is empty"))),
             None => Err(Error::invalid_input(cat!("config.", name, " is required"))),
         };

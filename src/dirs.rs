@@ -6,7 +6,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::error::Error;
-use crate::text::{cat, find_ascii, first_space_or_control, push_hex, quote};
+use crate::text::{cat, digits, find_ascii, first_space_or_control, push_hex, quote};
 
 /// Directories per `RefreshCdnDir` call (API-NOTES "Endpoint and action": 20 per call).
 pub const PER_CALL: usize = 20;
@@ -55,17 +55,17 @@ impl Dir {
             .or_else(|| s.strip_prefix("http://"))
             .ok_or_else(|| bad("must start with http:// or https://"))?;
         let authority = rest.get(..find_ascii(rest, b"/?#").unwrap_or(rest.len())).unwrap_or(rest);
-        let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
+        let host_port = authority.bytes().rposition(|b| b == b'@').and_then(|at| authority.get(at + 1..)).unwrap_or(authority);
         let (host, port) = split_port(host_port).ok_or_else(|| bad("has an unclosed [IPv6] host"))?;
         if host.is_empty() || host == "[]" {
             return Err(bad("has no host"));
         }
         if let Some(p) = port {
-            if !matches!(p.parse::<u16>(), Ok(1..)) || p.starts_with('+') {
+            if !matches!(digits(p), Some(1..=65535)) {
                 return Err(bad(&cat!("has an invalid port ", quote(p, QUOTE_CHARS))));
             }
         }
-        if s.contains('#') {
+        if find_ascii(s, b"#").is_some() {
             return Err(bad("contains a fragment (#…), which is never sent to a server"));
         }
         Ok(Dir(s.to_owned()))
@@ -82,7 +82,7 @@ impl Dir {
 
 /// `host[:port]` or `[v6][:port]` → (host, port); `None` for an unclosed `[`.
 pub(crate) fn split_port(host_port: &str) -> Option<(&str, Option<&str>)> {
-    let host_end = if host_port.starts_with('[') { host_port.find(']')? + 1 } else { host_port.find(':').unwrap_or(host_port.len()) };
+    let host_end = if host_port.starts_with('[') { find_ascii(host_port, b"]")? + 1 } else { find_ascii(host_port, b":").unwrap_or(host_port.len()) };
     let (host, rest) = host_port.split_at_checked(host_end)?;
     Some((host, rest.strip_prefix(':').or(if rest.is_empty() { None } else { Some(rest) })))
 }

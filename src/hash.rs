@@ -136,7 +136,10 @@ impl Hasher {
         self.update(&[0x80]);
         self.update(&[0; BLOCK][..(2 * BLOCK - 8 - self.fill) % BLOCK]);
         self.update(&bits.to_be_bytes());
-        let mut out: Vec<u8> = self.state.iter().flat_map(|w| w.to_be_bytes()).collect();
+        let mut out = Vec::with_capacity(32);
+        for word in self.state {
+            out.extend_from_slice(&word.to_be_bytes());
+        }
         out.truncate(self.hash.output_len());
         out
     }

@@ -5,7 +5,7 @@ use alloc::borrow::ToOwned;
 use alloc::string::String;
 
 use crate::error::{Error, Kind};
-use crate::text::{cat, quote};
+use crate::text::{cat, digits, find_ascii, quote};
 use crate::json::{self, Value};
 
 /// How much of a body that is not the API's JSON an error quotes.
@@ -37,7 +37,7 @@ pub fn parse(status: u16, body: &str) -> Result<Reply, Error> {
     if let Some(reply) = json::parse(body).as_ref().and_then(from_json) {
         return Ok(reply);
     }
-    let excerpt = if body.trim().is_empty() { "an empty body".to_owned() } else { quote(body.trim(), EXCERPT_CHARS) };
+    let excerpt = if body.trim_ascii().is_empty() { "an empty body".to_owned() } else { quote(body.trim_ascii(), EXCERPT_CHARS) };
     let mut err = if (200..300).contains(&status) {
         Error::new(Kind::InvalidResponse, cat!("the reply (HTTP ", status, ") is not the API's JSON: ", excerpt))
     } else {
@@ -80,9 +80,8 @@ fn from_json(v: &Value) -> Option<Reply> {
 
 /// `(9110) Information for …` → 9110.
 pub fn module_code(message: &str) -> Option<u32> {
-    let rest = message.trim_start().strip_prefix('(')?;
-    let digits = rest.get(..rest.find(')')?)?;
-    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then(|| digits.parse().ok()).flatten()
+    let rest = message.trim_ascii_start().strip_prefix('(')?;
+    digits(rest.get(..find_ascii(rest, b")")?)?)?.try_into().ok()
 }
 
 impl Reply {

@@ -12,6 +12,7 @@
 //! Waits use exponential backoff with full jitter (uniform in `[0, min(CAP_MS, base·2^n))`),
 //! or the server's `Retry-After` when it sends one, up to [`RETRY_AFTER_MAX_MS`].
 
+use crate::text::digits;
 use crate::error::{Error, Kind};
 
 /// The longest computed backoff wait.
@@ -58,29 +59,27 @@ pub fn backoff_ms(policy: Policy, retry: u32, random: f64) -> u64 {
 /// delta-seconds (`"2"`) or an IMF-fixdate (`"Sun, 06 Nov 1994 08:49:37 GMT"`, RFC 9110 §10.2.3).
 /// `None` when the value is neither.
 pub fn retry_after_ms(value: &str, now_ms: u64) -> Option<u64> {
-    let value = value.trim();
-    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(value.parse::<u64>().ok()?.saturating_mul(1000));
+    let value = value.trim_ascii();
+    if let Some(seconds) = digits(value) {
+        return Some(seconds.saturating_mul(1000));
     }
     let at = http_date_ms(value)?;
     Some(at.saturating_sub(now_ms))
 }
 
-/// Unix milliseconds of an IMF-fixdate.
+/// Unix milliseconds of an IMF-fixdate, which is fixed-width: `Sun, 06 Nov 1994 08:49:37 GMT`.
 fn http_date_ms(s: &str) -> Option<u64> {
-    let mut parts = s.split(' ');
-    let _weekday = parts.next().filter(|w| w.len() == 4 && w.ends_with(','))?;
-    let day: u64 = parts.next().filter(|d| d.len() == 2)?.parse().ok()?;
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let month = parts.next()?;
-    let month = MONTHS.iter().position(|m| *m == month)? as u64 + 1;
-    let year: u64 = parts.next().filter(|y| y.len() == 4)?.parse().ok()?;
-    let mut hms = parts.next()?.split(':').map(|n| n.parse::<u64>().ok().filter(|_| n.len() == 2));
-    let (h, m, sec) = (hms.next()??, hms.next()??, hms.next()??);
-    if parts.next()? != "GMT" || parts.next().is_some() || hms.next().is_some() || year < 1970 {
+    let at = |range: core::ops::Range<usize>| s.get(range).unwrap_or_default();
+    let separators = [(3, ", "), (7, " "), (11, " "), (16, " "), (19, ":"), (22, ":"), (25, " GMT")];
+    if s.len() != 29 || separators.iter().any(|&(i, sep)| at(i..i + sep.len()) != sep) {
         return None;
     }
-    if !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
+    let number = |range| digits(at(range));
+    let (day, year) = (number(5..7)?, number(12..16)?);
+    let month = MONTHS.iter().position(|m| *m == at(8..11))? as u64 + 1;
+    let (h, m, sec) = (number(17..19)?, number(20..22)?, number(23..25)?);
+    if year < 1970 || !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
         return None;
     }
     let days = crate::time::days_from_civil(year, month, day);

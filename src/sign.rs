@@ -83,7 +83,7 @@ pub fn source_string<K: AsRef<str>, V: AsRef<str>>(method: Method, host: &str, p
 
 /// `key` with every `_` read as `.`; borrowed when there is none, as in every key this crate sends.
 fn dotted(key: &str) -> Cow<'_, str> {
-    if key.contains('_') {
+    if key.bytes().any(|b| b == b'_') {
         Cow::Owned(crate::text::replace_all(key, "_", "."))
     } else {
         Cow::Borrowed(key)
@@ -179,5 +179,11 @@ fn hmac256(key: &[u8], data: &[u8]) -> Vec<u8> {
 /// Lower-case hex, as TC3 writes hashes and the signature.
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    bytes.iter().flat_map(|b| [DIGITS[usize::from(b >> 4)] as char, DIGITS[usize::from(b & 15)] as char]).collect()
+    let mut out = Vec::with_capacity(2 * bytes.len());
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)]);
+        out.push(DIGITS[usize::from(b & 15)]);
+    }
+    // Only ASCII digits were written.
+    String::from_utf8(out).unwrap_or_default()
 }

@@ -115,6 +115,16 @@ pub(crate) fn find_ascii(s: &str, set: &[u8]) -> Option<usize> {
     s.bytes().position(|b| set.contains(&b))
 }
 
+/// `s` as a decimal number: one or more ASCII digits and nothing else (no sign, no space);
+/// `None` when it is not, or does not fit in a `u64`. What `str::parse` does for these inputs,
+/// without its generic integer parser.
+pub(crate) fn digits(s: &str) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    s.bytes().try_fold(0u64, |n, b| if b.is_ascii_digit() { n.checked_mul(10)?.checked_add(u64::from(b - b'0')) } else { None })
+}
+
 /// Upper-case hex digits, indexed by nibble.
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 

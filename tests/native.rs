@@ -688,6 +688,13 @@ fn retry_after_values() {
         ("Sun, 06 Nov 1994 08:49:37 UTC", None),
         ("Sun, 06 Foo 1994 08:49:37 GMT", None),
         ("Sun, 32 Nov 1994 08:49:37 GMT", None),
+        ("Sun, 06 Nov 1994 8:49:37 GMT", None),
+        ("Sun, 06 Nov 1994 08:49:37 GMTs", None),
+        ("Sun, 06 Nov 1994 08-49-37 GMT", None),
+        ("Sun, 06 Nov 1994 08:+9:37 GMT", None),
+        ("Sün, 06 Nov 1994 08:49:37 GMT", None),
+        ("+2", None),
+        ("99999999999999999999999", None),
     ] {
         assert_eq!(retry::retry_after_ms(value, now), want, "{value:?}");
     }
