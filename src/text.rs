@@ -112,7 +112,7 @@ pub(crate) fn first_space_or_control(s: &str) -> Option<(usize, char)> {
 /// `[char]` pattern decodes every character first. An ASCII byte never occurs inside a
 /// multi-byte UTF-8 sequence, so the offset is always a character boundary.
 pub(crate) fn find_ascii(s: &str, set: &[u8]) -> Option<usize> {
-    s.bytes().position(|b| set.contains(&b))
+    s.bytes().position(|b| set.iter().any(|&c| c == b))
 }
 
 /// `s` as a decimal number: one or more ASCII digits and nothing else (no sign, no space);
