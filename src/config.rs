@@ -286,6 +286,12 @@ impl Config {
     }
 
     pub fn from_raw(raw: RawConfig) -> Result<Config, Error> {
+        Config::check(&raw)
+    }
+
+    /// Borrows the options, so that each early `return Err` has nothing of them to drop: taking
+    /// them by value put the drop of every remaining string at each return.
+    fn check(raw: &RawConfig) -> Result<Config, Error> {
         let only = |key: &str, api: &str| Error::invalid_input(cat!("config.", key, " is only for config.api \"", api, "\""));
         let api = match raw.api.as_deref() {
             None | Some("v2") => Api::V2,
@@ -310,16 +316,16 @@ impl Config {
             None => BatchSize::default(),
             Some(v) => BatchSize::new(whole("batchSize", v, 1, max_batch as u64)? as usize, max_batch).unwrap_or_default(),
         };
-        let required = |name: &str, v: Option<String>| match v {
-            Some(s) if !s.chars().all(char::is_whitespace) => Ok(s),
+        let required = |name: &str, v: Option<&str>| match v {
+            Some(s) if !s.chars().all(char::is_whitespace) => Ok(s.to_owned()),
             Some(_) => Err(Error::invalid_input(cat!("config.", name, " is empty"))),
             None => Err(Error::invalid_input(cat!("config.", name, " is required"))),
         };
-        let secret_id = required("secretId", raw.secret_id)?;
-        let secret_key = Secret(required("secretKey", raw.secret_key)?);
-        let token = match raw.token {
-            Some(t) if t.is_empty() => return Err(Error::invalid_input("config.token is empty; leave it out when there is none")),
-            t => t.map(Secret),
+        let secret_id = required("secretId", raw.secret_id.as_deref())?;
+        let secret_key = Secret(required("secretKey", raw.secret_key.as_deref())?);
+        let token = match raw.token.as_deref() {
+            Some("") => return Err(Error::invalid_input("config.token is empty; leave it out when there is none")),
+            t => t.map(|t| Secret(t.to_owned())),
         };
         let method = match raw.method.as_deref() {
             None | Some("POST") => Method::Post,
@@ -359,7 +365,7 @@ impl Config {
             retries: raw.retries.map_or(Ok(defaults.retries.into()), |v| whole("retries", v, 0, 10))? as u32,
             base_ms: raw.retry_base_ms.map_or(Ok(defaults.base_ms), |v| whole("retryBaseMs", v, 0, CAP_MS))?,
         };
-        let proxy_url = raw.proxy_url.map(|p| proxy(&p).map(|()| p)).transpose()?;
+        let proxy_url = raw.proxy_url.as_deref().map(|p| proxy(p).map(|()| p.to_owned())).transpose()?;
         Ok(Config {
             credentials: Credentials { secret_id, secret_key, token },
             endpoint: Endpoint::parse(raw.endpoint.as_deref().unwrap_or(if api == Api::V3 { DEFAULT_ENDPOINT_V3 } else { DEFAULT_ENDPOINT }))?,

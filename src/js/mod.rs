@@ -379,48 +379,55 @@ fn read_config(config: &JsValue) -> Result<(RawConfig, Hooks), Error> {
     // Only the keys the object has are read: a call with two options reads two values, not
     // one per known key (each read crosses the JS boundary).
     for key in keys.iter() {
-        let Some(name) = key.as_string() else { continue };
-        config::check_key(&name)?;
-        let v = Reflect::get(object, &key).map_err(|_| Error::invalid_input(cat!("config.", name, " could not be read: its getter threw")))?;
-        if v.is_undefined() || v.is_null() {
-            continue;
-        }
-        let wrong = |what: &str, v: &JsValue| Error::invalid_input(cat!("config.", name, " must be ", what, ", got ", type_name(v)));
-        let string = |v: JsValue| v.as_string().ok_or_else(|| wrong("a string", &v)).map(Some);
-        let number = |v: JsValue| v.as_f64().ok_or_else(|| wrong("a number", &v)).map(Some);
-        match name.as_str() {
-            "secretId" => raw.secret_id = string(v)?,
-            "secretKey" => raw.secret_key = string(v)?,
-            "token" => raw.token = string(v)?,
-            "endpoint" => raw.endpoint = string(v)?,
-            "method" => raw.method = string(v)?,
-            "signatureMethod" => raw.signature_method = string(v)?,
-            "proxyUrl" => raw.proxy_url = string(v)?,
-            "api" => raw.api = string(v)?,
-            "area" => raw.area = string(v)?,
-            "type" => raw.refresh_type = number(v)?,
-            "dailyLimit" => raw.daily_limit = number(v)?,
-            "timestamp" => raw.timestamp = number(v)?,
-            "nonce" => raw.nonce = number(v)?,
-            "timeoutMs" => raw.timeout_ms = number(v)?,
-            "retries" => raw.retries = number(v)?,
-            "retryBaseMs" => raw.retry_base_ms = number(v)?,
-            "batchSize" => raw.batch_size = number(v)?,
-            "urlEncode" => raw.url_encode = Some(v.as_bool().ok_or_else(|| wrong("a boolean", &v))?),
-            "fetch" => hooks.fetch = Some(v.dyn_into::<Function>().map_err(|v| wrong("a function", &v))?),
-            "onProgress" if v.is_function() => hooks.on_progress = v,
-            "onProgress" => return Err(wrong("a function", &v)),
-            "signal" => {
-                let prop = |k: &str| Reflect::get(&v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
-                if prop("aborted").as_bool().is_none() || !prop("addEventListener").is_function() {
-                    return Err(wrong("an AbortSignal", &v));
-                }
-                hooks.signal = v;
-            }
-            _ => {}
-        }
+        read_option(object, &key, &mut raw, &mut hooks)?;
     }
     Ok((raw, hooks))
+}
+
+/// Reads `config[key]` into `raw` or `hooks`. Borrowing them, an error returns with nothing
+/// to drop: the options read so far are dropped once, by the caller.
+fn read_option(object: &Object, key: &JsValue, raw: &mut RawConfig, hooks: &mut Hooks) -> Result<(), Error> {
+    let Some(name) = key.as_string() else { return Ok(()) };
+    config::check_key(&name)?;
+    let v = Reflect::get(object, key).map_err(|_| Error::invalid_input(cat!("config.", name, " could not be read: its getter threw")))?;
+    if v.is_undefined() || v.is_null() {
+        return Ok(());
+    }
+    let wrong = |what: &str, v: &JsValue| Error::invalid_input(cat!("config.", name, " must be ", what, ", got ", type_name(v)));
+    let string = |v: JsValue| v.as_string().ok_or_else(|| wrong("a string", &v)).map(Some);
+    let number = |v: JsValue| v.as_f64().ok_or_else(|| wrong("a number", &v)).map(Some);
+    match name.as_str() {
+        "secretId" => raw.secret_id = string(v)?,
+        "secretKey" => raw.secret_key = string(v)?,
+        "token" => raw.token = string(v)?,
+        "endpoint" => raw.endpoint = string(v)?,
+        "method" => raw.method = string(v)?,
+        "signatureMethod" => raw.signature_method = string(v)?,
+        "proxyUrl" => raw.proxy_url = string(v)?,
+        "api" => raw.api = string(v)?,
+        "area" => raw.area = string(v)?,
+        "type" => raw.refresh_type = number(v)?,
+        "dailyLimit" => raw.daily_limit = number(v)?,
+        "timestamp" => raw.timestamp = number(v)?,
+        "nonce" => raw.nonce = number(v)?,
+        "timeoutMs" => raw.timeout_ms = number(v)?,
+        "retries" => raw.retries = number(v)?,
+        "retryBaseMs" => raw.retry_base_ms = number(v)?,
+        "batchSize" => raw.batch_size = number(v)?,
+        "urlEncode" => raw.url_encode = Some(v.as_bool().ok_or_else(|| wrong("a boolean", &v))?),
+        "fetch" => hooks.fetch = Some(v.dyn_into::<Function>().map_err(|v| wrong("a function", &v))?),
+        "onProgress" if v.is_function() => hooks.on_progress = v,
+        "onProgress" => return Err(wrong("a function", &v)),
+        "signal" => {
+            let prop = |k: &str| Reflect::get(&v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+            if prop("aborted").as_bool().is_none() || !prop("addEventListener").is_function() {
+                return Err(wrong("an AbortSignal", &v));
+            }
+            hooks.signal = v;
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 fn set(target: &Object, key: &'static str, value: impl Into<JsValue>) {
