@@ -143,7 +143,7 @@ pub fn base64(bytes: &[u8]) -> String {
         }
     }
     // Only ASCII from ALPHABET and `=` was written.
-    String::from_utf8(out).unwrap_or_default()
+    crate::text::ascii(&out).into()
 }
 
 /// The canonical request of API-NOTES-V3 "TC3-HMAC-SHA256" step 1: `POST`, path `/`, an empty
@@ -185,5 +185,5 @@ fn hex(bytes: &[u8]) -> String {
         out.push(DIGITS[usize::from(b & 15)]);
     }
     // Only ASCII digits were written.
-    String::from_utf8(out).unwrap_or_default()
+    crate::text::ascii(&out).into()
 }

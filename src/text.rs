@@ -65,7 +65,7 @@ fn push_decimal(out: &mut String, mut v: u64) {
         }
     }
     // ASCII digits: always UTF-8. One copy instead of a `push` (and its UTF-8 encoder) per digit.
-    out.push_str(core::str::from_utf8(&digits[i..]).unwrap_or_default());
+    out.push_str(ascii(&digits[i..]));
 }
 
 /// `cat!(a, b, …)`: the pieces concatenated into a new `String`.
@@ -125,6 +125,18 @@ pub(crate) fn digits(s: &str) -> Option<u64> {
     s.bytes().try_fold(0u64, |n, b| if b.is_ascii_digit() { n.checked_mul(10)?.checked_add(u64::from(b - b'0')) } else { None })
 }
 
+/// `bytes` as text when they are all ASCII (digits, hex, base64 written here), else `""`.
+/// Checking for ASCII is all it takes, where `str::from_utf8` brings a full UTF-8 validator
+/// into the `.wasm`.
+pub(crate) fn ascii(bytes: &[u8]) -> &str {
+    if bytes.is_ascii() {
+        // SAFETY: every ASCII byte sequence is valid UTF-8.
+        unsafe { core::str::from_utf8_unchecked(bytes) }
+    } else {
+        ""
+    }
+}
+
 /// Upper-case hex digits, indexed by nibble.
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
@@ -136,7 +148,7 @@ pub(crate) fn push_hex(out: &mut String, v: u32, width: usize) {
     for (i, d) in buf[..n].iter_mut().rev().enumerate() {
         *d = HEX_UPPER[((v >> (4 * i)) & 15) as usize];
     }
-    out.push_str(core::str::from_utf8(&buf[..n]).unwrap_or_default());
+    out.push_str(ascii(&buf[..n]));
 }
 
 /// The escapes Rust's `{:?}` and JSON write alike: `\"`, `\\`, `\n`, `\r`, `\t`.
