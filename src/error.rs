@@ -6,6 +6,7 @@
 //! [`crate::config::Credentials::redact`] before it is stored.
 
 use alloc::borrow::ToOwned;
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -48,11 +49,31 @@ impl Kind {
     }
 }
 
-/// An error with its kind and, for failures after validation, the accounting of directories:
-/// every deduplicated directory is in exactly one of `submitted`, `maybe_submitted` and
-/// `pending`.
+/// An error: its [`Details`], behind one pointer. Every fallible function of the crate
+/// returns it, so a `Result` stays two words wide and an early return moves a pointer, not
+/// the 200 bytes of the details (which was about 1 KB of `.wasm` in copies).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Error {
+pub struct Error(Box<Details>);
+
+impl core::ops::Deref for Error {
+    type Target = Details;
+
+    fn deref(&self) -> &Details {
+        &self.0
+    }
+}
+
+impl core::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut Details {
+        &mut self.0
+    }
+}
+
+/// What an [`Error`] says: its kind and, for failures after validation, the accounting of
+/// directories: every deduplicated directory is in exactly one of `submitted`,
+/// `maybe_submitted` and `pending`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Details {
     pub kind: Kind,
     pub message: String,
     /// The API's top-level `code` (e.g. 4100), when an API reply was read.
@@ -78,7 +99,7 @@ pub struct Error {
 
 impl Error {
     pub fn new(kind: Kind, message: impl Into<String>) -> Self {
-        Error {
+        Error(Box::new(Details {
             kind,
             message: message.into(),
             code: None,
@@ -90,7 +111,7 @@ impl Error {
             submitted: Vec::new(),
             maybe_submitted: Vec::new(),
             pending: Vec::new(),
-        }
+        }))
     }
 
     pub fn invalid_input(message: impl Into<String>) -> Self {

@@ -194,9 +194,9 @@ impl Purge {
         let secrets = &self.config.credentials;
         let attempts = if self.failures > 1 { cat!(" (", self.failures, " attempts)") } else { String::new() };
         err.message = secrets.redact(&cat!("batch ", next + 1, " of ", self.batch_count(), ": ", err.message, attempts));
-        err.code_desc = err.code_desc.map(|c| secrets.redact(&c));
-        err.error_code = err.error_code.map(|c| secrets.redact(&c));
-        err.request_id = err.request_id.map(|c| secrets.redact(&c));
+        err.code_desc = err.code_desc.as_deref().map(|c| secrets.redact(c));
+        err.error_code = err.error_code.as_deref().map(|c| secrets.redact(c));
+        err.request_id = err.request_id.as_deref().map(|c| secrets.redact(c));
         err.submitted = self.dirs[..split].iter().map(|d| d.as_str().to_owned()).collect();
         err.pending = self.dirs[split..].iter().map(|d| d.as_str().to_owned()).collect();
         err

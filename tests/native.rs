@@ -663,10 +663,10 @@ fn interruptions_account_for_every_directory() {
     let e = purge.interrupted(Interruption::Timeout, true);
     assert_eq!(e.kind, Kind::Timeout);
     assert_eq!(e.message, "batch 2 of 3: no response within config.timeoutMs (250 ms); the request may have reached the API, so its directories are in maybeSubmitted");
-    assert_eq!((e.submitted, e.maybe_submitted, e.pending), (dirs[..20].to_vec(), dirs[20..40].to_vec(), dirs[40..].to_vec()));
+    assert_eq!((&e.submitted[..], &e.maybe_submitted[..], &e.pending[..]), (&dirs[..20], &dirs[20..40], &dirs[40..]));
     assert_eq!(purge.on_response(200, ok, None, 0, 0.0), Ok(Step::Accepted));
     let e = purge.interrupted(Interruption::Aborted, true);
-    assert_eq!((e.kind, e.submitted.len(), e.maybe_submitted, e.pending.len()), (Kind::Aborted, 40, dirs[40..].to_vec(), 0));
+    assert_eq!((e.kind, e.submitted.len(), &e.maybe_submitted[..], e.pending.len()), (Kind::Aborted, 40, &dirs[40..], 0));
 }
 
 /// Retry-After in both forms RFC 9110 allows; anything else is ignored.
