@@ -51,7 +51,7 @@ impl Kind {
 
 /// An error: its [`Details`], behind one pointer. Every fallible function of the crate
 /// returns it, so a `Result` stays two words wide and an early return moves a pointer, not
-/// the 200 bytes of the details (which was about 1 KB of `.wasm` in copies).
+/// the 200 bytes of the details (those copies were 1 KB of the gzipped `.wasm`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Error(Box<Details>);
 
