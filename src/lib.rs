@@ -4,7 +4,7 @@
 //! Data flows one way, each step a module:
 //! 1. [`config`]: the caller's options → a validated [`Config`] (secrets never printed);
 //! 2. [`dirs`]: directory URLs → validated, deduplicated [`Dir`]s in [`Batch`]es of 20;
-//! 3. [`request`] and [`sign`]: a batch + a timestamp + a nonce → a [`SignedRequest`];
+//! 3. [`request`] and [`sign`] (with [`hash`]): a batch + a timestamp + a nonce → a [`SignedRequest`];
 //! 4. [`reply`]: the API's JSON → a [`Reply`] or an [`Error`];
 //! 5. [`purge`]: the whole call as a sans-IO state machine that accounts for every directory.
 //!
