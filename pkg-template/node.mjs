@@ -2,7 +2,11 @@
 import { readFileSync } from "node:fs";
 import { initSync } from "./qcloud_cdn_refresh.js";
 
-initSync({ module: readFileSync(new URL("./qcloud_cdn_refresh_bg.wasm", import.meta.url)) });
+// Beside this file: through import.meta.url in Node's ES modules, and through __dirname where a
+// bundler made this module CommonJS (esbuild --format=cjs leaves import.meta empty), the .wasm
+// then copied beside the bundle as for node.cjs.
+const wasm = import.meta.url ? new URL("./qcloud_cdn_refresh_bg.wasm", import.meta.url) : `${__dirname}/qcloud_cdn_refresh_bg.wasm`;
+initSync({ module: readFileSync(wasm) });
 
 export { refreshCdnDir, signRequest, CdnError, __testTrap } from "./api.js";
 

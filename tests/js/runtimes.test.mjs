@@ -101,18 +101,23 @@ test("Cloudflare Workers: a worker bundled by esbuild as wrangler does, run in w
   }
 });
 
-test("esbuild bundles for Node, ESM and CommonJS, with the .wasm copied beside them", async () => {
+test("esbuild bundles for Node, ESM, CommonJS and ESM source to CommonJS, with the .wasm copied beside them", async () => {
   const dir = join(scratch(), "node-bundle");
   mkdirSync(dir);
   writeFileSync(join(dir, "esm.mjs"), `${program("bundle-esm")}console.log(await main());\n`);
   writeFileSync(join(dir, "cjs.cjs"), `${program("bundle-cjs", { esm: false })}main().then(console.log);\n`);
-  for (const [src, format, out] of [["esm.mjs", "esm", "out.mjs"], ["cjs.cjs", "cjs", "out.cjs"]]) {
+  // `import` in the source, CommonJS out (as TypeScript projects bundle for Lambda): the ES-module
+  // entry becomes CommonJS, where import.meta is empty.
+  writeFileSync(join(dir, "esm-to-cjs.mjs"), `${program("bundle-esm-to-cjs")}main().then(console.log);\n`);
+  const builds = [["esm.mjs", "esm", "out.mjs"], ["cjs.cjs", "cjs", "out.cjs"], ["esm-to-cjs.mjs", "cjs", "esm-to.cjs"]];
+  for (const [src, format, out] of builds) {
     const b = run(bin("esbuild"), ["--log-level=warning", `node-bundle/${src}`, "--bundle", "--platform=node", `--format=${format}`, `--outfile=node-bundle/dist/${out}`]);
     assert.equal(b.stderr.trim(), "", `no bundler warnings for ${format}`);
   }
   copyFileSync(join(pkgDir(), "qcloud_cdn_refresh_bg.wasm"), join(dir, "dist", "qcloud_cdn_refresh_bg.wasm"));
   await expectPurged("bundle-esm", run(process.execPath, ["node-bundle/dist/out.mjs"]).stdout);
   await expectPurged("bundle-cjs", run(process.execPath, ["node-bundle/dist/out.cjs"]).stdout);
+  await expectPurged("bundle-esm-to-cjs", run(process.execPath, ["node-bundle/dist/esm-to.cjs"]).stdout);
 });
 
 // Browser pages: `app.js` reports into the page; the test reads it over WebDriver.
