@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageAndEmulator, startFirefox, startWorkerd, until, root } from "./helpers.mjs";
 
@@ -101,23 +101,26 @@ test("Cloudflare Workers: a worker bundled by esbuild as wrangler does, run in w
   }
 });
 
-test("esbuild bundles for Node, ESM, CommonJS and ESM source to CommonJS, with the .wasm copied beside them", async () => {
+test("esbuild bundles for Node: ESM and ESM source to CommonJS carry the .wasm, require() bundles have it copied beside", async () => {
   const dir = join(scratch(), "node-bundle");
   mkdirSync(dir);
   writeFileSync(join(dir, "esm.mjs"), `${program("bundle-esm")}console.log(await main());\n`);
   writeFileSync(join(dir, "cjs.cjs"), `${program("bundle-cjs", { esm: false })}main().then(console.log);\n`);
-  // `import` in the source, CommonJS out (as TypeScript projects bundle for Lambda): the ES-module
-  // entry becomes CommonJS, where import.meta is empty.
+  // `import` in the source, CommonJS out (as TypeScript projects bundle for Lambda): node.mjs
+  // becomes CommonJS, where import.meta is empty.
   writeFileSync(join(dir, "esm-to-cjs.mjs"), `${program("bundle-esm-to-cjs")}main().then(console.log);\n`);
-  const builds = [["esm.mjs", "esm", "out.mjs"], ["cjs.cjs", "cjs", "out.cjs"], ["esm-to-cjs.mjs", "cjs", "esm-to.cjs"]];
+  const builds = [["esm.mjs", "esm", "esm/out.mjs"], ["esm-to-cjs.mjs", "cjs", "esm/esm-to.cjs"], ["cjs.cjs", "cjs", "cjs/out.cjs"]];
   for (const [src, format, out] of builds) {
-    const b = run(bin("esbuild"), ["--log-level=warning", `node-bundle/${src}`, "--bundle", "--platform=node", `--format=${format}`, `--outfile=node-bundle/dist/${out}`]);
-    assert.equal(b.stderr.trim(), "", `no bundler warnings for ${format}`);
+    const b = run(bin("esbuild"), ["--log-level=warning", `node-bundle/${src}`, "--bundle", "--platform=node", `--format=${format}`, `--outfile=node-bundle/${out}`]);
+    assert.equal(b.stderr.trim(), "", `no bundler warnings for ${src} as ${format}`);
   }
-  copyFileSync(join(pkgDir(), "qcloud_cdn_refresh_bg.wasm"), join(dir, "dist", "qcloud_cdn_refresh_bg.wasm"));
-  await expectPurged("bundle-esm", run(process.execPath, ["node-bundle/dist/out.mjs"]).stdout);
-  await expectPurged("bundle-cjs", run(process.execPath, ["node-bundle/dist/out.cjs"]).stdout);
-  await expectPurged("bundle-esm-to-cjs", run(process.execPath, ["node-bundle/dist/esm-to.cjs"]).stdout);
+  // node.mjs carries the .wasm inside, so its bundles need nothing beside them; node.cjs reads it
+  // from beside itself, so it is copied beside that bundle.
+  assert.deepEqual(readdirSync(join(dir, "esm")).sort(), ["esm-to.cjs", "out.mjs"]);
+  copyFileSync(join(pkgDir(), "qcloud_cdn_refresh_bg.wasm"), join(dir, "cjs", "qcloud_cdn_refresh_bg.wasm"));
+  await expectPurged("bundle-esm", run(process.execPath, ["node-bundle/esm/out.mjs"]).stdout);
+  await expectPurged("bundle-esm-to-cjs", run(process.execPath, ["node-bundle/esm/esm-to.cjs"]).stdout);
+  await expectPurged("bundle-cjs", run(process.execPath, ["node-bundle/cjs/out.cjs"]).stdout);
 });
 
 // Browser pages: `app.js` reports into the page; the test reads it over WebDriver.
