@@ -24,7 +24,8 @@ sed -i "s|@VERSION@|$version|" pkg/package.json
 sed -i "s|@CDN_ERROR_JS@|$cdn_error|" pkg/*.js pkg/*.mjs
 
 # CommonJS: the ES-module glue and CdnError bundled into one file; the .wasm stays separate
-# (require("fs") costs CommonJS nothing). The glue's URL-based loader (import.meta.url) is never called here, so its warning is moot.
+# (require("fs") costs CommonJS nothing). The glue's URL-based loader (import.meta.url) is
+# never called here, so its warning is moot.
 esbuild pkg/node-cjs.js --bundle --platform=node --format=cjs --target=node18 --log-level=warning \
   --log-override:empty-import-meta=silent --outfile=pkg/node.cjs
 rm pkg/node-cjs.js

@@ -10,7 +10,7 @@ use core::fmt;
 
 use crate::dirs::{self, BatchSize, PER_DAY};
 use crate::error::Error;
-use crate::text::{cat, digits, find_ascii, first_space_or_control, number, quote, replace_all};
+use crate::text::{cat, find_ascii, first_space_or_control, number, quote, replace_all};
 use crate::retry::{Policy, CAP_MS};
 use crate::sign::{Method, SignatureMethod};
 
@@ -169,7 +169,7 @@ impl Endpoint {
         }
         let port = match port {
             None => None,
-            Some(p) if matches!(digits(p), Some(1..=65535)) => {
+            Some(p) if dirs::is_port(p) => {
                 p.get(p.bytes().take_while(|b| *b == b'0').count()..).filter(|p| *p != default_port)
             }
             Some(_) => return Err(bad("has an invalid port")),

@@ -61,7 +61,7 @@ impl Dir {
             return Err(bad("has no host"));
         }
         if let Some(p) = port {
-            if !matches!(digits(p), Some(1..=65535)) {
+            if !is_port(p) {
                 return Err(bad(&cat!("has an invalid port ", quote(p, QUOTE_CHARS))));
             }
         }
@@ -78,6 +78,11 @@ impl Dir {
     pub fn into_string(self) -> String {
         self.0
     }
+}
+
+/// A port as a URL names it: decimal digits only (leading zeros allowed), from 1 to 65535.
+pub(crate) fn is_port(p: &str) -> bool {
+    matches!(digits(p), Some(1..=65535))
 }
 
 /// `host[:port]` or `[v6][:port]` → (host, port); `None` for an unclosed `[`.
