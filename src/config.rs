@@ -253,6 +253,9 @@ pub struct Config {
 
 /// Checks `config.proxyUrl`: an absolute `http(s)://` URL or a same-origin absolute path, with
 /// no query or fragment (a GET's parameters are appended).
+// Written as the rule reads (neither absolute nor a same-origin path); clippy's De Morgan form
+// measured 31 bytes larger with make size.
+#[allow(clippy::nonminimal_bool)]
 fn proxy(url: &str) -> Result<(), Error> {
     let bad = |why: &str| Error::invalid_input(cat!("config.proxyUrl ", quote(url, 120), " ", why));
     let absolute = url.starts_with("https://") || url.starts_with("http://");
@@ -349,8 +352,8 @@ impl Config {
         };
         let refresh_type = match raw.refresh_type {
             None => None,
-            Some(t) if t == 1.0 => Some(RefreshType::Changed),
-            Some(t) if t == 2.0 => Some(RefreshType::All),
+            Some(1.0) => Some(RefreshType::Changed),
+            Some(2.0) => Some(RefreshType::All),
             Some(t) => return Err(Error::invalid_input(cat!("config.type must be 1 (changed resources) or 2 (everything), got ", number(t)))),
         };
         let daily_limit = match raw.daily_limit {

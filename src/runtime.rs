@@ -57,7 +57,7 @@ impl Heap {
         let start = self.next.checked_add(align - 1).map(|n| n & !(align - 1));
         let fits = start.and_then(|s| s.checked_add(size)).is_some_and(|e| e <= self.end);
         if self.next == 0 || !fits {
-            let pages = (size + PAGE - 1) / PAGE + 1;
+            let pages = size.div_ceil(PAGE) + 1;
             let old = wasm32::memory_grow(0, pages);
             if old == usize::MAX {
                 return ptr::null_mut();

@@ -54,7 +54,9 @@ fn known_answers_of_the_signature() {
     let cvm = ("cvm.api.qcloud.com", "/v2/index.php");
     use Method::*;
     use SignatureMethod::*;
-    let table: [(&str, Method, SignatureMethod, (&str, &str), &[(&str, &str)], &str); 8] = [
+    // (secret key, method, hash, (host, path), parameters, expected signature)
+    type Row<'a> = (&'a str, Method, SignatureMethod, (&'a str, &'a str), &'a [(&'a str, &'a str)], &'a str);
+    let table: [Row; 8] = [
         (DOC_KEY, Get, HmacSha1, cdn, &hosts, "bWMMAR1eFGjZ5KWbfxTlBiLiNLc="),
         (DOC_KEY, Post, HmacSha1, cdn, &hosts, "i/KcLp6VaOtUmVtT0dqtLpKJOkg="),
         (DOC_KEY, Get, HmacSha256, cdn, &hosts256, "b/HlnO7vWEtR/kf21BvF0fX4vGmIThwWxlaD5GQtlSM="),
@@ -455,7 +457,9 @@ fn a_local_endpoint_signs_its_port() {
 
 #[test]
 fn replies() {
-    let table: [(u16, &str, i64, &str, &str, Option<u32>); 6] = [
+    // (HTTP status, body, code, message, codeDesc, module code)
+    type Row<'a> = (u16, &'a str, i64, &'a str, &'a str, Option<u32>);
+    let table: [Row; 6] = [
         (200, r#"{"code":0,"message":"","codeDesc":"Success"}"#, 0, "", "Success", None),
         (200, r#"{"code":4000,"message":"(9110) Information for this domain does not exist. cdn no such host","codeDesc":9110}"#, 4000, "(9110) Information for this domain does not exist. cdn no such host", "9110", Some(9110)),
         (200, r#"{"code":4000,"message":"(9110) x","codeDesc":"9110"}"#, 4000, "(9110) x", "9110", Some(9110)),

@@ -129,7 +129,9 @@ fn every_error_code() {
         p[0].1 = "DescribeCdnHosts";
         signed(Method::Post, &p, DOC_KEY)
     };
-    let table: Vec<(&str, Vec<(String, String)>, u64, i64, CodeDesc, &str)> = vec![
+    // (case, parameters, clock, code, codeDesc, message)
+    type Row<'a> = (&'a str, Vec<(String, String)>, u64, i64, CodeDesc, &'a str);
+    let table: Vec<Row> = vec![
         ("no Nonce", without("Nonce"), DOC_TIME, 4000, CodeDesc::Text("InvalidParameter"), "missing required parameter: Nonce"),
         ("no Signature", without("Signature"), DOC_TIME, 4000, CodeDesc::Text("InvalidParameter"), "missing required parameter: Signature"),
         ("no Timestamp", without("Timestamp"), DOC_TIME, 4000, CodeDesc::Text("InvalidParameter"), "missing required parameter: Timestamp"),

@@ -64,7 +64,9 @@ fn the_client_s_requests_are_accepted_and_recorded() {
 #[test]
 fn every_tampered_variant_is_refused() {
     let r = &built(&["https://www.test.com/a/"], RawConfig::default())[0];
-    let table: Vec<(&str, Box<dyn Fn(&mut Call3<'_>)>)> = vec![
+    // (the error code expected, how the signed call is tampered with)
+    type Tamper = Box<dyn Fn(&mut Call3<'_>)>;
+    let table: Vec<(&str, Tamper)> = vec![
         ("AuthFailure.SignatureFailure", Box::new(|c| c.body = br#"{"Paths":["https://www.test.com/b/"],"FlushType":"flush"}"#)),
         ("AuthFailure.SignatureFailure", Box::new(|c| c.content_type = "application/json; charset=utf-8")),
         ("AuthFailure.SignatureFailure", Box::new(|c| c.host = "cdn.intl.tencentcloudapi.com")),

@@ -18,8 +18,11 @@ use qcloud_cdn_refresh::request::parse_form;
 use qcloud_cdn_refresh::sign::Method;
 use qcloud_cdn_refresh::{json, reply, Kind, Purge, RawConfig};
 
-/// Every target, by the name of its corpus directory.
-pub const TARGETS: [(&str, fn(&[u8])); 2] = [("reply", reply), ("request", request)];
+/// A fuzz target: the name of its corpus directory, and the function that takes one input.
+pub type Target = (&'static str, fn(&[u8]));
+
+/// Every target.
+pub const TARGETS: [Target; 2] = [("reply", reply), ("request", request)];
 
 const ID: &str = "AKIDfuzz";
 const KEY: &str = "fuzz-secret-key";

@@ -243,8 +243,9 @@ mod outcome {
 #[wasm_bindgen]
 impl Call {
     /// The next request, signed now with a fresh nonce; once none is left, the
-    /// `RefreshResult` (which has no `url`).
-    pub fn next(&mut self) -> Result<JsValue, JsValue> {
+    /// `RefreshResult` (which has no `url`). Named `next` in JS; not an `Iterator`.
+    #[wasm_bindgen(js_name = next)]
+    pub fn next_request(&mut self) -> Result<JsValue, JsValue> {
         match &self.purge {
             Some(p) if !p.is_done() => {
                 p.request(p.next_index(), transport::now(), transport::nonce()).map(|r| request_to_js(&r)).ok_or_else(|| error_to_js(finished()))
