@@ -20,10 +20,12 @@ test: setup
 size: pkg
 	@bash scripts/size.sh
 
-# This package against its peers and a node:crypto client (bench/bench.mjs), and the core natively.
+# This package against its peers and a node:crypto client (bench/bench.mjs), what the .wasm's
+# import signatures cost a cold start (bench/wasm-imports.mjs), and the core natively.
 bench: pkg
 	@cargo build --quiet --release -p qcloud-cdn-emulator
 	@node bench/bench.mjs
+	@node bench/wasm-imports.mjs
 	@cargo bench --quiet --bench core -- --warm-up-time 1 --measurement-time 3 2>&1 | grep -E "^[a-z].*time:"
 
 # Mutation-fuzzes the reply parser and request building, FUZZ_SECONDS (default 30) per target.
