@@ -24,12 +24,19 @@ const esbuild = join(root, "tools", "node_modules", ".bin", "esbuild");
 const lib = await import(pathToFileURL(join(pkg, "node.mjs")));
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-// ROUNDS rounds of `measure(a)` then `measure(b)`; the median of each side's figures.
+// ROUNDS rounds of `measure(a)` and `measure(b)`, the side that goes first alternating, so that
+// neither always pays for what the other leaves behind (garbage, timers, sockets); the median
+// of each side's figures.
 async function paired(measure, a, b) {
   const [x, y] = [[], []];
   for (let r = 0; r < ROUNDS; r++) {
-    x.push(await measure(a));
-    y.push(await measure(b));
+    if (r % 2 === 0) {
+      x.push(await measure(a));
+      y.push(await measure(b));
+    } else {
+      y.push(await measure(b));
+      x.push(await measure(a));
+    }
   }
   return [median(x), median(y)];
 }
