@@ -18,11 +18,25 @@ export function signBody({ secretId, secretKey, timestamp, nonce, endpoint = END
 }
 
 /** Purges `dirs` (at most 20) with one signed POST through fetch; resolves to the reply. */
-export async function purge(config, dirs) {
+export async function purge(config, dirs, signal) {
   const endpoint = new URL(config.endpoint);
   const body = signBody({ ...config, endpoint, timestamp: Math.floor(Date.now() / 1000) }, dirs);
-  const res = await fetch(endpoint, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+  const init = { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body };
+  if (signal) init.signal = signal;
+  const res = await fetch(endpoint, init);
   const reply = JSON.parse(await res.text());
   if (reply.code !== 0) throw new Error(`code ${reply.code}: ${reply.message}`);
   return reply;
+}
+
+/** The same with a per-request timeout, as a client that must not hang has one: an
+ * AbortController that a timer aborts, its signal handed to fetch. */
+export async function purgeWithTimeout(config, dirs, timeoutMs = 30000) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    return await purge(config, dirs, controller.signal);
+  } finally {
+    clearTimeout(timer);
+  }
 }
