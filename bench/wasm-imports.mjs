@@ -1,4 +1,5 @@
-// What the .wasm's imports cost a cold start: `node bench/wasm-imports.mjs` (after `make pkg`).
+// What the .wasm's imports cost a cold start: `node bench/wasm-imports.mjs` (after `make pkg`;
+// `make bench` runs it).
 // Builds two modules with nothing but the package's function imports, one with their own
 // signatures and one where every import shares a single signature, and times compiling and
 // instantiating each in fresh Node processes (V8 reuses import wrappers within a process).
@@ -9,7 +10,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const wasm = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "..", "pkg", "qcloud_cdn_refresh_bg.wasm"));
-const RUNS = 15;
+// `--quick` (what `make test` runs): one process each, to check that it runs.
+const RUNS = process.argv.includes("--quick") ? 1 : 15;
 
 function leb(bytes, at) {
   let value = 0;

@@ -38,5 +38,7 @@ cargo build --release -p qcloud-cdn-emulator
 suite package 'ℹ pass [0-9]+' node --test --test-reporter=spec tests/js/
 # make bench runs, and each comparison's two sides produce the same bytes (speed is not judged here).
 suite bench 'bench: [0-9]+ comparisons ran' node bench/bench.mjs --quick
+echo "== bench-imports"
+node bench/wasm-imports.mjs --quick
 
 echo "make test: $passed passed, 0 failed"
