@@ -152,8 +152,13 @@ impl<'a> Batch<'a> {
 
     /// The directories as strings, in order.
     pub fn to_strings(&self) -> Vec<String> {
-        self.0.iter().map(|d| d.as_str().to_owned()).collect()
+        to_strings(self.0)
     }
+}
+
+/// `dirs` as strings, in order.
+pub fn to_strings(dirs: &[Dir]) -> Vec<String> {
+    dirs.iter().map(|d| d.as_str().to_owned()).collect()
 }
 
 /// Splits `dirs` into batches of `size` in the caller's order.

@@ -237,10 +237,10 @@ pub fn write_string(s: &str, out: &mut String) {
         }
         match c {
             c if (c as u32) < 0x20 => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let hex = crate::text::HEX_LOWER;
                 out.push_str("\\u00");
-                out.push(HEX[(c as usize) >> 4] as char);
-                out.push(HEX[(c as usize) & 15] as char);
+                out.push(hex[(c as usize) >> 4] as char);
+                out.push(hex[(c as usize) & 15] as char);
             }
             c => out.push(c),
         }

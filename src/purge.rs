@@ -7,7 +7,6 @@
 //! accepted (`submitted`), a batch in flight when the call was cut short (`maybe_submitted`),
 //! or neither (`pending`); an error carries all three lists.
 
-use alloc::borrow::ToOwned;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -197,8 +196,8 @@ impl Purge {
         err.code_desc = err.code_desc.as_deref().map(|c| secrets.redact(c));
         err.error_code = err.error_code.as_deref().map(|c| secrets.redact(c));
         err.request_id = err.request_id.as_deref().map(|c| secrets.redact(c));
-        err.submitted = self.dirs[..split].iter().map(|d| d.as_str().to_owned()).collect();
-        err.pending = self.dirs[split..].iter().map(|d| d.as_str().to_owned()).collect();
+        err.submitted = dirs::to_strings(&self.dirs[..split]);
+        err.pending = dirs::to_strings(&self.dirs[split..]);
         err
     }
 

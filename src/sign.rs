@@ -178,11 +178,11 @@ fn hmac256(key: &[u8], data: &[u8]) -> Vec<u8> {
 
 /// Lower-case hex, as TC3 writes hashes and the signature.
 fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let digits = crate::text::HEX_LOWER;
     let mut out = Vec::with_capacity(2 * bytes.len());
     for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)]);
-        out.push(DIGITS[usize::from(b & 15)]);
+        out.push(digits[usize::from(b >> 4)]);
+        out.push(digits[usize::from(b & 15)]);
     }
     // Only ASCII digits were written.
     crate::text::ascii(&out).into()

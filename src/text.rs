@@ -141,6 +141,8 @@ pub(crate) fn ascii(bytes: &[u8]) -> &str {
 
 /// Upper-case hex digits, indexed by nibble.
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+/// Lower-case hex digits, indexed by nibble: TC3's digests and JSON's `\u00XX` escapes.
+pub(crate) const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
 
 /// `v` as upper-case hex digits, at least `width` (at most 8) of them.
 pub(crate) fn push_hex(out: &mut String, v: u32, width: usize) {
