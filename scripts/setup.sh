@@ -11,6 +11,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 rustup target list --installed | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown
 
+# clippy: `make test` lints the native and the wasm build.
+cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+
 # wasm-pack drives the wasm build and `wasm-pack test`.
 have wasm-pack || cargo install wasm-pack --locked
 

@@ -25,6 +25,13 @@ suite() {
   passed=$((passed + n))
 }
 
+# Lints first, warnings as errors: the native workspace with its tests and benches, and the
+# wasm-only boundary (src/js, src/runtime.rs) as `make pkg` builds it.
+echo "== clippy"
+cargo clippy --quiet --workspace --all-targets -- -D warnings
+cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown --tests -- -D warnings
+
 suite native 'test result: ok\. [0-9]+ passed' cargo test --test native
 suite properties 'test result: ok\. [0-9]+ passed' cargo test --test properties
 suite fuzz-corpus 'test result: ok\. [0-9]+ passed' cargo test -p qcloud-cdn-fuzz --test corpus
