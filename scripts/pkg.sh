@@ -11,7 +11,7 @@ export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
 # --no-default-features: no `std` in the .wasm; src/runtime.rs brings a smaller allocator and panic handler.
 wasm-pack build --release --target web --out-dir target/pkg-web --out-name qcloud_cdn_refresh --no-pack \
   -- --no-default-features
-# One-letter import and export names in the .wasm and the glue (see the script): 1.3 KB gzipped.
+# One-letter import and export names in the .wasm and the glue (see the script): 1.5 KB gzipped.
 node scripts/short-names.mjs target/pkg-web
 
 rm -rf pkg

@@ -63,7 +63,7 @@ js = js.replace(ret[0], `    return { __proto__: null, ${JSON.stringify(module)}
 
 for (const [base, short] of map.exports) {
   const pattern = new RegExp(`\\bwasm\\.${escape(base)}\\b`, "g");
-  if (!pattern.test(js)) continue; // exported for tools (e.g. __instance_terminated), never used by the glue
+  if (!pattern.test(js)) continue; // exported by wasm-bindgen but unused by this glue (__abort_handler, __instance_terminated)
   js = js.replace(pattern, `wasm.${short}`);
 }
 for (const [base, short] of map.exports) {
