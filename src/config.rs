@@ -285,16 +285,12 @@ fn whole(name: &str, v: f64, min: u64, max: u64) -> Result<u64, Error> {
 impl Config {
     /// Credentials-only config with every default.
     pub fn new(secret_id: &str, secret_key: &str) -> Result<Config, Error> {
-        Config::from_raw(RawConfig { secret_id: Some(secret_id.into()), secret_key: Some(secret_key.into()), ..RawConfig::default() })
-    }
-
-    pub fn from_raw(raw: RawConfig) -> Result<Config, Error> {
-        Config::check(&raw)
+        Config::from_raw(&RawConfig { secret_id: Some(secret_id.into()), secret_key: Some(secret_key.into()), ..RawConfig::default() })
     }
 
     /// Borrows the options, so that each early `return Err` has nothing of them to drop: taking
     /// them by value put the drop of every remaining string at each return.
-    fn check(raw: &RawConfig) -> Result<Config, Error> {
+    pub fn from_raw(raw: &RawConfig) -> Result<Config, Error> {
         let only = |key: &str, api: &str| Error::invalid_input(cat!("config.", key, " is only for config.api \"", api, "\""));
         let api = match raw.api.as_deref() {
             None | Some("v2") => Api::V2,

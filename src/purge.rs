@@ -74,7 +74,7 @@ impl Purge {
     }
 
     fn plan<S: AsRef<str>>(raw: RawConfig, inputs: &[S]) -> Result<Purge, Error> {
-        let config = Config::from_raw(raw)?;
+        let config = Config::from_raw(&raw)?;
         let dirs = dirs::parse_all(inputs)?;
         if dirs.len() as u64 > config.daily_limit as u64 {
             return Err(Error::invalid_input(cat!(

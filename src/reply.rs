@@ -37,7 +37,8 @@ pub fn parse(status: u16, body: &str) -> Result<Reply, Error> {
     if let Some(reply) = json::parse(body).as_ref().and_then(from_json) {
         return Ok(reply);
     }
-    let excerpt = if body.trim_ascii().is_empty() { "an empty body".to_owned() } else { quote(body.trim_ascii(), EXCERPT_CHARS) };
+    let trimmed = body.trim_ascii();
+    let excerpt = if trimmed.is_empty() { "an empty body".to_owned() } else { quote(trimmed, EXCERPT_CHARS) };
     let mut err = if (200..300).contains(&status) {
         Error::new(Kind::InvalidResponse, cat!("the reply (HTTP ", status, ") is not the API's JSON: ", excerpt))
     } else {
