@@ -61,14 +61,11 @@ for (const [from, base, short] of map.imports) {
 }
 js = js.replace(ret[0], `    return { __proto__: null, ${JSON.stringify(module)}: Object.assign(import0, { ${borrowed.join(", ")} }) };\n`);
 
+// Some exports appear in neither: wasm-bindgen's __abort_handler and __instance_terminated,
+// which this glue does not use.
 for (const [base, short] of map.exports) {
-  const pattern = new RegExp(`\\bwasm\\.${escape(base)}\\b`, "g");
-  if (!pattern.test(js)) continue; // exported by wasm-bindgen but unused by this glue (__abort_handler, __instance_terminated)
-  js = js.replace(pattern, `wasm.${short}`);
-}
-for (const [base, short] of map.exports) {
-  const member = new RegExp(`^(    readonly )${escape(base)}(:)`, "m");
-  if (member.test(dts)) dts = dts.replace(member, `$1${short}$2`);
+  js = js.replace(new RegExp(`\\bwasm\\.${escape(base)}\\b`, "g"), `wasm.${short}`);
+  dts = dts.replace(new RegExp(`^(    readonly )${escape(base)}(:)`, "m"), `$1${short}$2`);
 }
 const shortExports = new Set(map.exports.map(([, short]) => short));
 for (const [, used] of js.matchAll(/\bwasm\.(\w+)/g)) {
