@@ -85,6 +85,50 @@ test("the tarball holds only what runs", () => {
   assert.equal(installed.files.filter((f) => f.endsWith(".wasm")).length, 1, "one .wasm for every runtime");
 });
 
+// The start of each active data segment of a .wasm (the binary format's section 11).
+function dataOffsets(wasm) {
+  let at = 8;
+  const leb = () => {
+    let n = 0, shift = 0, byte;
+    do {
+      byte = wasm[at++];
+      n |= (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return n >>> 0;
+  };
+  while (at < wasm.length) {
+    const id = wasm[at++];
+    const size = leb();
+    if (id !== 11) {
+      at += size;
+      continue;
+    }
+    const offsets = [];
+    for (let count = leb(); count > 0; count--) {
+      const flags = leb();
+      assert.ok(flags === 0 || flags === 2, `data segment flags ${flags}: only active segments at a constant offset are expected`);
+      if (flags === 2) leb(); // memory index
+      assert.equal(wasm[at++], 0x41, "a data segment's offset is an i32.const");
+      offsets.push(leb());
+      assert.equal(wasm[at++], 0x0b);
+      const length = leb();
+      at += length; // the bytes
+    }
+    return offsets;
+  }
+  return [];
+}
+
+test("the .wasm leaves its first KiB of memory unused, as wasm-opt --low-memory-unused assumes", () => {
+  const wasm = readFileSync(join(scratch, "node_modules", "qcloud-cdn-refresh", "qcloud_cdn_refresh_bg.wasm"));
+  const offsets = dataOffsets(wasm);
+  assert.ok(offsets.length > 0, "the .wasm has data segments");
+  // The stack sits below the data and grows down from it: it reaches the first KiB only when
+  // nearly 1 MiB deep (rustc's stack-first layout), and the allocator grows memory above the data.
+  assert.ok(Math.min(...offsets) >= 1024 * 1024, `data starts at ${Math.min(...offsets)}, expected at 1 MiB or above`);
+});
+
 test("the README's sign-only script prints the API-NOTES signatures", () => {
   const readme = readFileSync(join(root, "README.md"), "utf8");
   const block = readme.split("<!-- test: sign-only -->")[1].split("```js\n")[1].split("```")[0];
