@@ -74,11 +74,8 @@ pub const KEYS: [&str; 21] = [
 /// `config.timeoutMs` when not given: per attempt.
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 
-/// Rejects a key that is not in [`KEYS`], suggesting the known key it most likely meant.
-pub fn check_key(key: &str) -> Result<(), Error> {
-    if KEYS.contains(&key) {
-        return Ok(());
-    }
+/// The error for a key that is not in [`KEYS`], suggesting the known key it most likely meant.
+pub fn unknown_key(key: &str) -> Error {
     let norm = |s: &str| s.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect::<String>();
     let message = match KEYS.iter().find(|k| norm(k) == norm(key)) {
         Some(k) => cat!("config.", key, " is not a known option; did you mean ", k, "?"),
@@ -92,7 +89,7 @@ pub fn check_key(key: &str) -> Result<(), Error> {
             known
         }
     };
-    Err(Error::invalid_input(message))
+    Error::invalid_input(message)
 }
 
 /// A string that is never printed: `Debug` shows `"[redacted]"`, and there is no `Display`.

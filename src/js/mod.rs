@@ -385,48 +385,68 @@ fn read_config(config: &JsValue) -> Result<(RawConfig, Hooks), Error> {
     Ok((raw, hooks))
 }
 
+/// Where an option goes once read, and so what it must be.
+enum Slot<'a> {
+    Text(&'a mut Option<String>),
+    Number(&'a mut Option<f64>),
+    Flag(&'a mut Option<bool>),
+    Fetch,
+    Signal,
+    OnProgress,
+}
+
+/// The slot of each of [`config::KEYS`]; `None` for any other key.
+fn slot<'a>(name: &str, raw: &'a mut RawConfig) -> Option<Slot<'a>> {
+    Some(match name {
+        "secretId" => Slot::Text(&mut raw.secret_id),
+        "secretKey" => Slot::Text(&mut raw.secret_key),
+        "token" => Slot::Text(&mut raw.token),
+        "endpoint" => Slot::Text(&mut raw.endpoint),
+        "method" => Slot::Text(&mut raw.method),
+        "signatureMethod" => Slot::Text(&mut raw.signature_method),
+        "proxyUrl" => Slot::Text(&mut raw.proxy_url),
+        "api" => Slot::Text(&mut raw.api),
+        "area" => Slot::Text(&mut raw.area),
+        "type" => Slot::Number(&mut raw.refresh_type),
+        "dailyLimit" => Slot::Number(&mut raw.daily_limit),
+        "timestamp" => Slot::Number(&mut raw.timestamp),
+        "nonce" => Slot::Number(&mut raw.nonce),
+        "timeoutMs" => Slot::Number(&mut raw.timeout_ms),
+        "retries" => Slot::Number(&mut raw.retries),
+        "retryBaseMs" => Slot::Number(&mut raw.retry_base_ms),
+        "batchSize" => Slot::Number(&mut raw.batch_size),
+        "urlEncode" => Slot::Flag(&mut raw.url_encode),
+        "fetch" => Slot::Fetch,
+        "signal" => Slot::Signal,
+        "onProgress" => Slot::OnProgress,
+        _ => return None,
+    })
+}
+
 /// Reads `config[key]` into `raw` or `hooks`. Borrowing them, an error returns with nothing
 /// to drop: the options read so far are dropped once, by the caller.
 fn read_option(object: &Object, key: &JsValue, raw: &mut RawConfig, hooks: &mut Hooks) -> Result<(), Error> {
     let Some(name) = key.as_string() else { return Ok(()) };
-    config::check_key(&name)?;
+    let Some(slot) = slot(&name, raw) else { return Err(config::unknown_key(&name)) };
     let v = Reflect::get(object, key).map_err(|_| Error::invalid_input(cat!("config.", name, " could not be read: its getter threw")))?;
     if v.is_undefined() || v.is_null() {
         return Ok(());
     }
     let wrong = |what: &str, v: &JsValue| Error::invalid_input(cat!("config.", name, " must be ", what, ", got ", type_name(v)));
-    let string = |v: JsValue| v.as_string().ok_or_else(|| wrong("a string", &v)).map(Some);
-    let number = |v: JsValue| v.as_f64().ok_or_else(|| wrong("a number", &v)).map(Some);
-    match name.as_str() {
-        "secretId" => raw.secret_id = string(v)?,
-        "secretKey" => raw.secret_key = string(v)?,
-        "token" => raw.token = string(v)?,
-        "endpoint" => raw.endpoint = string(v)?,
-        "method" => raw.method = string(v)?,
-        "signatureMethod" => raw.signature_method = string(v)?,
-        "proxyUrl" => raw.proxy_url = string(v)?,
-        "api" => raw.api = string(v)?,
-        "area" => raw.area = string(v)?,
-        "type" => raw.refresh_type = number(v)?,
-        "dailyLimit" => raw.daily_limit = number(v)?,
-        "timestamp" => raw.timestamp = number(v)?,
-        "nonce" => raw.nonce = number(v)?,
-        "timeoutMs" => raw.timeout_ms = number(v)?,
-        "retries" => raw.retries = number(v)?,
-        "retryBaseMs" => raw.retry_base_ms = number(v)?,
-        "batchSize" => raw.batch_size = number(v)?,
-        "urlEncode" => raw.url_encode = Some(v.as_bool().ok_or_else(|| wrong("a boolean", &v))?),
-        "fetch" => hooks.fetch = Some(v.dyn_into::<Function>().map_err(|v| wrong("a function", &v))?),
-        "onProgress" if v.is_function() => hooks.on_progress = v,
-        "onProgress" => return Err(wrong("a function", &v)),
-        "signal" => {
+    match slot {
+        Slot::Text(field) => *field = Some(v.as_string().ok_or_else(|| wrong("a string", &v))?),
+        Slot::Number(field) => *field = Some(v.as_f64().ok_or_else(|| wrong("a number", &v))?),
+        Slot::Flag(field) => *field = Some(v.as_bool().ok_or_else(|| wrong("a boolean", &v))?),
+        Slot::Fetch => hooks.fetch = Some(v.dyn_into::<Function>().map_err(|v| wrong("a function", &v))?),
+        Slot::OnProgress if v.is_function() => hooks.on_progress = v,
+        Slot::OnProgress => return Err(wrong("a function", &v)),
+        Slot::Signal => {
             let prop = |k: &str| Reflect::get(&v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
             if prop("aborted").as_bool().is_none() || !prop("addEventListener").is_function() {
                 return Err(wrong("an AbortSignal", &v));
             }
             hooks.signal = v;
         }
-        _ => {}
     }
     Ok(())
 }

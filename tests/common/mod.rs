@@ -144,6 +144,17 @@ async fn bad_inputs() {
     }
 }
 
+/// Every key the config may have is read, with `null` meaning "not given"; the credentials
+/// are in every other test.
+#[wasm_bindgen_test]
+fn every_known_key_is_read() {
+    for key in qcloud_cdn_refresh::config::KEYS.iter().filter(|k| !k.starts_with("secret")) {
+        let config = json(&format!(r#"{{"secretId":"id","secretKey":"key","{key}":null}}"#));
+        let signed = sign_request(config, dirs(1)).map_err(|e| text(&e, "message"));
+        assert!(signed.is_ok(), "config.{key}: {signed:?}");
+    }
+}
+
 fn assert_error(err: &JsValue, kind: &str, message: &str) {
     assert!(err.dyn_ref::<CdnError>().is_some(), "a CdnError: {}", exposures(err));
     assert!(err.is_instance_of::<js_sys::Error>(), "a real Error");
