@@ -36,11 +36,11 @@ pub fn nonce() -> u64 {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let mut n = NEXT.load(Ordering::Relaxed);
     if n == 0 {
-        n = (random() * u32::MAX as f64) as u32;
+        // 0 marks "not drawn yet", so a start of 0 becomes 1 here, not at each return.
+        n = ((random() * u32::MAX as f64) as u32).max(1);
     }
-    let next = n.wrapping_add(1);
-    NEXT.store(if next == 0 { 1 } else { next }, Ordering::Relaxed);
-    n.max(1) as u64
+    NEXT.store(n.checked_add(1).unwrap_or(1), Ordering::Relaxed);
+    n as u64
 }
 
 #[wasm_bindgen(module = "/src/js/drive.js")]

@@ -202,6 +202,23 @@ test("a refused connection is a network error with every dir pending", async () 
   assert.deepEqual(err.pending, dirs(3));
 });
 
+test("nonces never repeat, even when the random start is 0 or the last u32", () => {
+  // A fresh process per case: the start is drawn once per realm, at the first signing.
+  for (const random of ["0", "1 - 2 ** -53", "(2 ** 32 - 2) / (2 ** 32 - 1)"]) {
+    const script = `Math.random = () => ${random};
+const { signRequest, init } = await import("qcloud-cdn-refresh");
+await init();
+const nonce = () => new URLSearchParams(signRequest({ secretId: "id", secretKey: "key" }, "https://a.com/")[0].body).get("Nonce");
+console.log(JSON.stringify([nonce(), nonce(), nonce()]));`;
+    writeFileSync(join(scratch, "nonce.mjs"), script);
+    const run = spawnSync(process.execPath, ["nonce.mjs"], { cwd: scratch, encoding: "utf8" });
+    assert.equal(run.status, 0, run.stderr);
+    const nonces = JSON.parse(run.stdout);
+    assert.equal(new Set(nonces).size, 3, `Math.random() = ${random}: ${nonces}`);
+    assert.ok(nonces.every((n) => /^[1-9][0-9]*$/.test(n)), `positive integers: ${nonces}`);
+  }
+});
+
 test("the types compile for a consumer and catch a typo in a config key", () => {
   const tsc = join(root, "tools", "node_modules", ".bin", "tsc");
   const consumer = `
