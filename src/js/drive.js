@@ -21,9 +21,12 @@ export async function drive(call, fetch, signal, onProgress, timeoutMs) {
         if (!(await sleep(step, signal))) call.report(ABORTED, 0);
       } else {
         try {
-          onProgress?.(step);
+          // A failing progress callback must not lose track of the purge; an async one's
+          // rejection is ignored too, not left unhandled (which ends a Node process).
+          const settled = onProgress?.(step);
+          if (typeof settled?.then === "function") settled.then(undefined, () => {});
         } catch {
-          // a failing progress callback must not lose track of the purge
+          // ignored, as above
         }
       }
     }

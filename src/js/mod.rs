@@ -54,7 +54,7 @@ interface CommonConfig {
   retryBaseMs?: number;
   /** Cancels the whole call: nothing more is sent, and a request in flight is abandoned. */
   signal?: AbortSignal;
-  /** Called after each accepted batch; an exception it throws is ignored. */
+  /** Called after each accepted batch and not awaited; an exception it throws, or a promise it returns that rejects, is ignored. */
   onProgress?: (event: ProgressEvent) => void;
   /** Send to this URL (or same-origin path) instead of `endpoint`, still signing for `endpoint`. */
   proxyUrl?: string;

@@ -173,7 +173,7 @@ test("abort between batches, and during a wait before a retry", async () => {
   await accountFor(got2);
 });
 
-test("onProgress reports each accepted batch, and a throwing callback changes nothing", async () => {
+test("onProgress reports each accepted batch, and a throwing or rejecting callback changes nothing", async () => {
   const events = [];
   const got = await call45({ onProgress: (e) => events.push(e) });
   assert.deepEqual(
@@ -188,6 +188,19 @@ test("onProgress reports each accepted batch, and a throwing callback changes no
   });
   assert.ok(thrown.result);
   await accountFor(thrown);
+  // An async callback's rejection is ignored too, not left unhandled (which ends a Node process).
+  const unhandled = [];
+  const note = (reason) => unhandled.push(reason);
+  process.on("unhandledRejection", note);
+  try {
+    const rejected = await call45({ onProgress: async () => Promise.reject(new Error("async callback bug")) });
+    await sleep(10);
+    assert.ok(rejected.result);
+    await accountFor(rejected);
+    assert.deepEqual(unhandled.map(String), []);
+  } finally {
+    process.off("unhandledRejection", note);
+  }
 });
 
 test("50 concurrent calls: all succeed, every nonce unique, every dir recorded once", async () => {
