@@ -26,6 +26,7 @@ Options:
   --url-encode                v3: encode non-ASCII characters of the paths before purging
   --method <POST|GET>         v2: HTTP method (default POST)
   --signature-method <name>   v2: HmacSHA1 (default) or HmacSHA256
+  --timeout <ms>              give up on a request after this long (default 30000)
   --secret-id <id>            instead of TENCENTCLOUD_SECRET_ID
   --secret-key <key>          instead of TENCENTCLOUD_SECRET_KEY (ends up in shell history)
   --dry-run                   print the signed requests (token redacted) and send nothing
@@ -44,6 +45,7 @@ const OPTIONS = {
   endpoint: { type: "string" },
   method: { type: "string" },
   "signature-method": { type: "string" },
+  timeout: { type: "string" },
   type: { type: "string" },
   "secret-id": { type: "string" },
   "secret-key": { type: "string" },
@@ -114,6 +116,7 @@ async function main() {
     area: o.area,
     urlEncode: o["url-encode"],
     batchSize: integer("batch-size"),
+    timeoutMs: integer("timeout"),
   };
   const redact = (text) => [secretKey, token].reduce((t, s) => (s ? t.split(s).join("[redacted]") : t), text);
   const out = (text) => process.stdout.write(`${redact(text)}\n`);
@@ -157,6 +160,9 @@ async function main() {
       const facts = ["code", "codeDesc", "moduleCode", "status"].filter((k) => e[k] !== null).map((k) => `${k} ${e[k]}`);
       if (facts.length) err(`  ${facts.join(", ")}`);
       if (e.kind !== "invalid-input" && e.submitted.length) err(`  purged before the failure (${e.submitted.length}):\n${e.submitted.map((d) => `    ${d}`).join("\n")}`);
+      if (e.maybeSubmitted.length) {
+        err(`  maybe purged: cut short in flight, check these or purge them again (${e.maybeSubmitted.length}):\n${e.maybeSubmitted.map((d) => `    ${d}`).join("\n")}`);
+      }
       if (e.kind !== "invalid-input" && e.pending.length) err(`  not purged, retry these (${e.pending.length}):\n${e.pending.map((d) => `    ${d}`).join("\n")}`);
     }
     process.exitCode = e.kind === "invalid-input" ? 2 : 1;

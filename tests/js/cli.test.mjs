@@ -136,6 +136,24 @@ test("a network failure exits 1 and lists every dir as pending", () => {
   assert.match(r.stderr, /not purged, retry these \(2\):\n {4}https:\/\/www\.test\.com\/down\/0\/\n {4}https:\/\/www\.test\.com\/down\/1\/\n/);
 });
 
+test("a timeout exits 1 and lists the batch cut short in flight apart from what to retry", async () => {
+  await ctx.emu.clearFaults();
+  // The API purges the second batch and then stalls past --timeout.
+  await ctx.emu.fault({ fault: "delay-after", delayMs: 3000, skip: 1, secretId: ACCOUNT.secretId });
+  try {
+    const r = cli(withEndpoint("--timeout", "500", ...dirs("slow", 45)));
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^qcloud-cdn-refresh: batch 2 of 3: /);
+    assert.match(r.stderr, /purged before the failure \(20\):\n {4}https:\/\/www\.test\.com\/slow\/0\//);
+    assert.match(r.stderr, /maybe purged: cut short in flight, check these or purge them again \(20\):\n {4}https:\/\/www\.test\.com\/slow\/20\//);
+    assert.match(r.stderr, /not purged, retry these \(5\):\n {4}https:\/\/www\.test\.com\/slow\/40\//);
+    assert.ok(dirs("slow", 45).every((d) => r.stderr.includes(`    ${d}\n`)), "every dir is listed");
+    assert.deepEqual(await recorded("slow"), dirs("slow", 40));
+  } finally {
+    await ctx.emu.clearFaults();
+  }
+});
+
 test("bad usage and bad input exit 2 and say what to fix; nothing is sent", async () => {
   const cases = [
     [[], /give at least one directory URL/],
@@ -146,6 +164,7 @@ test("bad usage and bad input exit 2 and say what to fix; nothing is sent", asyn
     [["--file", "/nonexistent/list.txt"], /cannot read --file \/nonexistent\/list\.txt: ENOENT/],
     [["https://www.test.com/bad/ok/", "ftp://www.test.com/bad/"], /dirs\[1\] "ftp:\/\/www\.test\.com\/bad\/" must start with http:\/\/ or https:\/\//],
     [["--method", "PUT", "https://www.test.com/bad/"], /config\.method/],
+    [["--timeout", "0", "https://www.test.com/bad/"], /config\.timeoutMs must be a whole number from 1 to 3600000, got 0/],
   ];
   for (const [args, message] of cases) {
     const r = cli(withEndpoint(...args));
