@@ -94,6 +94,9 @@ function showError(err, lineOf) {
   for (const k of ["code", "codeDesc", "moduleCode", "status"]) if (err?.[k] != null) facts.push(`${k}: ${err[k]}`);
   const nodes = [el("div", err?.message ?? String(err)), el("div", facts.join(" · "), { className: "muted" })];
   if (err?.submitted?.length) nodes.push(el("div", `Purged before the failure (${err.submitted.length}):`), list(err.submitted));
+  if (err?.maybeSubmitted?.length) {
+    nodes.push(el("div", `Maybe purged, cut short in flight: check these or purge them again (${err.maybeSubmitted.length}):`), list(err.maybeSubmitted));
+  }
   if (err?.pending?.length) nodes.push(el("div", `Not purged, retry these (${err.pending.length}):`), list(err.pending));
   setOutcome("failed", nodes);
 }
@@ -139,10 +142,14 @@ async function onPurge() {
       throw e;
     }
   };
+  // Cancel aborts the call: nothing more is sent, and a request in flight is abandoned.
+  const controller = new AbortController();
+  $("cancel").onclick = () => controller.abort();
   $("purge").disabled = true;
+  $("cancel").hidden = false;
   setOutcome("muted", [el("span", "Purging…")]);
   try {
-    const result = await refreshCdnDir(readConfig({ fetch: progress }), dirs);
+    const result = await refreshCdnDir(readConfig({ fetch: progress, signal: controller.signal }), dirs);
     setOutcome("ok", [
       el("div", `${result.codeDesc}: ${result.dirs.length} director${result.dirs.length === 1 ? "y" : "ies"} purged in ${result.batches.length} request(s).`),
       list(result.dirs),
@@ -151,6 +158,7 @@ async function onPurge() {
     showError(err, lineOf);
   } finally {
     $("purge").disabled = false;
+    $("cancel").hidden = true;
     loadPurges();
   }
 }

@@ -102,3 +102,25 @@ test("the API selector purges with API 3.0 PurgePathCache and hides the v2-only 
   assert.match(refused.text, /kind: api · code: ResourceNotFound\.CdnHostNotExists/);
   await run("const s = document.getElementById('api'); s.value = 'v2'; s.dispatchEvent(new Event('change'))");
 });
+
+test("Cancel stops a purge: the batch in flight is shown as maybe purged", async () => {
+  const dirs = Array.from({ length: 25 }, (_, i) => `https://www.test.com/cancel/${i}/`);
+  // The emulator purges the second batch and then stalls, so Cancel finds it in flight.
+  await emu.fault({ fault: "delay-after", delayMs: 5000, skip: 1 });
+  try {
+    await type("#dirs", dirs.join("\n"));
+    await run("document.getElementById('outcome').className = 'pending'");
+    await click("#purge");
+    await until("batch 2 in flight", () => run("return document.querySelectorAll('#batches li').length === 2"));
+    await click("#cancel");
+    await until("an outcome", () => run("return document.getElementById('outcome').className === 'failed'"));
+    const outcome = await text("#outcome");
+    assert.match(outcome, /kind: aborted/);
+    assert.match(outcome, /Purged before the failure \(20\):https:\/\/www\.test\.com\/cancel\/0\//);
+    assert.match(outcome, /Maybe purged, cut short in flight: check these or purge them again \(5\):https:\/\/www\.test\.com\/cancel\/20\//);
+    assert.doesNotMatch(outcome, /Not purged/);
+    assert.equal(await run("return document.getElementById('cancel').hidden"), true);
+  } finally {
+    await emu.clearFaults();
+  }
+});
