@@ -457,14 +457,17 @@ fn set(target: &Object, key: &'static str, value: impl Into<JsValue>) {
 
 /// The JS string of a property name, made once: every result object sets the same dozen
 /// names, and making a JS string from the `.wasm`'s memory each time was a fifth of the cost.
-fn interned(key: &'static str) -> JsValue {
-    struct Cache(UnsafeCell<Vec<(usize, JsValue)>>);
+#[doc(hidden)]
+pub fn interned(key: &'static str) -> JsValue {
+    struct Cache(UnsafeCell<Vec<((usize, usize), JsValue)>>);
     // wasm32-unknown-unknown runs one thread per instance.
     unsafe impl Sync for Cache {}
     static CACHE: Cache = Cache(UnsafeCell::new(Vec::new()));
     // SAFETY: single-threaded, and no reference into the cache outlives this call.
     let cache = unsafe { &mut *CACHE.0.get() };
-    let id = key.as_ptr() as usize;
+    // Where and how long: a name the compiler stored as the start of a longer one ("code" in
+    // "codeDesc") shares only its address.
+    let id = (key.as_ptr() as usize, key.len());
     match cache.iter().find(|(k, _)| *k == id) {
         Some((_, v)) => v.clone(),
         None => {

@@ -1,7 +1,7 @@
 //! The JavaScript surface, run by both `tests/node.rs` and `tests/browser.rs`.
 
 use js_sys::{Array, Function, Object, Reflect, JSON};
-use qcloud_cdn_refresh::js::{refresh_cdn_dir, sign_request, CdnError};
+use qcloud_cdn_refresh::js::{interned, refresh_cdn_dir, sign_request, CdnError};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -153,6 +153,17 @@ fn every_known_key_is_read() {
         let signed = sign_request(config, dirs(1)).map_err(|e| text(&e, "message"));
         assert!(signed.is_ok(), "config.{key}: {signed:?}");
     }
+}
+
+/// Result field names are made into JS strings once and reused; a name that starts another
+/// at the same address is still its own.
+#[wasm_bindgen_test]
+fn interned_names_are_told_apart_by_length() {
+    let long: &'static str = "codeDesc";
+    let short = &long[..4];
+    assert_eq!(interned(long).as_string().as_deref(), Some("codeDesc"));
+    assert_eq!(interned(short).as_string().as_deref(), Some("code"));
+    assert_eq!(interned(long).as_string().as_deref(), Some("codeDesc"));
 }
 
 fn assert_error(err: &JsValue, kind: &str, message: &str) {
