@@ -47,5 +47,7 @@ suite package 'ℹ pass [0-9]+' node --test --test-reporter=spec tests/js/
 suite bench 'bench: [0-9]+ comparisons ran' node bench/bench.mjs --quick
 echo "== bench-imports"
 node bench/wasm-imports.mjs --quick
+echo "== bench-double"
+node bench/double.mjs --quick
 
 echo "make test: $passed passed, 0 failed"
