@@ -104,11 +104,14 @@ pub struct Response {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
     pub body: Vec<u8>,
+    /// Send only the first half of the body that `Content-Length` announces, then close: a
+    /// connection lost mid-reply.
+    pub cut: bool,
 }
 
 impl Response {
     pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Response {
-        Response { status, headers: vec![("content-type", content_type.to_owned())], body: body.into() }
+        Response { status, headers: vec![("content-type", content_type.to_owned())], body: body.into(), cut: false }
     }
 
     pub fn json(status: u16, body: impl Into<Vec<u8>>) -> Response {
@@ -130,7 +133,7 @@ impl Response {
         }
         head.push_str("\r\n");
         w.write_all(head.as_bytes())?;
-        w.write_all(&self.body)?;
+        w.write_all(if self.cut { &self.body[..self.body.len() / 2] } else { &self.body })?;
         w.flush()
     }
 }

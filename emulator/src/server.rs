@@ -59,6 +59,9 @@ pub enum FaultKind {
     NotJson,
     /// Close the connection without replying.
     Drop,
+    /// Handle the request (a purge is recorded), then send the reply's status and headers but
+    /// only half its body, and close the connection.
+    CutBody,
 }
 
 #[derive(Clone, Debug)]
@@ -182,7 +185,7 @@ fn serve(stream: TcpStream, shared: &Shared) {
         if shared.cors {
             res.headers.push(("access-control-allow-origin", "*".into()));
         }
-        if res.write_to(&mut writer, close).is_err() || close {
+        if res.write_to(&mut writer, close).is_err() || close || res.cut {
             return;
         }
     }
@@ -245,10 +248,7 @@ fn api_request(req: &Request, shared: &Shared) -> Option<Response> {
     };
     let host = req.header("host").unwrap_or_default();
     let reply = shared.lock().api.handle(&Call { method, host, path: &req.path, params: &params }, now());
-    if let Some(d) = after {
-        thread::sleep(d);
-    }
-    Some(api_reply(&reply))
+    Some(after.apply(api_reply(&reply)))
 }
 
 /// API 3.0: `POST /` (API-NOTES-V3 "Request").
@@ -274,22 +274,36 @@ fn api3_request(req: &Request, shared: &Shared) -> Option<Response> {
         body: &req.body,
     };
     let reply = shared.lock().api.handle_v3(&call, now());
-    if let Some(d) = after {
-        thread::sleep(d);
-    }
-    Some(api3_reply(&reply))
+    Some(after.apply(api3_reply(&reply)))
 }
 
 fn api3_reply(reply: &Reply3) -> Response {
     Response::json(200, reply.to_json())
 }
 
-/// Applies the next fault that matches `secret_id`: `Ok(wait after handling)` to go on and
-/// handle the request, or `Err(reply)` to answer now (`None`: drop the connection). `busy`
-/// answers in the API's own words: overloaded (`false`) or throttled (`true`).
-fn with_fault(shared: &Shared, secret_id: &str, busy: impl Fn(bool) -> Response) -> Result<Option<Duration>, Option<Response>> {
+/// What a fault does to a request that is handled: wait before replying, or cut the reply.
+#[derive(Default)]
+struct After {
+    wait: Option<Duration>,
+    cut: bool,
+}
+
+impl After {
+    fn apply(self, mut reply: Response) -> Response {
+        if let Some(d) = self.wait {
+            thread::sleep(d);
+        }
+        reply.cut = self.cut;
+        reply
+    }
+}
+
+/// Applies the next fault that matches `secret_id`: `Ok(after)` to go on and handle the
+/// request, or `Err(reply)` to answer now (`None`: drop the connection). `busy` answers in the
+/// API's own words: overloaded (`false`) or throttled (`true`).
+fn with_fault(shared: &Shared, secret_id: &str, busy: impl Fn(bool) -> Response) -> Result<After, Option<Response>> {
     match take_fault(&mut shared.lock(), secret_id) {
-        None => Ok(None),
+        None => Ok(After::default()),
         Some(FaultKind::Status(status, retry_after)) => {
             let mut res = Response::new(status, "text/html", format!("<html><body><h1>{status}</h1>emulated fault</body></html>"));
             if let Some(s) = retry_after {
@@ -303,9 +317,10 @@ fn with_fault(shared: &Shared, secret_id: &str, busy: impl Fn(bool) -> Response)
         Some(FaultKind::Drop) => Err(None),
         Some(FaultKind::DelayBefore(d)) => {
             thread::sleep(d);
-            Ok(None)
+            Ok(After::default())
         }
-        Some(FaultKind::DelayAfter(d)) => Ok(Some(d)),
+        Some(FaultKind::DelayAfter(d)) => Ok(After { wait: Some(d), cut: false }),
+        Some(FaultKind::CutBody) => Ok(After { wait: None, cut: true }),
     }
 }
 
@@ -328,7 +343,7 @@ fn take_fault(state: &mut State, secret_id: &str) -> Option<FaultKind> {
     Some(kind)
 }
 
-/// `{"fault": "http-500"|"http-502"|"http-503"|"http-504"|"http-429"|"api-6200"|"throttle"|"delay"|"delay-after"|"not-json"|"drop",
+/// `{"fault": "http-500"|"http-502"|"http-503"|"http-504"|"http-429"|"api-6200"|"throttle"|"delay"|"delay-after"|"not-json"|"drop"|"cut-body",
 ///   "count"?: N (default 1), "skip"?: N (default 0), "secretId"?: "...", "delayMs"?: N, "retryAfter"?: seconds}`
 fn parse_fault(body: &[u8]) -> Result<Fault, String> {
     let v = std::str::from_utf8(body).ok().and_then(json::parse).ok_or("the fault must be a JSON object")?;
@@ -352,6 +367,7 @@ fn parse_fault(body: &[u8]) -> Result<Fault, String> {
         Some("delay-after") => FaultKind::DelayAfter(delay),
         Some("not-json") => FaultKind::NotJson,
         Some("drop") => FaultKind::Drop,
+        Some("cut-body") => FaultKind::CutBody,
         other => return Err(format!("unknown fault {other:?}")),
     };
     let remaining = number("count")?.unwrap_or(1).clamp(1, u32::MAX as u64) as u32;

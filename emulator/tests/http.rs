@@ -214,6 +214,14 @@ fn faults() {
     assert!(control(port, "GET", "/_emulator/purges", "").body.contains("/late/"), "recorded while the reply is held");
     assert_eq!(p.join().unwrap().unwrap().body, OK);
 
+    // cut-body: purged, then half the announced body and the connection closed.
+    control(port, "POST", "/_emulator/faults", r#"{"fault":"cut-body"}"#);
+    let r = api(port, &["http://www.test.com/cut/"]).unwrap();
+    assert_eq!(r.status, 200);
+    assert!(r.head.contains(&format!("content-length: {}", OK.len())), "{}", r.head);
+    assert_eq!(r.body, OK[..OK.len() / 2]);
+    assert!(control(port, "GET", "/_emulator/purges", "").body.contains("/cut/"), "recorded before the cut reply");
+
     // count and per-account faults.
     control(port, "POST", "/_emulator/faults", r#"{"fault":"http-503","count":2,"secretId":"AKIDother"}"#);
     assert_eq!(api(port, &["http://www.test.com/a/"]).unwrap().body, OK, "another account is not hit");
