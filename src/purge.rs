@@ -176,12 +176,30 @@ impl Purge {
             (Interruption::Aborted, false) => "aborted by config.signal before the request was sent".into(),
         };
         let kind = if why == Interruption::Timeout { Kind::Timeout } else { Kind::Aborted };
-        let mut err = self.fail(Error::new(kind, message));
+        let err = self.fail(Error::new(kind, message));
         if in_flight {
-            // `pending` starts with the batch in flight.
-            let in_flight = self.per_batch().min(err.pending.len());
-            err.maybe_submitted = err.pending.drain(..in_flight).collect();
+            self.in_flight(err)
+        } else {
+            err
         }
+    }
+
+    /// Feeds back that the response to the next batch came with `status` but its body could not
+    /// be read (`detail` says why). The API got the request and may have purged the batch, so
+    /// it is not sent again: the call ends with the batch in `maybe_submitted`.
+    pub fn on_lost_reply(&self, status: u16, detail: &str) -> Error {
+        let mut err = Error::new(
+            Kind::Network,
+            cat!("HTTP ", status, " came back but its body could not be read (", detail, "); the request reached the API, so its directories are in maybeSubmitted"),
+        );
+        err.status = Some(status);
+        self.in_flight(self.fail(err))
+    }
+
+    /// Moves the batch in flight, which `pending` starts with, to `maybe_submitted`.
+    fn in_flight(&self, mut err: Error) -> Error {
+        let n = self.per_batch().min(err.pending.len());
+        err.maybe_submitted = err.pending.drain(..n).collect();
         err
     }
 

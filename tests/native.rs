@@ -670,6 +670,23 @@ fn interruptions_account_for_every_directory() {
     assert_eq!((e.kind, e.submitted.len(), &e.maybe_submitted[..], e.pending.len()), (Kind::Aborted, 40, &dirs[40..], 0));
 }
 
+/// A status that came back with a body that could not be read: the API got the request, so
+/// the batch is maybe purged and not sent again, however many retries are left.
+#[test]
+fn a_lost_reply_is_maybe_purged_and_not_retried() {
+    let dirs: Vec<String> = (0..45).map(|i| format!("https://www.test.com/{i}/")).collect();
+    let ok = r#"{"code":0,"message":"","codeDesc":"Success"}"#;
+    let mut purge = Purge::new(RawConfig { retries: Some(5.0), ..raw("POST", "HmacSHA1", None) }, &dirs).unwrap();
+    assert_eq!(purge.on_response(200, ok, None, 0, 0.0), Ok(Step::Accepted));
+    let e = purge.on_lost_reply(200, "terminated (other side closed)");
+    assert_eq!((e.kind, e.status), (Kind::Network, Some(200)));
+    assert_eq!(
+        e.message,
+        "batch 2 of 3: HTTP 200 came back but its body could not be read (terminated (other side closed)); the request reached the API, so its directories are in maybeSubmitted"
+    );
+    assert_eq!((&e.submitted[..], &e.maybe_submitted[..], &e.pending[..]), (&dirs[..20], &dirs[20..40], &dirs[40..]));
+}
+
 /// Retry-After in both forms RFC 9110 allows; anything else is ignored.
 #[test]
 fn retry_after_values() {

@@ -16,7 +16,9 @@ export async function drive(call, fetch, signal, onProgress, timeoutMs) {
         ? call.report(reply.cut === "timeout" ? TIMEOUT : ABORTED_IN_FLIGHT, 0)
         : typeof reply === "string"
           ? call.report(NO_RESPONSE, 0, reply)
-          : call.report(RESPONSE, reply.status, reply.body, reply.retryAfter);
+          : reply.lost !== undefined
+            ? call.report(BODY_LOST, reply.status, reply.lost)
+            : call.report(RESPONSE, reply.status, reply.body, reply.retryAfter);
       if (typeof step === "number") {
         if (!(await sleep(step, signal))) call.report(ABORTED, 0);
       } else {
@@ -44,9 +46,10 @@ const NO_RESPONSE = 1;
 const TIMEOUT = 2;
 const ABORTED_IN_FLIGHT = 3;
 const ABORTED = 4;
+const BODY_LOST = 5;
 
-// `{ status, body, retryAfter }`, `{ cut: "timeout" | "aborted" }`, or a string saying why
-// there is no response.
+// `{ status, body, retryAfter }`, `{ status, lost }` when the body could not be read (`lost`
+// says why), `{ cut: "timeout" | "aborted" }`, or a string saying why there is no response.
 async function send(fetch, { method, url, headers, body }, signal, timeoutMs) {
   const controller = new AbortController();
   let cut;
@@ -85,7 +88,7 @@ async function send(fetch, { method, url, headers, body }, signal, timeoutMs) {
       const text = await response.text();
       return { status, body: typeof text === "string" ? text : "", retryAfter };
     } catch (e) {
-      return `reading the response body failed: ${describe(e)}`;
+      return { status, lost: describe(e) };
     }
   };
   try {

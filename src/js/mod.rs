@@ -163,7 +163,7 @@ export declare class CdnError extends Error {
   status: number | null;
   /** Directories that earlier batches purged. */
   submitted: string[];
-  /** Directories of a batch in flight when a timeout or an abort cut the call short: maybe purged. */
+  /** Directories of a batch in flight when a timeout or an abort cut the call short, or whose reply was lost: maybe purged. */
   maybeSubmitted: string[];
   /** Directories not purged: retry exactly these. */
   pending: string[];
@@ -238,6 +238,8 @@ mod outcome {
     pub const ABORTED_IN_FLIGHT: u8 = 3;
     /// `signal` aborted before the request was sent (or during a wait).
     pub const ABORTED: u8 = 4;
+    /// A response came back (`status`) but its body could not be read; `body` says why.
+    pub const BODY_LOST: u8 = 5;
 }
 
 #[wasm_bindgen]
@@ -266,6 +268,7 @@ impl Call {
             outcome::TIMEOUT => Err(purge.interrupted(Interruption::Timeout, true)),
             outcome::ABORTED_IN_FLIGHT => Err(purge.interrupted(Interruption::Aborted, true)),
             outcome::ABORTED => Err(purge.interrupted(Interruption::Aborted, false)),
+            outcome::BODY_LOST => Err(purge.on_lost_reply(status, &body)),
             _ => Err(finished()),
         };
         match step.map_err(error_to_js)? {

@@ -1,12 +1,16 @@
 // Test doubles for the JS surface: a recording fetch that answers with canned replies.
 
-// replies: [{ status, body }] or [{ throws: "message" }]; the last one repeats.
+// replies: [{ status, body }], [{ throws: "message" }] (fetch rejects) or
+// [{ status, bodyThrows: "message" }] (reading the body rejects); the last one repeats.
 export function recorder(replies) {
   const calls = [];
   async function fetch(url, init) {
     calls.push({ url, init, thisIsGlobal: this === globalThis });
     const r = replies[Math.min(calls.length - 1, replies.length - 1)];
     if (r.throws) throw new TypeError("fetch failed", { cause: new Error(r.throws) });
+    if (r.bodyThrows) {
+      return { status: r.status, headers: new Headers(), text: () => Promise.reject(new TypeError("terminated", { cause: new Error(r.bodyThrows) })) };
+    }
     return new Response(r.body, { status: r.status, headers: { "content-type": "application/json" } });
   }
   return { fetch, calls };

@@ -166,6 +166,22 @@ fn interned_names_are_told_apart_by_length() {
     assert_eq!(interned(long).as_string().as_deref(), Some("codeDesc"));
 }
 
+/// A reply whose body cannot be read: the API got the request, so the batch is maybe purged,
+/// and it is not sent again although retries are left.
+#[wasm_bindgen_test]
+async fn a_reply_lost_after_its_status_is_not_retried() {
+    let ok = reply(200, OK);
+    let (config, rec) = with_fetch(&format!(r#"{{{DOC},"retries":3}}"#), &format!(r#"[{ok},{{"status":200,"bodyThrows":"other side closed"}}]"#));
+    let err = refresh(config, dirs(45)).await.unwrap_err();
+    assert_error(&err, "network", "batch 2 of 3: HTTP 200 came back but its body could not be read (terminated (other side closed)); the request reached the API, so its directories are in maybeSubmitted");
+    assert_eq!(calls(&rec).length(), 2, "not sent again");
+    assert_eq!(stringify(&get(&err, "status")), "200");
+    let all = Array::from(&dirs(45));
+    assert_eq!(stringify(&get(&err, "submitted")), stringify(&all.slice(0, 20)));
+    assert_eq!(stringify(&get(&err, "maybeSubmitted")), stringify(&all.slice(20, 40)));
+    assert_eq!(stringify(&get(&err, "pending")), stringify(&all.slice(40, 45)));
+}
+
 fn assert_error(err: &JsValue, kind: &str, message: &str) {
     assert!(err.dyn_ref::<CdnError>().is_some(), "a CdnError: {}", exposures(err));
     assert!(err.is_instance_of::<js_sys::Error>(), "a real Error");

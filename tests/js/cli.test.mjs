@@ -145,7 +145,7 @@ test("a timeout exits 1 and lists the batch cut short in flight apart from what 
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /^qcloud-cdn-refresh: batch 2 of 3: /);
     assert.match(r.stderr, /purged before the failure \(20\):\n {4}https:\/\/www\.test\.com\/slow\/0\//);
-    assert.match(r.stderr, /maybe purged: cut short in flight, check these or purge them again \(20\):\n {4}https:\/\/www\.test\.com\/slow\/20\//);
+    assert.match(r.stderr, /maybe purged: in flight when the call failed, check these or purge them again \(20\):\n {4}https:\/\/www\.test\.com\/slow\/20\//);
     assert.match(r.stderr, /not purged, retry these \(5\):\n {4}https:\/\/www\.test\.com\/slow\/40\//);
     assert.ok(dirs("slow", 45).every((d) => r.stderr.includes(`    ${d}\n`)), "every dir is listed");
     assert.deepEqual(await recorded("slow"), dirs("slow", 40));

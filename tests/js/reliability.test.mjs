@@ -62,7 +62,8 @@ const POSITIONS = [
   ["last", 2],
 ];
 
-// fault → what the caller gets. `retried`: one failed attempt then success.
+// fault → what the caller gets. `retried`: one failed attempt then success; `ambiguous`: the
+// batch in flight is maybe purged, and how long the emulator may still take over it (ms).
 const MATRIX = [
   { fault: { fault: "http-500" }, kind: "http", status: 500 },
   { fault: { fault: "http-502" }, retried: true },
@@ -77,6 +78,8 @@ const MATRIX = [
   { fault: { fault: "http-503", count: 3 }, kind: "http", status: 503, attempts: 3 },
   { fault: { fault: "delay", delayMs: 900 }, config: { timeoutMs: 300 }, kind: "timeout", ambiguous: 900 },
   { fault: { fault: "delay-after", delayMs: 900 }, config: { timeoutMs: 300 }, kind: "timeout", ambiguous: 900 },
+  // The API purged and answered, but the body was cut: not sent again, maybe purged.
+  { fault: { fault: "cut-body" }, kind: "network", status: 200, ambiguous: 1 },
 ];
 
 for (const row of MATRIX) {
