@@ -135,11 +135,13 @@ async function main() {
       return;
     }
     const progress = process.stderr.isTTY && !o.json;
-    let sent = 0;
+    // The batch being sent (onProgress moves on after each accepted one) and its attempt.
+    let batch = 1;
+    let attempt = 0;
     const total = Math.ceil(new Set(dirs).size / (config.batchSize ?? 20));
     const fetchWithProgress = async (url, init) => {
-      const n = ++sent;
-      if (progress) process.stderr.write(`batch ${n}/${total}: sending… `);
+      attempt += 1;
+      if (progress) process.stderr.write(`batch ${batch}/${total}${attempt > 1 ? `, attempt ${attempt}` : ""}: sending… `);
       try {
         const res = await fetch(url, init);
         if (progress) process.stderr.write(`HTTP ${res.status}\n`);
@@ -149,7 +151,11 @@ async function main() {
         throw e;
       }
     };
-    const result = await refreshCdnDir({ ...config, fetch: fetchWithProgress }, dirs);
+    const onProgress = (event) => {
+      batch = event.batch + 1;
+      attempt = 0;
+    };
+    const result = await refreshCdnDir({ ...config, fetch: fetchWithProgress, onProgress }, dirs);
     if (o.json) out(JSON.stringify(result, null, 2));
     else out(`${result.codeDesc}: purged ${result.dirs.length} director${result.dirs.length === 1 ? "y" : "ies"} in ${result.batches.length} request(s)`);
   } catch (e) {

@@ -46,9 +46,11 @@ test("purges the dirs given as arguments, exit 0", async () => {
   assert.deepEqual(await recorded("args"), dirs("args", 21));
 });
 
-test("with a terminal on stderr, each batch shows its progress", { skip: !existsSync("/usr/bin/script") && "util-linux script is missing" }, async () => {
+test("with a terminal on stderr, each batch shows its progress, a retry as its next attempt", { skip: !existsSync("/usr/bin/script") && "util-linux script is missing" }, async () => {
   // script(1) runs the CLI on a pseudo-terminal, so stderr.isTTY is true.
   const bin = join(ctx.installed.dir, "node_modules", ".bin", "qcloud-cdn-refresh");
+  await ctx.emu.clearFaults();
+  await ctx.emu.fault({ fault: "http-503", skip: 1, secretId: ACCOUNT.secretId });
   const command = [bin, "--endpoint", ctx.emu.endpoint, ...dirs("tty", 21)].join(" ");
   const r = spawnSync("script", ["-qec", command, "/dev/null"], {
     encoding: "utf8",
@@ -57,7 +59,7 @@ test("with a terminal on stderr, each batch shows its progress", { skip: !exists
   });
   outputs.push(r.stdout);
   assert.equal(r.status, 0, r.stdout);
-  assert.match(r.stdout, /batch 1\/2: sending… HTTP 200\r?\nbatch 2\/2: sending… HTTP 200\r?\nSuccess: purged 21 directories in 2 request\(s\)/);
+  assert.match(r.stdout, /batch 1\/2: sending… HTTP 200\r?\nbatch 2\/2: sending… HTTP 503\r?\nbatch 2\/2, attempt 2: sending… HTTP 200\r?\nSuccess: purged 21 directories in 2 request\(s\)/);
   assert.deepEqual(await recorded("tty"), dirs("tty", 21));
 });
 
