@@ -122,22 +122,29 @@ async function onPurge() {
   const { dirs, lineOf } = readDirs();
   const rows = $("batches");
   rows.replaceChildren();
-  let sent = 0;
-  // Wraps fetch to show each batch as its reply arrives.
+  // The batch being sent (onProgress moves on after each accepted one) and its attempt.
+  let batch = 1;
+  let attempt = 0;
+  const onProgress = (event) => {
+    batch = event.batch + 1;
+    attempt = 0;
+  };
+  // Wraps fetch to show each attempt as its reply arrives.
   const progress = async (url, init) => {
-    const i = sent++;
-    const row = el("li", `batch ${i + 1}: sending…`);
+    attempt += 1;
+    const label = `batch ${batch}${attempt > 1 ? `, attempt ${attempt}` : ""}`;
+    const row = el("li", `${label}: sending…`);
     rows.append(row);
     try {
       const res = await fetch(url, init);
       const body = await res.clone().text();
       let code = "";
       try { const j = JSON.parse(body); code = ` · code ${j.code} ${j.codeDesc ?? ""}`; } catch { code = " · not JSON"; }
-      row.textContent = `batch ${i + 1}: HTTP ${res.status}${code}`;
+      row.textContent = `${label}: HTTP ${res.status}${code}`;
       row.className = res.ok && code.startsWith(" · code 0 ") ? "ok" : "failed";
       return res;
     } catch (e) {
-      row.textContent = `batch ${i + 1}: no response (${e.message})`;
+      row.textContent = `${label}: no response (${e.message})`;
       row.className = "failed";
       throw e;
     }
@@ -149,7 +156,7 @@ async function onPurge() {
   $("cancel").hidden = false;
   setOutcome("muted", [el("span", "Purging…")]);
   try {
-    const result = await refreshCdnDir(readConfig({ fetch: progress, signal: controller.signal }), dirs);
+    const result = await refreshCdnDir(readConfig({ fetch: progress, signal: controller.signal, onProgress }), dirs);
     setOutcome("ok", [
       el("div", `${result.codeDesc}: ${result.dirs.length} director${result.dirs.length === 1 ? "y" : "ies"} purged in ${result.batches.length} request(s).`),
       list(result.dirs),

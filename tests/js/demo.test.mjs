@@ -124,3 +124,16 @@ test("Cancel stops a purge: the batch in flight is shown as maybe purged", async
     await emu.clearFaults();
   }
 });
+
+test("a retried batch shows as its next attempt", async () => {
+  await emu.fault({ fault: "http-503" });
+  try {
+    await type("#dirs", "https://www.test.com/retry/");
+    const outcome = await purge();
+    assert.equal(outcome.cls, "ok", outcome.text);
+    const rows = await run("return [...document.querySelectorAll('#batches li')].map(li => li.className + ': ' + li.textContent)");
+    assert.deepEqual(rows, ["failed: batch 1: HTTP 503 · not JSON", "ok: batch 1, attempt 2: HTTP 200 · code 0 Success"]);
+  } finally {
+    await emu.clearFaults();
+  }
+});
