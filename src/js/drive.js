@@ -32,6 +32,10 @@ export async function drive(call, fetch, signal, onProgress, timeoutMs) {
         }
       }
     }
+  } catch (e) {
+    // An abort's error carries the signal's reason, as fetch's own rejection would.
+    if (e?.kind === "aborted" && signal?.aborted) e.cause = signal.reason;
+    throw e;
   } finally {
     call.free();
   }

@@ -167,6 +167,8 @@ export declare class CdnError extends Error {
   maybeSubmitted: string[];
   /** Directories not purged: retry exactly these. */
   pending: string[];
+  /** Kind `"aborted"`: the signal's `reason`. */
+  cause?: unknown;
   toJSON(): Record<string, unknown>;
 }
 "#;

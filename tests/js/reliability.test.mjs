@@ -133,10 +133,12 @@ test("retries: 0 sends each batch once", async () => {
 
 test("abort before the start: nothing is sent, every dir pending", async () => {
   const controller = new AbortController();
-  controller.abort();
+  const reason = new Error("deploy cancelled");
+  controller.abort(reason);
   const got = await call45({ signal: controller.signal });
   assert.deepEqual([got.error.kind, got.attempts, got.error.pending.length], ["aborted", 0, 45]);
   assert.equal(got.error.message, "batch 1 of 3: aborted by config.signal before the request was sent");
+  assert.equal(got.error.cause, reason, "the signal's reason is the error's cause");
   await accountFor(got);
 });
 
@@ -155,6 +157,7 @@ test("abort during a batch: that batch may have been purged, the rest are pendin
   });
   await sleep(700);
   assert.equal(got.error.kind, "aborted");
+  assert.equal(got.error.cause?.name, "AbortError", "abort() without a reason: the default DOMException");
   assert.match(got.error.message, /^batch 2 of 3: aborted by config.signal while the request was in flight/);
   assert.deepEqual([got.error.submitted.length, got.error.maybeSubmitted.length, got.error.pending.length], [20, 20, 5]);
   await accountFor(got, { maybeWasPurged: true });
