@@ -115,11 +115,14 @@ impl Purge {
     }
 
     /// Signs batch `index`. `now` (unix seconds) and `nonce` are used unless the config fixes
-    /// them; a fixed nonce `n` gives batch `i` the nonce `n + i`.
+    /// them; a fixed nonce `n` gives batch `i` the nonce `n + i`, and its `k`-th retry
+    /// `n + i + k × batches`, so no two requests of a call repeat one (the API refuses a
+    /// repeat as a replay, API-NOTES "Common parameters").
     pub fn request(&self, index: usize, now: u64, nonce: u64) -> Option<SignedRequest> {
         let batch = dirs::batches(&self.dirs, self.config.batch_size).nth(index)?;
         let timestamp = self.config.timestamp.unwrap_or(now);
-        let nonce = self.config.nonce.map_or(nonce, |n| n + index as u64);
+        let retry = if index == self.next_index() { self.failures as u64 } else { 0 };
+        let nonce = self.config.nonce.map_or(nonce, |n| n + index as u64 + retry * self.batch_count() as u64);
         Some(request::build(&self.config, batch, timestamp, nonce))
     }
 

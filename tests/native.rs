@@ -642,7 +642,11 @@ fn retries_back_off_and_give_up() {
     assert_eq!((e.submitted.len(), e.pending.len()), (20, 25));
 
     let mut purge = Purge::new(raw("POST", "HmacSHA1", None), &dirs).unwrap();
+    let first = purge.request(0, 0, 0).unwrap().nonce;
     assert_eq!(purge.on_response(503, "", None, 0, 0.0), Ok(Step::Retry { after_ms: 0 }));
+    // A fixed nonce counts up per batch; a retry moves past every batch's, so none repeats.
+    assert_eq!(purge.request(0, 0, 0).unwrap().nonce, first + 3);
+    assert_eq!(purge.request(1, 0, 0).unwrap().nonce, first + 1);
     for _ in 0..3 {
         assert_eq!(purge.on_response(200, ok, None, 0, 0.0), Ok(Step::Accepted));
     }

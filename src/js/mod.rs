@@ -42,7 +42,7 @@ interface CommonConfig {
   dailyLimit?: number;
   /** Unix seconds to sign with instead of the clock. */
   timestamp?: number;
-  /** v2: the first batch's `Nonce` instead of a random one; batch i uses nonce + i. */
+  /** v2: the first batch's `Nonce` instead of a random one; batch i uses nonce + i, and its k-th retry nonce + i + k × batches. */
   nonce?: number;
   /** A fetch-compatible function to send through; default `globalThis.fetch`. */
   fetch?: (url: string, init: FetchInit) => Promise<FetchResponse>;
