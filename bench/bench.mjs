@@ -12,6 +12,7 @@ import { gzipSync } from "node:zlib";
 import { performance } from "node:perf_hooks";
 import { signBody, purge as referencePurge, purgeWithTimeout as referencePurgeWithTimeout } from "./reference.mjs";
 import { startEmulator } from "../tests/js/helpers.mjs";
+import { median, paired } from "./rounds.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -25,19 +26,6 @@ const E2E_ROUNDS = quick ? 1 : 45;
 const esbuild = join(root, "tools", "node_modules", ".bin", "esbuild");
 const lib = await import(pathToFileURL(join(pkg, "node.mjs")));
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-// `rounds` rounds of `measure` over every side, the side that goes first rotating, so that none
-// always pays for what another leaves behind (garbage, timers, sockets); each side's median.
-async function paired(rounds, measure, ...sides) {
-  const figures = sides.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    for (let k = 0; k < sides.length; k++) {
-      const i = (r + k) % sides.length;
-      figures[i].push(await measure(sides[i]));
-    }
-  }
-  return figures.map(median);
-}
 const dirs = (n) => Array.from({ length: n }, (_, i) => `https://www.example.com/static/${i}/`);
 const rows = [];
 const failures = [];

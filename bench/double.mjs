@@ -5,6 +5,7 @@
 // first rotates, medians in µs per call. The README's "End to end" paragraph quotes it.
 import * as lib from "../pkg/node.mjs";
 import { purge, purgeWithTimeout, signBody } from "./reference.mjs";
+import { paired } from "./rounds.mjs";
 
 const reply = '{"code":0,"message":"","codeDesc":"Success"}';
 const response = { status: 200, headers: { get: () => null }, text: async () => reply };
@@ -23,18 +24,11 @@ async function perCall(f) {
   return ((performance.now() - start) / CALLS) * 1000;
 }
 
-// Medians per side, each round starting with the next side in turn.
+// Each named side's median after a warm-up, as "name N µs, …".
 async function compare(sides) {
-  const names = Object.keys(sides);
-  for (const name of names) await perCall(sides[name]);
-  const times = Object.fromEntries(names.map((n) => [n, []]));
-  for (let r = 0; r < ROUNDS; r++) {
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(r + k) % names.length];
-      times[name].push(await perCall(sides[name]));
-    }
-  }
-  return names.map((n) => `${n} ${times[n].sort((a, b) => a - b)[ROUNDS >> 1].toFixed(1)} µs`).join(", ");
+  for (const f of Object.values(sides)) await perCall(f);
+  const medians = await paired(ROUNDS, perCall, ...Object.values(sides));
+  return Object.keys(sides).map((name, i) => `${name} ${medians[i].toFixed(1)} µs`).join(", ");
 }
 
 for (const n of [1, 20]) {

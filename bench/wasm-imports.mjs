@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { median } from "./rounds.mjs";
 
 const wasm = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "..", "pkg", "qcloud_cdn_refresh_bg.wasm"));
 // `--quick` (what `make test` runs): one process each, to check that it runs.
@@ -105,7 +106,6 @@ function time({ bytes }) {
     if (r.status !== 0) throw new Error(r.stderr);
     runs.push(JSON.parse(r.stdout));
   }
-  const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
   return [median(runs.map((r) => r[0])), median(runs.map((r) => r[1]))];
 }
 
