@@ -9,30 +9,17 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { median } from "./rounds.mjs";
+import { leb, sections } from "../tests/js/wasm-binary.mjs";
 
 const wasm = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "..", "pkg", "qcloud_cdn_refresh_bg.wasm"));
 // `--quick` (what `make test` runs): one process each, to check that it runs.
 const RUNS = process.argv.includes("--quick") ? 1 : 15;
 
-function leb(bytes, at) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const b = bytes[at++];
-    value += (b & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (b < 0x80) return [value, at];
-  }
-}
-
 // The type section's function types (as raw bytes) and each function import's type index.
 function importSignatures(bytes) {
   const types = [];
   const imports = [];
-  let at = 8;
-  while (at < bytes.length) {
-    const id = bytes[at];
-    const [size, start] = leb(bytes, at + 1);
+  for (const { id, start } of sections(bytes)) {
     let p = start;
     if (id === 1) {
       let n;
@@ -62,7 +49,6 @@ function importSignatures(bytes) {
         imports.push(type);
       }
     }
-    at = start + size;
   }
   return imports.map((t) => types[t]);
 }

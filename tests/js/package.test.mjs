@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { createServer } from "node:http";
 import { createHmac } from "node:crypto";
 import { installPackage, root } from "./helpers.mjs";
+import { leb, sections } from "./wasm-binary.mjs";
 
 const ID = "AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D";
 const KEY = "pxPgRWDbCy86ZYyqBTDk7WmeRZSmPco0";
@@ -87,37 +88,23 @@ test("the tarball holds only what runs", () => {
 
 // The start of each active data segment of a .wasm (the binary format's section 11).
 function dataOffsets(wasm) {
-  let at = 8;
-  const leb = () => {
-    let n = 0, shift = 0, byte;
-    do {
-      byte = wasm[at++];
-      n |= (byte & 0x7f) << shift;
-      shift += 7;
-    } while (byte & 0x80);
-    return n >>> 0;
-  };
-  while (at < wasm.length) {
-    const id = wasm[at++];
-    const size = leb();
-    if (id !== 11) {
-      at += size;
-      continue;
-    }
-    const offsets = [];
-    for (let count = leb(); count > 0; count--) {
-      const flags = leb();
-      assert.ok(flags === 0 || flags === 2, `data segment flags ${flags}: only active segments at a constant offset are expected`);
-      if (flags === 2) leb(); // memory index
-      assert.equal(wasm[at++], 0x41, "a data segment's offset is an i32.const");
-      offsets.push(leb());
-      assert.equal(wasm[at++], 0x0b);
-      const length = leb();
-      at += length; // the bytes
-    }
-    return offsets;
+  const data = [...sections(wasm)].find((s) => s.id === 11);
+  if (!data) return [];
+  const offsets = [];
+  let [count, at] = leb(wasm, data.start);
+  for (; count > 0; count--) {
+    let flags, offset, length;
+    [flags, at] = leb(wasm, at);
+    assert.ok(flags === 0 || flags === 2, `data segment flags ${flags}: only active segments at a constant offset are expected`);
+    if (flags === 2) [, at] = leb(wasm, at); // memory index
+    assert.equal(wasm[at++], 0x41, "a data segment's offset is an i32.const");
+    [offset, at] = leb(wasm, at);
+    offsets.push(offset);
+    assert.equal(wasm[at++], 0x0b);
+    [length, at] = leb(wasm, at);
+    at += length; // the bytes
   }
-  return [];
+  return offsets;
 }
 
 test("the .wasm leaves its first KiB of memory unused, as wasm-opt --low-memory-unused assumes", () => {
