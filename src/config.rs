@@ -271,6 +271,30 @@ fn proxy(url: &str) -> Result<(), Error> {
 /// The largest integer a JavaScript number holds exactly.
 pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
+/// `value` when it is printable ASCII without spaces (`!` to `~`), as Tencent's key ids, keys
+/// and session tokens are. Anything else, typically a newline read from a file along with the
+/// key, would make every signature wrong (API-NOTES "Signature" 6) or, in API 3.0's headers
+/// (API-NOTES-V3 "Request"), fail in `fetch` as if the network had. The error says what and
+/// where, never which character: the key and the token are secret.
+fn credential(name: &str, value: String) -> Result<String, Error> {
+    let Some((at, c)) = value.char_indices().find(|&(_, c)| !c.is_ascii_graphic()) else { return Ok(value) };
+    let what = if c.is_whitespace() {
+        "whitespace"
+    } else if c.is_control() {
+        "a control character"
+    } else {
+        "a non-ASCII character"
+    };
+    let place = if at == 0 {
+        "at its start".into()
+    } else if at + c.len_utf8() == value.len() {
+        "at its end".into()
+    } else {
+        cat!("at byte ", at)
+    };
+    Err(Error::invalid_input(cat!("config.", name, " has ", what, " ", place, "; Tencent's key ids, keys and tokens are printable ASCII without spaces")))
+}
+
 fn whole(name: &str, v: f64, min: u64, max: u64) -> Result<u64, Error> {
     if v >= min as f64 && v <= max as f64 && v == (v as u64) as f64 {
         Ok(v as u64)
@@ -317,11 +341,12 @@ impl Config {
             Some(_) => Err(Error::invalid_input(cat!("config.", name, " is empty"))),
             None => Err(Error::invalid_input(cat!("config.", name, " is required"))),
         };
-        let secret_id = required("secretId", raw.secret_id.as_deref())?;
-        let secret_key = Secret(required("secretKey", raw.secret_key.as_deref())?);
+        let secret_id = credential("secretId", required("secretId", raw.secret_id.as_deref())?)?;
+        let secret_key = Secret(credential("secretKey", required("secretKey", raw.secret_key.as_deref())?)?);
         let token = match raw.token.as_deref() {
             Some("") => return Err(Error::invalid_input("config.token is empty; leave it out when there is none")),
-            t => t.map(|t| Secret(t.to_owned())),
+            Some(t) => Some(Secret(credential("token", t.to_owned())?)),
+            None => None,
         };
         let method = match raw.method.as_deref() {
             None | Some("POST") => Method::Post,

@@ -26,11 +26,11 @@ use crate::text::cat;
 const TYPES: &'static str = r#"
 /** Options shared by both APIs. Unknown keys are an error. */
 interface CommonConfig {
-  /** The API key id (`SecretId`). */
+  /** The API key id (`SecretId`): printable ASCII without spaces. */
   secretId: string;
-  /** The API key secret; used to sign, never sent, printed or put in an error. */
+  /** The API key secret; used to sign, never sent, printed or put in an error. Printable ASCII without spaces. */
   secretKey: string;
-  /** Session token of temporary credentials: `Token` (v2) or `X-TC-Token` (v3). */
+  /** Session token of temporary credentials: `Token` (v2) or `X-TC-Token` (v3). Printable ASCII without spaces. */
   token?: string | null;
   /** Full endpoint URL; default `https://cdn.api.qcloud.com/v2/index.php` (v2), `https://cdn.tencentcloudapi.com/` (v3). */
   endpoint?: string;
