@@ -386,10 +386,19 @@ impl Config {
             retries: raw.retries.map_or(Ok(defaults.retries.into()), |v| whole("retries", v, 0, 10))? as u32,
             base_ms: raw.retry_base_ms.map_or(Ok(defaults.base_ms), |v| whole("retryBaseMs", v, 0, CAP_MS))?,
         };
+        let endpoint = Endpoint::parse(raw.endpoint.as_deref().unwrap_or(if api == Api::V3 { DEFAULT_ENDPOINT_V3 } else { DEFAULT_ENDPOINT }))?;
+        // TC3 signs the path `/` (API-NOTES-V3 "TC3-HMAC-SHA256" step 1), where API 3.0 is served.
+        if api == Api::V3 && endpoint.path != "/" {
+            return Err(Error::invalid_input(cat!(
+                "config.endpoint has the path ",
+                quote(&endpoint.path, 60),
+                ", but API 3.0 is served at / (like https://cdn.tencentcloudapi.com/); to send through a proxy, use config.proxyUrl"
+            )));
+        }
         let proxy_url = raw.proxy_url.as_deref().map(|p| proxy(p).map(|()| p.to_owned())).transpose()?;
         Ok(Config {
             credentials: Credentials { secret_id, secret_key, token },
-            endpoint: Endpoint::parse(raw.endpoint.as_deref().unwrap_or(if api == Api::V3 { DEFAULT_ENDPOINT_V3 } else { DEFAULT_ENDPOINT }))?,
+            endpoint,
             method,
             signature_method,
             refresh_type,

@@ -332,6 +332,7 @@ fn bad_inputs() {
         (vec!["https://a.com/"], RawConfig { endpoint: Some("https://h/v2/index.php?a=1".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"https://h/v2/index.php?a=1\" must not have a query or fragment: the API's parameters go there"),
         (vec!["https://a.com/"], RawConfig { endpoint: Some("https://u:p@h/".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"https://u:p@h/\" must not contain credentials (user@host)"),
         (vec!["https://a.com/"], RawConfig { endpoint: Some("http://h:0/".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"http://h:0/\" has an invalid port"),
+        (vec!["https://a.com/"], RawConfig { api: Some("v3".into()), endpoint: Some("https://cdn.api.qcloud.com/v2/index.php".into()), secret_id: Some("id".into()), secret_key: Some("key".into()), ..RawConfig::default() }, "config.endpoint has the path \"/v2/index.php\", but API 3.0 is served at / (like https://cdn.tencentcloudapi.com/); to send through a proxy, use config.proxyUrl"),
         (vec!["https://a.com/"], RawConfig { daily_limit: Some(1.0), ..raw("POST", "HmacSHA1", None) }, ""),
         (vec!["https://a.com/", "https://b.com/"], RawConfig { daily_limit: Some(1.0), ..raw("POST", "HmacSHA1", None) }, "2 directories (after removing duplicates) exceed config.dailyLimit of 1 per day; purge fewer, or raise dailyLimit if your account's quota is larger"),
     ];

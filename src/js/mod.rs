@@ -32,7 +32,7 @@ interface CommonConfig {
   secretKey: string;
   /** Session token of temporary credentials: `Token` (v2) or `X-TC-Token` (v3). Printable ASCII without spaces. */
   token?: string | null;
-  /** Full endpoint URL; default `https://cdn.api.qcloud.com/v2/index.php` (v2), `https://cdn.tencentcloudapi.com/` (v3). */
+  /** Full endpoint URL; default `https://cdn.api.qcloud.com/v2/index.php` (v2), `https://cdn.tencentcloudapi.com/` (v3, whose path must be `/`). */
   endpoint?: string;
   /** 1 refreshes changed resources (v3: `FlushType` `flush`, the default), 2 everything (`delete`). */
   type?: 1 | 2;
