@@ -37,7 +37,12 @@ export async function drive(call, fetch, signal, onProgress, timeoutMs) {
     if (e?.kind === "aborted" && signal?.aborted) e.cause = signal.reason;
     throw e;
   } finally {
-    call.free();
+    try {
+      call.free();
+    } catch {
+      // A trap in a call method (a bug) leaves the call borrowed, and freeing it throws; the
+      // trap itself is what must reach the caller (pkg-template/api.js makes it a CdnError).
+    }
   }
 }
 

@@ -289,6 +289,29 @@ test("a trap (a bug) becomes a CdnError of kind internal, and the module keeps w
   assert.equal(ctx.lib.signRequest({ secretId: "id", secretKey: "key" }, "https://www.test.com/a/").length, 1);
 });
 
+// A trap inside a call in flight leaves wasm-bindgen's borrow of the `Call` taken, so freeing
+// it afterwards throws "attempted to take ownership of Rust value while it was borrowed"
+// (seen with a panic planted in Call::report). drive.js must still reject with the trap, which
+// the guard above turns into a CdnError, not with that. A stand-in call plays the part here.
+test("a trap in a call in flight reaches the guard as the trap, not as the failed free()", async () => {
+  const { drive } = await import("../../src/js/drive.js");
+  const trap = new WebAssembly.RuntimeError("unreachable");
+  let freed = 0;
+  const call = {
+    next: () => ({ method: "POST", url: "https://x/", headers: {}, body: "" }),
+    report: () => {
+      throw trap;
+    },
+    free: () => {
+      freed++;
+      throw new Error("attempted to take ownership of Rust value while it was borrowed");
+    },
+  };
+  const fetch = async () => ({ status: 200, text: async () => "{}" });
+  await assert.rejects(drive(call, fetch, undefined, undefined, 1000), (e) => e === trap);
+  assert.equal(freed, 1, "free() was still tried");
+});
+
 test("secret hunt: no error of any path shows the secret key or the token", async () => {
   const seen = [];
   const show = (e) => seen.push([String(e), e.message, e.stack, JSON.stringify(e), JSON.stringify(Object.entries(e))].join("\n"));
