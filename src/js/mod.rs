@@ -193,6 +193,8 @@ extern "C" {
     #[wasm_bindgen(js_name = progressEvent)]
     fn progress_event(batch: u32, batches: u32, result: JsValue) -> JsValue;
     fn put(target: &Object, key: &JsValue, value: &JsValue);
+    #[wasm_bindgen(js_name = wellFormed)]
+    fn well_formed(s: &JsValue) -> bool;
 }
 
 #[wasm_bindgen(module = "/src/js/drive.js")]
@@ -338,21 +340,24 @@ fn type_name(v: &JsValue) -> String {
 /// Every read goes through `Reflect`, which catches, so a getter or a Proxy trap that throws
 /// is an `invalid-input` error, never an exception unwinding through the `.wasm`.
 fn read_dirs(dirs: &JsValue) -> Result<Vec<String>, Error> {
-    if let Some(s) = dirs.as_string() {
-        return Ok(alloc::vec![s]);
-    }
-    if !Array::is_array(dirs) {
+    // One string is read as a list of one, `dirs[0]` in messages as in `Dir::parse`'s.
+    let single = dirs.is_string();
+    if !single && !Array::is_array(dirs) {
         return Err(Error::invalid_input(cat!("dirs must be an array of directory URLs (or one URL string), got ", type_name(dirs))));
     }
-    let len = Reflect::get(dirs, &JsValue::from_str("length")).ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as usize;
+    let len = if single { 1 } else { Reflect::get(dirs, &JsValue::from_str("length")).ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as usize };
     if len > dirs::MAX_INPUTS {
         return Err(dirs::too_many(len));
     }
     let mut strings = Vec::with_capacity(len);
     let mut first_bad = None;
     for i in 0..len {
-        match Reflect::get_u32(dirs, i as u32) {
+        match if single { Ok(dirs.clone()) } else { Reflect::get_u32(dirs, i as u32) } {
             Ok(v) => match v.as_string() {
+                // A lone UTF-16 surrogate arrives as U+FFFD: the URL sent would not be the one given.
+                Some(s) if s.as_bytes().windows(3).any(|w| w == "\u{FFFD}".as_bytes()) && !well_formed(&v) => {
+                    first_bad = first_bad.or_else(|| Some(cat!("dirs[", i, "] is not valid Unicode: it has a lone UTF-16 surrogate, which no URL can hold")))
+                }
                 Some(s) => strings.push(s),
                 None => first_bad = first_bad.or_else(|| Some(cat!("dirs[", i, "] must be a string, got ", type_name(&v)))),
             },

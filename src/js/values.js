@@ -30,3 +30,9 @@ export function progressEvent(batch, batches, result) {
 export function put(target, key, value) {
   target[key] = value;
 }
+
+// Whether a string has no lone UTF-16 surrogate, which reaches the .wasm as U+FFFD
+// (String.prototype.isWellFormed, which Node 18 lacks).
+export function wellFormed(s) {
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+}

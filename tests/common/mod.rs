@@ -111,7 +111,7 @@ fn sign_request_batches_with_fresh_nonces() {
 #[wasm_bindgen_test]
 async fn bad_inputs() {
     let good = r#"{"secretId":"id","secretKey":"key"}"#;
-    let table: [(&str, JsValue, &str, &str); 15] = [
+    let table: [(&str, JsValue, &str, &str); 18] = [
         ("\"id\"", dirs(1), "config must be an object like { secretId, secretKey }, got string", r#"["https://www.test.com/0/"]"#),
         ("[]", dirs(1), "config must be an object like { secretId, secretKey }, got an array", r#"["https://www.test.com/0/"]"#),
         ("null", dirs(1), "config must be an object like { secretId, secretKey }, got null", r#"["https://www.test.com/0/"]"#),
@@ -127,6 +127,10 @@ async fn bad_inputs() {
         (good, json(r#"{"0":"https://a.com/"}"#), "dirs must be an array of directory URLs (or one URL string), got object", "[]"),
         (good, json(r#"["https://a.com/", 3]"#), "dirs[1] must be a string, got number", r#"["https://a.com/"]"#),
         (good, json("[]"), "dirs is empty: give at least one directory URL", "[]"),
+        // JSON.parse makes the lone surrogates, which a JS string may hold and UTF-8 cannot.
+        (good, json(r#"["https://a.com/", "https://a.com/\ud800/"]"#), "dirs[1] is not valid Unicode: it has a lone UTF-16 surrogate, which no URL can hold", r#"["https://a.com/"]"#),
+        (good, json(r#"["https://a.com/\ude00\ud83d/"]"#), "dirs[0] is not valid Unicode: it has a lone UTF-16 surrogate, which no URL can hold", "[]"),
+        (good, json(r#""https://a.com/\ud800/""#), "dirs[0] is not valid Unicode: it has a lone UTF-16 surrogate, which no URL can hold", "[]"),
         (good, json(r#"["https://a.com/", "ftp://x/"]"#), "dirs[1] \"ftp://x/\" must start with http:// or https://", r#"["https://a.com/","ftp://x/"]"#),
     ];
     for (config, dirs, message, pending) in table {
@@ -144,6 +148,10 @@ async fn bad_inputs() {
         assert_error(&err, "invalid-input", message);
         assert_eq!(calls(&rec).length(), 0, "nothing was sent for {message}");
     }
+    // A surrogate pair, and a U+FFFD that was given as such, are sent as given.
+    let given = json(r#"["https://a.com/\ud83d\ude00/\ufffd/"]"#);
+    let requests: Array = sign_request(json(good), given.clone()).unwrap().into();
+    assert_eq!(stringify(&get(&requests.get(0), "dirs")), stringify(&given));
 }
 
 /// Every key the config may have is read, with `null` meaning "not given"; the credentials
