@@ -118,6 +118,20 @@ async function main() {
     batchSize: integer("batch-size"),
     timeoutMs: integer("timeout"),
   };
+  // Where each option came from, for messages that name it as the library does (config.X).
+  const source = {
+    secretId: o["secret-id"] ? "--secret-id" : "TENCENTCLOUD_SECRET_ID",
+    secretKey: o["secret-key"] ? "--secret-key" : "TENCENTCLOUD_SECRET_KEY",
+    token: "TENCENTCLOUD_SESSION_TOKEN",
+    endpoint: "--endpoint",
+    method: "--method",
+    signatureMethod: "--signature-method",
+    type: "--type",
+    api: "--api",
+    area: "--area",
+    batchSize: "--batch-size",
+    timeoutMs: "--timeout",
+  };
   const redact = (text) => [secretKey, token].reduce((t, s) => (s ? t.split(s).join("[redacted]") : t), text);
   const out = (text) => process.stdout.write(`${redact(text)}\n`);
   const err = (text) => process.stderr.write(`${redact(text)}\n`);
@@ -163,6 +177,8 @@ async function main() {
     if (o.json) out(JSON.stringify(e, null, 2));
     else {
       err(`qcloud-cdn-refresh: ${e.message}`);
+      const option = e.kind === "invalid-input" ? /^config\.(\w+)/.exec(e.message)?.[1] : undefined;
+      if (Object.hasOwn(source, option ?? "")) err(`  config.${option} is ${source[option]} here`);
       const facts = ["code", "codeDesc", "moduleCode", "status"].filter((k) => e[k] !== null).map((k) => `${k} ${e[k]}`);
       if (facts.length) err(`  ${facts.join(", ")}`);
       if (e.kind !== "invalid-input" && e.submitted.length) err(`  purged before the failure (${e.submitted.length}):\n${e.submitted.map((d) => `    ${d}`).join("\n")}`);

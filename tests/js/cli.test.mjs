@@ -166,7 +166,8 @@ test("bad usage and bad input exit 2 and say what to fix; nothing is sent", asyn
     [["--file", "/nonexistent/list.txt"], /cannot read --file \/nonexistent\/list\.txt: ENOENT/],
     [["https://www.test.com/bad/ok/", "ftp://www.test.com/bad/"], /dirs\[1\] "ftp:\/\/www\.test\.com\/bad\/" must start with http:\/\/ or https:\/\//],
     [["--method", "PUT", "https://www.test.com/bad/"], /config\.method/],
-    [["--timeout", "0", "https://www.test.com/bad/"], /config\.timeoutMs must be a whole number from 1 to 3600000, got 0/],
+    [["--timeout", "0", "https://www.test.com/bad/"], /config\.timeoutMs must be a whole number from 1 to 3600000, got 0\n  config\.timeoutMs is --timeout here\n/],
+    [["--api", "v3", "--endpoint", "https://cdn.api.qcloud.com/v2/index.php", "https://www.test.com/bad/"], /config\.endpoint has the path "\/v2\/index\.php".*\n  config\.endpoint is --endpoint here\n/],
   ];
   for (const [args, message] of cases) {
     const r = cli(withEndpoint(...args));
@@ -177,6 +178,10 @@ test("bad usage and bad input exit 2 and say what to fix; nothing is sent", asyn
   const noKey = cli(withEndpoint("https://www.test.com/bad/"), { env: { TENCENTCLOUD_SECRET_KEY: "" } });
   assert.equal(noKey.status, 2);
   assert.match(noKey.stderr, /set TENCENTCLOUD_SECRET_KEY \(or pass --secret-key\)/);
+  // A key read with its newline (`export KEY=$(cat key.txt)` keeps none, but CI secret stores may).
+  const newline = cli(withEndpoint("https://www.test.com/bad/"), { env: { TENCENTCLOUD_SECRET_KEY: `${KEY}\n` } });
+  assert.equal(newline.status, 2);
+  assert.match(newline.stderr, /config\.secretKey has whitespace at its end; .*\n  config\.secretKey is TENCENTCLOUD_SECRET_KEY here\n/);
   assert.deepEqual(await recorded("bad"), []);
 });
 
