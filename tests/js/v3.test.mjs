@@ -153,11 +153,15 @@ test("the types keep v2-only and v3-only keys apart", () => {
 import { refreshCdnDir, type RefreshConfig, type RefreshConfigV3 } from "qcloud-cdn-refresh";
 const v2: RefreshConfig = { secretId: "i", secretKey: "k", method: "GET", signatureMethod: "HmacSHA256" };
 const v3: RefreshConfigV3 = { api: "v3", secretId: "i", secretKey: "k", area: "overseas", urlEncode: true, batchSize: 500, type: 2 };
-export const run = () => Promise.all([refreshCdnDir(v2, "https://a.com/"), refreshCdnDir(v3, ["https://a.com/"])]);
+// A config in an unannotated variable: the README's \`as const\` keeps "v3" a literal.
+const plain = { api: "v3" as const, secretId: "i", secretKey: "k", area: "mainland" as const };
+export const run = () => Promise.all([refreshCdnDir(v2, "https://a.com/"), refreshCdnDir(v3, ["https://a.com/"]), refreshCdnDir(plain, "https://a.com/")]);
 `;
   const bad = {
     "v3-with-method": `import type { RefreshConfig } from "qcloud-cdn-refresh";\nexport const c: RefreshConfig = { api: "v3", secretId: "i", secretKey: "k", method: "POST" };\n`,
     "v2-with-area": `import type { RefreshConfig } from "qcloud-cdn-refresh";\nexport const c: RefreshConfig = { secretId: "i", secretKey: "k", area: "mainland" };\n`,
+    // Without a type or \`as const\`, api widens to string: the README says so.
+    "widened-api": `import { refreshCdnDir } from "qcloud-cdn-refresh";\nconst c = { api: "v3", secretId: "i", secretKey: "k" };\nexport const run = () => refreshCdnDir(c, "https://a.com/");\n`,
     "bad-area": `import type { RefreshConfig } from "qcloud-cdn-refresh";\nexport const c: RefreshConfig = { api: "v3", secretId: "i", secretKey: "k", area: "moon" };\n`,
   };
   const dir = ctx.installed.dir;
@@ -168,5 +172,6 @@ export const run = () => Promise.all([refreshCdnDir(v2, "https://a.com/"), refre
     writeFileSync(join(dir, `${name}.ts`), source);
     r = spawnSync(tsc, [...args, `${name}.ts`], { cwd: dir, encoding: "utf8" });
     assert.notEqual(r.status, 0, `${name} must not compile`);
+    if (name === "widened-api") assert.match(r.stdout, /Type 'string' is not assignable to type '"v3"/, r.stdout);
   }
 });
