@@ -354,8 +354,9 @@ fn read_dirs(dirs: &JsValue) -> Result<Vec<String>, Error> {
     for i in 0..len {
         match if single { Ok(dirs.clone()) } else { Reflect::get_u32(dirs, i as u32) } {
             Ok(v) => match v.as_string() {
-                // A lone UTF-16 surrogate arrives as U+FFFD: the URL sent would not be the one given.
-                Some(s) if s.as_bytes().windows(3).any(|w| w == "\u{FFFD}".as_bytes()) && !well_formed(&v) => {
+                // A lone UTF-16 surrogate arrives as U+FFFD (EF BF BD): the URL sent would not be
+                // the one given. Only a string with an 0xEF byte, rare in a URL, is asked about.
+                Some(s) if s.bytes().any(|b| b == 0xEF) && !well_formed(&v) => {
                     first_bad = first_bad.or_else(|| Some(cat!("dirs[", i, "] is not valid Unicode: it has a lone UTF-16 surrogate, which no URL can hold")))
                 }
                 Some(s) => strings.push(s),
