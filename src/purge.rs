@@ -155,12 +155,18 @@ impl Purge {
         self.retry_or_fail(Error::new(Kind::Network, cat!("the request did not complete: ", detail)), None, random)
     }
 
-    fn retry_or_fail(&mut self, err: Error, asked_ms: Option<u64>, random: f64) -> Result<Step, Error> {
+    /// A failure that is not retried ends the call; when the request may have been processed
+    /// anyway ([`retry::may_have_purged`]), its batch goes to `maybe_submitted`, not `pending`.
+    fn retry_or_fail(&mut self, mut err: Error, asked_ms: Option<u64>, random: f64) -> Result<Step, Error> {
         let policy = self.config.retry;
         let retry = retry::is_transient(&err) && self.failures < policy.retries && asked_ms.is_none_or(|ms| ms <= retry::RETRY_AFTER_MAX_MS);
         let failures = self.failures;
         self.failures += 1;
         if !retry {
+            if retry::may_have_purged(&err) {
+                err.message = cat!(err.message, "; the request may have been processed, so its directories are in maybeSubmitted");
+                return Err(self.in_flight(self.fail(err)));
+            }
             return Err(self.fail(err));
         }
         Ok(Step::Retry { after_ms: asked_ms.unwrap_or_else(|| retry::backoff_ms(policy, failures, random)) })

@@ -49,6 +49,19 @@ pub fn is_transient(err: &Error) -> bool {
     }
 }
 
+/// Whether a batch that failed with `err`, and is not sent again, may have been purged anyway:
+/// a reply that is not the API's own answer, so the API's verdict is unknown, with a 2xx status
+/// (something accepted the request) or a 5xx one other than those [`is_transient`] takes as
+/// "not processed". The API's own refusal, a 4xx, no response, and the retried statuses leave
+/// the batch not purged.
+pub fn may_have_purged(err: &Error) -> bool {
+    match err.kind {
+        Kind::InvalidResponse => true,
+        Kind::Http => err.status.is_some_and(|s| s >= 500) && !is_transient(err),
+        _ => false,
+    }
+}
+
 /// Full-jitter backoff before retry number `retry` (0 for the first), `random` in `[0, 1)`.
 pub fn backoff_ms(policy: Policy, retry: u32, random: f64) -> u64 {
     let window = policy.base_ms.saturating_mul(1u64 << retry.min(32)).min(CAP_MS);

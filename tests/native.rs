@@ -681,6 +681,32 @@ fn interruptions_account_for_every_directory() {
     assert_eq!((e.kind, e.submitted.len(), &e.maybe_submitted[..], e.pending.len()), (Kind::Aborted, 40, &dirs[40..], 0));
 }
 
+/// A failure not retried: the batch is pending when it was certainly not processed, and maybe
+/// purged when a reply that is not the API's came back with a 2xx or a 5xx not retried.
+#[test]
+fn a_reply_not_from_the_api_leaves_its_batch_maybe_purged() {
+    let dirs: Vec<String> = (0..45).map(|i| format!("https://www.test.com/{i}/")).collect();
+    let ok = r#"{"code":0,"message":"","codeDesc":"Success"}"#;
+    let maybe = "; the request may have been processed, so its directories are in maybeSubmitted";
+    let table: [(u16, &str, Kind, bool); 7] = [
+        (200, "<html>Welcome</html>", Kind::InvalidResponse, true),
+        (204, "", Kind::InvalidResponse, true),
+        (500, "<html>Internal Server Error</html>", Kind::Http, true),
+        (501, "", Kind::Http, true),
+        (404, "<html>Not Found</html>", Kind::Http, false),
+        (503, "<html>busy</html>", Kind::Http, false),
+        (200, r#"{"code":4100,"message":"signature","codeDesc":"AuthFailure"}"#, Kind::Api, false),
+    ];
+    for (status, body, kind, maybe_purged) in table {
+        let mut purge = Purge::new(RawConfig { retries: Some(0.0), ..raw("POST", "HmacSHA1", None) }, &dirs).unwrap();
+        assert_eq!(purge.on_response(200, ok, None, 0, 0.0), Ok(Step::Accepted));
+        let e = purge.on_response(status, body, None, 0, 0.0).unwrap_err();
+        assert_eq!((e.kind, e.message.ends_with(maybe)), (kind, maybe_purged), "{status} {body}: {}", e.message);
+        let (maybe_submitted, pending) = if maybe_purged { (&dirs[20..40], &dirs[40..]) } else { (&dirs[..0], &dirs[20..]) };
+        assert_eq!((&e.submitted[..], &e.maybe_submitted[..], &e.pending[..]), (&dirs[..20], maybe_submitted, pending), "{status} {body}");
+    }
+}
+
 /// A status that came back with a body that could not be read: the API got the request, so
 /// the batch is maybe purged and not sent again, however many retries are left.
 #[test]

@@ -163,7 +163,7 @@ export declare class CdnError extends Error {
   status: number | null;
   /** Directories that earlier batches purged. */
   submitted: string[];
-  /** Directories of a batch in flight when a timeout or an abort cut the call short, or whose reply was lost: maybe purged. */
+  /** Directories of a batch in flight when a timeout or an abort cut the call short, or whose reply was lost or not the API's (with a 2xx or a 5xx): maybe purged. */
   maybeSubmitted: string[];
   /** Directories not purged: retry exactly these. */
   pending: string[];
