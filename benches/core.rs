@@ -2,6 +2,7 @@
 //! `make bench` runs these; the JavaScript side is measured by bench/bench.mjs.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use qcloud_cdn_refresh::config::Api;
 use qcloud_cdn_refresh::{reply, Purge, RawConfig};
 
 fn config() -> RawConfig {
@@ -24,7 +25,7 @@ fn core(c: &mut Criterion) {
         c.bench_function(&format!("sign a batch of {n}"), |b| b.iter(|| purge.request(0, 0, 0).expect("signed")));
     }
     let ok = r#"{"code":0,"message":"","codeDesc":"Success"}"#;
-    c.bench_function("parse a reply", |b| b.iter(|| reply::parse(200, ok).expect("parsed")));
+    c.bench_function("parse a reply", |b| b.iter(|| reply::parse(Api::V2, 200, ok).expect("parsed")));
 }
 
 criterion_group!(benches, core);

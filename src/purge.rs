@@ -135,7 +135,7 @@ impl Purge {
     /// `now_ms` (Unix ms) dates the header, `random` in `[0, 1)` jitters the backoff. An `Err`
     /// ends the call.
     pub fn on_response(&mut self, status: u16, body: &str, retry_after: Option<&str>, now_ms: u64, random: f64) -> Result<Step, Error> {
-        match reply::parse(status, body).and_then(|r| r.into_result(status)) {
+        match reply::parse(self.config.api, status, body).and_then(|r| r.into_result(status)) {
             Ok(reply) => {
                 let dirs = self.dirs_of(self.next_index());
                 self.batches.push(BatchOutcome { dirs, reply, attempts: self.failures + 1 });

@@ -4,6 +4,7 @@
 use alloc::borrow::ToOwned;
 use alloc::string::String;
 
+use crate::config::Api;
 use crate::error::{Error, Kind};
 use crate::text::{cat, digits, find_ascii, quote};
 use crate::json::{self, Value};
@@ -30,11 +31,16 @@ pub struct Reply {
     pub request_id: Option<String>,
 }
 
-/// Reads `body` as the API's JSON. A body in the API's shape is a reply whatever the HTTP
+/// Reads `body` as the answer of `api`. A body in the API's shape is a reply whatever the HTTP
 /// status (the API's own code says more than the status); otherwise a non-2xx status is an
 /// [`Kind::Http`] error and a 2xx one [`Kind::InvalidResponse`], each quoting the body.
-pub fn parse(status: u16, body: &str) -> Result<Reply, Error> {
-    if let Some(reply) = json::parse(body).as_ref().and_then(from_json) {
+///
+/// Either API's errors are read from either call, since they say what went wrong (a v2 call
+/// sent to API 3.0's host gets `{"Response":{"Error":…}}`), but only API 3.0's own shape is a
+/// success of a v3 call: a `{"code":0}` from a proxy or a gateway in front of it is not.
+pub fn parse(api: Api, status: u16, body: &str) -> Result<Reply, Error> {
+    let reply = json::parse(body).as_ref().and_then(from_json).filter(|r| !(api == Api::V3 && r.code == 0 && r.task_id.is_none()));
+    if let Some(reply) = reply {
         return Ok(reply);
     }
     let trimmed = body.trim_ascii();

@@ -1,7 +1,7 @@
 //! The pure core, natively: every rule of API-NOTES as a table.
 #![cfg(not(target_arch = "wasm32"))]
 
-use qcloud_cdn_refresh::config::{self, Endpoint, RawConfig};
+use qcloud_cdn_refresh::config::{self, Api, Endpoint, RawConfig};
 use qcloud_cdn_refresh::dirs::{self, Dir};
 use qcloud_cdn_refresh::request::{self, form_encode, parse_form, percent_encode};
 use qcloud_cdn_refresh::sign::{self, Method, SignatureMethod};
@@ -472,10 +472,10 @@ fn replies() {
         (200, r#"{"code":0,"message":"\"q\" \u4e2d \ud83d\ude00 \/"}"#, 0, "\"q\" 中 😀 /", "", None),
     ];
     for (status, body, code, message, code_desc, module) in table {
-        let r = reply::parse(status, body).unwrap();
+        let r = reply::parse(Api::V2, status, body).unwrap();
         assert_eq!((r.code, r.message.as_str(), r.code_desc.as_str(), r.module_code), (code, message, code_desc, module), "{body}");
     }
-    let e = reply::parse(200, r#"{"code":4100,"message":"signature wrong","codeDesc":"AuthFailure"}"#).unwrap().into_result(200).unwrap_err();
+    let e = reply::parse(Api::V2, 200, r#"{"code":4100,"message":"signature wrong","codeDesc":"AuthFailure"}"#).unwrap().into_result(200).unwrap_err();
     assert_eq!((e.kind, e.code, e.code_desc.as_deref(), e.status), (Kind::Api, Some(4100), Some("AuthFailure"), Some(200)));
     assert_eq!(e.message, "the API refused the request: code 4100, codeDesc \"AuthFailure\": signature wrong");
 
@@ -488,11 +488,11 @@ fn replies() {
         (200, r#"[{"code":0}]"#, Kind::InvalidResponse, "the reply (HTTP 200) is not the API's JSON: \"[{\\\"code\\\":0}]\""),
     ];
     for (status, body, kind, message) in not_api {
-        let e = reply::parse(status, body).unwrap_err();
+        let e = reply::parse(Api::V2, status, body).unwrap_err();
         assert_eq!((e.kind, e.message.as_str(), e.status), (kind, message, Some(status)), "{body}");
     }
     let huge = "x".repeat(10_000);
-    assert!(reply::parse(200, &huge).unwrap_err().message.len() < 300, "a long body is quoted in part");
+    assert!(reply::parse(Api::V2, 200, &huge).unwrap_err().message.len() < 300, "a long body is quoted in part");
 }
 
 #[test]
@@ -705,6 +705,26 @@ fn a_reply_not_from_the_api_leaves_its_batch_maybe_purged() {
         let (maybe_submitted, pending) = if maybe_purged { (&dirs[20..40], &dirs[40..]) } else { (&dirs[..0], &dirs[20..]) };
         assert_eq!((&e.submitted[..], &e.maybe_submitted[..], &e.pending[..]), (&dirs[..20], maybe_submitted, pending), "{status} {body}");
     }
+}
+
+/// A v3 call succeeds only on API 3.0's own answer; either API's errors are read from either call.
+#[test]
+fn a_v3_call_takes_only_api_3_successes() {
+    let v3 = |api: &str| RawConfig { api: Some(api.into()), secret_id: Some("AKIDv3".into()), secret_key: Some("key".into()), retries: Some(0.0), ..RawConfig::default() };
+    let dirs = ["https://www.test.com/a/"];
+    let v2_ok = r#"{"code":0,"message":"","codeDesc":"Success"}"#;
+    let v3_ok = r#"{"Response":{"TaskId":"t-1","RequestId":"r-1"}}"#;
+    let v3_error = r#"{"Response":{"Error":{"Code":"AuthFailure.SignatureFailure","Message":"bad"},"RequestId":"r-2"}}"#;
+    let v2_error = r#"{"code":4100,"message":"bad","codeDesc":"AuthFailure"}"#;
+    let outcome = |api: &str, body: &str| {
+        let mut purge = Purge::new(v3(api), &dirs).unwrap();
+        purge.on_response(200, body, None, 0, 0.0).map_err(|e| (e.kind, e.maybe_submitted.len()))
+    };
+    assert_eq!(outcome("v3", v3_ok), Ok(Step::Accepted));
+    assert_eq!(outcome("v3", v2_ok), Err((Kind::InvalidResponse, 1)), "a {{\"code\":0}} from something else is not a purge");
+    assert_eq!(outcome("v3", v2_error), Err((Kind::Api, 0)));
+    assert_eq!(outcome("v2", v2_ok), Ok(Step::Accepted));
+    assert_eq!(outcome("v2", v3_error), Err((Kind::Api, 0)), "a v2 call sent to API 3.0's host is told why");
 }
 
 /// A status that came back with a body that could not be read: the API got the request, so

@@ -12,7 +12,7 @@
 
 use qcloud_cdn_emulator::api::{self, Account, Api, Call};
 use qcloud_cdn_emulator::api3::{Call3, Reply3};
-use qcloud_cdn_refresh::config::Api::V3 as Api3;
+use qcloud_cdn_refresh::config::Api::{V2 as Api2, V3 as Api3};
 use qcloud_cdn_refresh::purge::Step;
 use qcloud_cdn_refresh::request::parse_form;
 use qcloud_cdn_refresh::sign::Method;
@@ -34,9 +34,12 @@ pub fn reply(data: &[u8]) {
     let rest = String::from_utf8_lossy(data.get(2..).unwrap_or_default());
     let (retry_after, body) = rest.split_once('\u{1f}').map_or((None, rest.as_ref()), |(r, b)| (Some(r), b));
     let _ = json::parse(body);
-    match reply::parse(status, body).and_then(|r| r.into_result(status)) {
+    match reply::parse(Api2, status, body).and_then(|r| r.into_result(status)) {
         Ok(r) => assert_eq!(r.code, 0, "only code 0 is a success"),
         Err(e) => assert!(matches!(e.kind, Kind::Api | Kind::Http | Kind::InvalidResponse), "{:?}", e.kind),
+    }
+    if let Ok(r) = reply::parse(Api3, status, body) {
+        assert!(r.code != 0 || r.task_id.is_some(), "a v3 success has a TaskId");
     }
     let mut purge = Purge::new(config(), &["https://www.test.com/a/"]).expect("a valid call");
     match purge.on_response(status, body, retry_after, NOW * 1000, 0.5) {
