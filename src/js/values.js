@@ -31,8 +31,16 @@ export function put(target, key, value) {
   target[key] = value;
 }
 
-// Whether a string has no lone UTF-16 surrogate, which reaches the .wasm as U+FFFD
-// (String.prototype.isWellFormed, which Node 18 lacks).
+// Whether a string has no lone UTF-16 surrogate, which reaches the .wasm as U+FFFD. By hand:
+// String.prototype.isWellFormed is missing from Node 18, and a regex would need a lookbehind,
+// a syntax error that would stop the whole module loading in Safari before 16.4.
 export function wellFormed(s) {
-  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    const next = s.charCodeAt(i + 1); // NaN past the end
+    if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return false;
+    i++;
+  }
+  return true;
 }
