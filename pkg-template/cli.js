@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // qcloud-cdn-refresh: purge CDN directories from a shell, a deploy script or a CI pipeline.
 // Exit codes: 0 purged, 1 the API or the network failed (pending dirs are printed), 2 bad usage
-// or bad input (nothing was sent). The secret key and the token are never printed.
+// or bad input (nothing was sent), 130 or 143 interrupted by SIGINT or SIGTERM (printed as for
+// 1). The secret key and the token are never printed.
 import { readFileSync } from "node:fs";
+import os from "node:os";
 import { parseArgs } from "node:util";
 import { refreshCdnDir, signRequest, CdnError } from "./node.mjs";
 
@@ -34,7 +36,8 @@ Options:
   -h, --help                  this help
   -v, --version               the version
 
-Exit codes: 0 purged · 1 the API or the network failed · 2 bad usage or bad input.`;
+Exit codes: 0 purged · 1 the API or the network failed · 2 bad usage or bad input ·
+130/143 interrupted by SIGINT/SIGTERM; what was purged, in flight and not purged is printed.`;
 
 const OPTIONS = {
   file: { type: "string" },
@@ -136,6 +139,7 @@ async function main() {
   const out = (text) => process.stdout.write(`${redact(text)}\n`);
   const err = (text) => process.stderr.write(`${redact(text)}\n`);
 
+  let interrupted;
   try {
     if (o["dry-run"]) {
       const hide = (s) => (token && s ? s.split(encodeURIComponent(token)).join("[redacted]") : s);
@@ -169,13 +173,27 @@ async function main() {
       batch = event.batch + 1;
       attempt = 0;
     };
-    const result = await refreshCdnDir({ ...config, fetch: fetchWithProgress, onProgress }, dirs);
+    // Ctrl-C, or a CI job being cancelled (SIGINT, then SIGTERM): abort the call, so that what
+    // was purged, what was in flight and what was not are still printed. A second signal kills.
+    const controller = new AbortController();
+    const onSignal = (name) => {
+      interrupted = name;
+      controller.abort(new Error(`interrupted by ${name}`));
+    };
+    for (const name of ["SIGINT", "SIGTERM"]) process.once(name, onSignal);
+    let result;
+    try {
+      result = await refreshCdnDir({ ...config, fetch: fetchWithProgress, onProgress, signal: controller.signal }, dirs);
+    } finally {
+      for (const name of ["SIGINT", "SIGTERM"]) process.removeListener(name, onSignal);
+    }
     if (o.json) out(JSON.stringify(result, null, 2));
     else out(`${result.codeDesc}: purged ${result.dirs.length} director${result.dirs.length === 1 ? "y" : "ies"} in ${result.batches.length} request(s)`);
   } catch (e) {
     if (!(e instanceof CdnError)) throw e;
     if (o.json) out(JSON.stringify(e, null, 2));
     else {
+      if (interrupted) err(`qcloud-cdn-refresh: interrupted by ${interrupted}`);
       err(`qcloud-cdn-refresh: ${e.message}`);
       const option = e.kind === "invalid-input" ? /^config\.(\w+)/.exec(e.message)?.[1] : undefined;
       if (Object.hasOwn(source, option ?? "")) err(`  config.${option} is ${source[option]} here`);
@@ -187,7 +205,8 @@ async function main() {
       }
       if (e.kind !== "invalid-input" && e.pending.length) err(`  not purged, retry these (${e.pending.length}):\n${e.pending.map((d) => `    ${d}`).join("\n")}`);
     }
-    process.exitCode = e.kind === "invalid-input" ? 2 : 1;
+    // 128 + the signal's number, as a shell reports a process the signal ended.
+    process.exitCode = interrupted ? 128 + os.constants.signals[interrupted] : e.kind === "invalid-input" ? 2 : 1;
   }
 }
 

@@ -2,7 +2,7 @@
 // freshly started emulator. Exit codes, output, and a secret that must never be printed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageAndEmulator, root } from "./helpers.mjs";
@@ -153,6 +153,44 @@ test("a timeout exits 1 and lists the batch cut short in flight apart from what 
     assert.deepEqual(await recorded("slow"), dirs("slow", 40));
   } finally {
     await ctx.emu.clearFaults();
+  }
+});
+
+test("SIGINT or SIGTERM mid-call (Ctrl-C, a cancelled CI job) prints the accounting and exits 128 + the signal", async () => {
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]]) {
+    const tag = `signal${code}`;
+    await ctx.emu.clearFaults();
+    // The API purges the second batch and then stalls: the signal arrives with it in flight.
+    await ctx.emu.fault({ fault: "delay-after", delayMs: 4000, skip: 1, secretId: ACCOUNT.secretId });
+    try {
+      const child = spawn(join(ctx.installed.dir, "node_modules", ".bin", "qcloud-cdn-refresh"), withEndpoint(...dirs(tag, 45)), {
+        cwd: ctx.installed.dir,
+        env: { PATH: process.env.PATH, TENCENTCLOUD_SECRET_ID: ACCOUNT.secretId, TENCENTCLOUD_SECRET_KEY: KEY },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      const exited = new Promise((resolve) => child.on("exit", (status) => resolve(status)));
+      for (let i = 0; (await recorded(tag)).length < 40; i++) {
+        assert.ok(i < 200, "the second batch reaches the emulator");
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      const sent = Date.now();
+      child.kill(signal);
+      const status = await exited;
+      outputs.push(stdout + stderr);
+      assert.ok(Date.now() - sent < 2000, "exits at once, not when the stalled request ends");
+      assert.equal(status, code, stderr);
+      assert.equal(stdout, "");
+      assert.match(stderr, new RegExp(`^qcloud-cdn-refresh: interrupted by ${signal}\nqcloud-cdn-refresh: batch 2 of 3: aborted`));
+      assert.match(stderr, /purged before the failure \(20\):/);
+      assert.match(stderr, /maybe purged: in flight when the call failed, check these or purge them again \(20\):/);
+      assert.match(stderr, /not purged, retry these \(5\):/);
+      assert.ok(dirs(tag, 45).every((d) => stderr.includes(`    ${d}\n`)), "every dir is listed");
+    } finally {
+      await ctx.emu.clearFaults();
+    }
   }
 });
 
