@@ -29,6 +29,9 @@ Options:
   --method <POST|GET>         v2: HTTP method (default POST)
   --signature-method <name>   v2: HmacSHA1 (default) or HmacSHA256
   --timeout <ms>              give up on a request after this long (default 30000)
+  --retries <n>               retries of a batch after a transient failure (default 2)
+  --daily-limit <n>           refuse more directories than this per call (default 100, the
+                              API's daily quota; raise it if your account's is larger)
   --secret-id <id>            instead of TENCENTCLOUD_SECRET_ID
   --secret-key <key>          instead of TENCENTCLOUD_SECRET_KEY (ends up in shell history)
   --dry-run                   print the signed requests (token redacted) and send nothing
@@ -49,6 +52,8 @@ const OPTIONS = {
   method: { type: "string" },
   "signature-method": { type: "string" },
   timeout: { type: "string" },
+  retries: { type: "string" },
+  "daily-limit": { type: "string" },
   type: { type: "string" },
   "secret-id": { type: "string" },
   "secret-key": { type: "string" },
@@ -120,6 +125,8 @@ async function main() {
     urlEncode: o["url-encode"],
     batchSize: integer("batch-size"),
     timeoutMs: integer("timeout"),
+    retries: integer("retries"),
+    dailyLimit: integer("daily-limit"),
   };
   // Where each option came from, for messages that name it as the library does (config.X).
   const source = {
@@ -134,6 +141,8 @@ async function main() {
     area: "--area",
     batchSize: "--batch-size",
     timeoutMs: "--timeout",
+    retries: "--retries",
+    dailyLimit: "--daily-limit",
   };
   const redact = (text) => [secretKey, token].reduce((t, s) => (s ? t.split(s).join("[redacted]") : t), text);
   const out = (text) => process.stdout.write(`${redact(text)}\n`);
@@ -195,7 +204,7 @@ async function main() {
     else {
       if (interrupted) err(`qcloud-cdn-refresh: interrupted by ${interrupted}`);
       err(`qcloud-cdn-refresh: ${e.message}`);
-      const option = e.kind === "invalid-input" ? /^config\.(\w+)/.exec(e.message)?.[1] : undefined;
+      const option = e.kind === "invalid-input" ? /\bconfig\.(\w+)/.exec(e.message)?.[1] : undefined;
       if (Object.hasOwn(source, option ?? "")) err(`  config.${option} is ${source[option]} here`);
       const facts = ["code", "codeDesc", "moduleCode", "status"].filter((k) => e[k] !== null).map((k) => `${k} ${e[k]}`);
       if (facts.length) err(`  ${facts.join(", ")}`);

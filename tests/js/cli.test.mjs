@@ -63,6 +63,16 @@ test("with a terminal on stderr, each batch shows its progress, a retry as its n
   assert.deepEqual(await recorded("tty"), dirs("tty", 21));
 });
 
+test("--daily-limit lets a larger quota purge more than 100 directories in one call", async () => {
+  const r = cli(withEndpoint("--daily-limit", "150", ...dirs("many", 150)));
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, "Success: purged 150 directories in 8 request(s)\n");
+  assert.deepEqual(await recorded("many"), dirs("many", 150));
+  const over = cli(withEndpoint(...dirs("many2", 101)));
+  assert.equal(over.status, 2);
+  assert.match(over.stderr, /101 directories \(after removing duplicates\) exceed config\.dailyLimit of 100 per day/);
+});
+
 test("--file reads a list (blank lines and # comments skipped), - reads stdin", async () => {
   const list = join(ctx.installed.dir, "list.txt");
   writeFileSync(list, `# deploy 42\n${dirs("file", 3).join("\n")}\n\n`);
@@ -204,6 +214,8 @@ test("bad usage and bad input exit 2 and say what to fix; nothing is sent", asyn
     [["--file", "/nonexistent/list.txt"], /cannot read --file \/nonexistent\/list\.txt: ENOENT/],
     [["https://www.test.com/bad/ok/", "ftp://www.test.com/bad/"], /dirs\[1\] "ftp:\/\/www\.test\.com\/bad\/" must start with http:\/\/ or https:\/\//],
     [["--method", "PUT", "https://www.test.com/bad/"], /config\.method/],
+    [["https://www.test.com/bad/1/", "https://www.test.com/bad/2/", "--daily-limit", "1"], /2 directories \(after removing duplicates\) exceed config\.dailyLimit of 1 per day.*\n  config\.dailyLimit is --daily-limit here\n/],
+    [["--retries", "11", "https://www.test.com/bad/"], /config\.retries must be a whole number from 0 to 10, got 11\n  config\.retries is --retries here\n/],
     [["--timeout", "0", "https://www.test.com/bad/"], /config\.timeoutMs must be a whole number from 1 to 3600000, got 0\n  config\.timeoutMs is --timeout here\n/],
     [["--api", "v3", "--endpoint", "https://cdn.api.qcloud.com/v2/index.php", "https://www.test.com/bad/"], /config\.endpoint has the path "\/v2\/index\.php".*\n  config\.endpoint is --endpoint here\n/],
   ];
