@@ -125,9 +125,10 @@ function sleep(ms, signal) {
 }
 
 // A thrown value as text: an Error's message, with its cause when it has one (Node's fetch
-// says "fetch failed" and puts the reason in `cause`).
+// says "fetch failed" and puts the reason in `cause`). Read by shape, not instanceof Error: an
+// error from another realm (an iframe's fetch, a vm context, a DOMException) is not one here.
 function describe(thrown) {
-  const message = (v) => (v instanceof Error ? v.message : typeof v === "string" ? v : "a non-Error value was thrown");
+  const message = (v) => (typeof v?.message === "string" ? v.message : typeof v === "string" ? v : "a value that is not an Error was thrown");
   const cause = thrown?.cause;
   return cause === undefined || cause === null ? message(thrown) : `${message(thrown)} (${message(cause)})`;
 }

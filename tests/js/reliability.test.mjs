@@ -125,6 +125,17 @@ test("a connection refused is retried, then every dir is pending", async () => {
   assert.match(e.message, /^batch 1 of 1: the request did not complete: fetch failed \(.*ECONNREFUSED.*\) \(3 attempts\)$/);
 });
 
+test("an error thrown by a fetch from another realm keeps its message", async () => {
+  const { runInNewContext } = await import("node:vm");
+  const foreign = runInNewContext('new TypeError("socket hang up", { cause: new Error("ECONNRESET") })');
+  assert.ok(!(foreign instanceof Error), "a TypeError of another realm is not an Error here");
+  const fetch = async () => {
+    throw foreign;
+  };
+  const e = await ctx.lib.refreshCdnDir({ secretId: A.secretId, secretKey: KEY, retries: 0, fetch }, dirs("realm", 1)).catch((x) => x);
+  assert.equal(e.message, "batch 1 of 1: the request did not complete: socket hang up (ECONNRESET)");
+});
+
 test("retries: 0 sends each batch once", async () => {
   await ctx.emu.clearFaults();
   await ctx.emu.fault({ fault: "http-503", secretId: A.secretId });
