@@ -49,6 +49,17 @@ export async function drive(call, fetch, signal, onProgress, timeoutMs) {
 // The runtime's own fetch, when config.fetch is not given (src/js/transport.rs).
 export const globalFetch = () => globalThis.fetch;
 
+// Whether a path such as config.proxyUrl "/cdn-api" has a page to be relative to, as in a
+// browser (or a Web Worker); Node and Workers have no location, and Deno's throws unless it
+// was started with --location.
+export function hasPage() {
+  try {
+    return typeof globalThis.location?.href === "string";
+  } catch {
+    return false;
+  }
+}
+
 // What `call.report` is told (src/js/mod.rs, `outcome`); the reports of an interruption throw.
 const RESPONSE = 0;
 const NO_RESPONSE = 1;

@@ -321,6 +321,13 @@ fn plan(config: &JsValue, dirs: &JsValue, sending: bool) -> Result<(Purge, Hooks
     let (raw, mut hooks) = read_config(config).map_err(|e| e.nothing_sent(&dirs))?;
     let purge = Purge::new(raw, &dirs)?;
     if sending {
+        // The runtime's fetch resolves a path against the page; without one it would throw on
+        // every attempt, retried as a network error. A caller's own fetch may resolve it.
+        let path = purge.config().proxy_url.as_deref().is_some_and(|p| p.starts_with('/'));
+        if path && hooks.fetch.is_none() && !transport::has_page() {
+            let message = "config.proxyUrl is a path, which needs a web page to be relative to: outside a browser give a full http:// or https:// URL (or config.fetch)";
+            return Err(Error::invalid_input(message).nothing_sent(&dirs));
+        }
         hooks.fetch = Some(transport::fetch(hooks.fetch.take()).map_err(|e| e.nothing_sent(&dirs))?);
     }
     Ok((purge, hooks))

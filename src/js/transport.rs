@@ -49,6 +49,10 @@ extern "C" {
     /// imports to find the same object.
     #[wasm_bindgen(js_name = globalFetch)]
     fn global_fetch() -> JsValue;
+
+    /// Whether the runtime has a page's `location` that a relative URL resolves against.
+    #[wasm_bindgen(js_name = hasPage)]
+    pub fn has_page() -> bool;
 }
 
 /// `given`, or the global `fetch`; an error when there is neither.

@@ -137,3 +137,27 @@ test("a retried batch shows as its next attempt", async () => {
     await emu.clearFaults();
   }
 });
+
+test("in a page, a proxyUrl path is sent to the page's own origin", async () => {
+  // Last, as it adds a script holding the key to the page. The emulator serves the page and
+  // the API on one origin, so the path reaches the API. The call runs in a module script of
+  // the page itself: WebDriver's scripts run in a sandbox whose globalThis is not the window,
+  // which fetch refuses as its receiver.
+  const dir = "https://www.test.com/relative-proxy/";
+  await run(
+    `const s = document.createElement("script");
+    s.type = "module";
+    s.textContent = \`import { refreshCdnDir } from "/pkg/browser.js";
+    refreshCdnDir({ secretId: "AKIDdemo0emulator0account0000000000", secretKey: \${JSON.stringify(arguments[0])},
+      endpoint: location.origin + "/v2/index.php", proxyUrl: "/v2/index.php" }, [\${JSON.stringify(arguments[1])}])
+      .then((r) => r.codeDesc + " " + r.dirs.join(), (e) => e.kind + ": " + e.message)
+      .then((text) => (document.body.dataset.relativeProxy = text));\`;
+    document.head.append(s);`,
+    DEMO_KEY,
+    dir,
+  );
+  await until("the call through the relative proxyUrl", () => run("return document.body.dataset.relativeProxy !== undefined"));
+  assert.equal(await run("return document.body.dataset.relativeProxy"), `Success ${dir}`);
+  assert.ok((await emu.purges()).some((p) => p.dir === dir));
+  await run("document.head.lastElementChild.remove(); delete document.body.dataset.relativeProxy");
+});

@@ -306,6 +306,19 @@ test("a trap (a bug) becomes a CdnError of kind internal, and the module keeps w
 // it afterwards throws "attempted to take ownership of Rust value while it was borrowed"
 // (seen with a panic planted in Call::report). drive.js must still reject with the trap, which
 // the guard above turns into a CdnError, not with that. A stand-in call plays the part here.
+test("a proxyUrl path outside a browser is refused before sending, unless config.fetch resolves it", async () => {
+  const config = { secretId: A.secretId, secretKey: KEY, endpoint: ctx.emu.endpoint, proxyUrl: "/cdn-api", retryBaseMs: 1 };
+  const e = await ctx.lib.refreshCdnDir(config, dirs("relative", 2)).catch((x) => x);
+  assert.equal(e.kind, "invalid-input", e.message);
+  assert.equal(e.message, "config.proxyUrl is a path, which needs a web page to be relative to: outside a browser give a full http:// or https:// URL (or config.fetch)");
+  assert.deepEqual([e.submitted, e.maybeSubmitted, e.pending], [[], [], dirs("relative", 2)]);
+  assert.equal(ctx.lib.signRequest(config, dirs("relative", 2))[0].url, "/cdn-api", "signing alone leaves sending to the caller");
+  const urls = [];
+  const own = (url, init) => (urls.push(url), fetch(ctx.emu.endpoint, init));
+  await ctx.lib.refreshCdnDir({ ...config, fetch: own }, dirs("relative", 2));
+  assert.deepEqual(urls, ["/cdn-api"]);
+});
+
 test("a trap in a call in flight reaches the guard as the trap, not as the failed free()", async () => {
   const { drive } = await import("../../src/js/drive.js");
   const trap = new WebAssembly.RuntimeError("unreachable");
