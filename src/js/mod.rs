@@ -56,7 +56,7 @@ interface CommonConfig {
   signal?: AbortSignal;
   /** Called after each accepted batch and not awaited; an exception it throws, or a promise it returns that rejects, is ignored. */
   onProgress?: (event: ProgressEvent) => void;
-  /** Send to this URL (or same-origin path) instead of `endpoint`, still signing for `endpoint`. */
+  /** Send to this URL (or, in a page, a same-origin path) instead of `endpoint`, still signing for `endpoint`. */
   proxyUrl?: string;
 }
 
