@@ -63,6 +63,21 @@ const OPTIONS = {
   version: { type: "boolean", short: "v" },
 };
 
+// Each flag that sets a config option: the option, and whether its value is a whole number.
+const FLAGS = [
+  ["endpoint", "endpoint"],
+  ["method", "method"],
+  ["signature-method", "signatureMethod"],
+  ["type", "type", true],
+  ["api", "api"],
+  ["area", "area"],
+  ["url-encode", "urlEncode"],
+  ["batch-size", "batchSize", true],
+  ["timeout", "timeoutMs", true],
+  ["retries", "retries", true],
+  ["daily-limit", "dailyLimit", true],
+];
+
 function usage(message) {
   process.stderr.write(`qcloud-cdn-refresh: ${message}\nRun with --help for usage.\n`);
   process.exit(2);
@@ -105,44 +120,20 @@ async function main() {
     if (o[flag].trim() === "" || !Number.isInteger(n)) usage(`--${flag} must be a whole number, got ${JSON.stringify(o[flag])}`);
     return n;
   };
-  const type = integer("type");
+  const options = Object.fromEntries(FLAGS.map(([flag, key, whole]) => [key, whole ? integer(flag) : o[flag]]));
 
   const secretId = o["secret-id"] || process.env.TENCENTCLOUD_SECRET_ID;
   const secretKey = o["secret-key"] || process.env.TENCENTCLOUD_SECRET_KEY;
   const token = process.env.TENCENTCLOUD_SESSION_TOKEN || undefined;
   if (!secretId) usage("set TENCENTCLOUD_SECRET_ID (or pass --secret-id)");
   if (!secretKey) usage("set TENCENTCLOUD_SECRET_KEY (or pass --secret-key)");
-  const config = {
-    secretId,
-    secretKey,
-    token,
-    endpoint: o.endpoint,
-    method: o.method,
-    signatureMethod: o["signature-method"],
-    type,
-    api: o.api,
-    area: o.area,
-    urlEncode: o["url-encode"],
-    batchSize: integer("batch-size"),
-    timeoutMs: integer("timeout"),
-    retries: integer("retries"),
-    dailyLimit: integer("daily-limit"),
-  };
+  const config = { secretId, secretKey, token, ...options };
   // Where each option came from, for messages that name it as the library does (config.X).
   const source = {
     secretId: o["secret-id"] ? "--secret-id" : "TENCENTCLOUD_SECRET_ID",
     secretKey: o["secret-key"] ? "--secret-key" : "TENCENTCLOUD_SECRET_KEY",
     token: "TENCENTCLOUD_SESSION_TOKEN",
-    endpoint: "--endpoint",
-    method: "--method",
-    signatureMethod: "--signature-method",
-    type: "--type",
-    api: "--api",
-    area: "--area",
-    batchSize: "--batch-size",
-    timeoutMs: "--timeout",
-    retries: "--retries",
-    dailyLimit: "--daily-limit",
+    ...Object.fromEntries(FLAGS.map(([flag, key]) => [key, `--${flag}`])),
   };
   const redact = (text) => [secretKey, token].reduce((t, s) => (s ? t.split(s).join("[redacted]") : t), text);
   const out = (text) => process.stdout.write(`${redact(text)}\n`);
@@ -189,12 +180,13 @@ async function main() {
       interrupted = name;
       controller.abort(new Error(`interrupted by ${name}`));
     };
-    for (const name of ["SIGINT", "SIGTERM"]) process.once(name, onSignal);
+    const signals = ["SIGINT", "SIGTERM"];
+    for (const name of signals) process.once(name, onSignal);
     let result;
     try {
       result = await refreshCdnDir({ ...config, fetch: fetchWithProgress, onProgress, signal: controller.signal }, dirs);
     } finally {
-      for (const name of ["SIGINT", "SIGTERM"]) process.removeListener(name, onSignal);
+      for (const name of signals) process.removeListener(name, onSignal);
     }
     if (o.json) out(JSON.stringify(result, null, 2));
     else out(`${result.codeDesc}: purged ${result.dirs.length} director${result.dirs.length === 1 ? "y" : "ies"} in ${result.batches.length} request(s)`);
