@@ -18,21 +18,19 @@ const outputs = [];
 const dirs = (tag, n) => Array.from({ length: n }, (_, i) => `https://www.test.com/${tag}/${i}/`);
 const recorded = async (tag) => (await ctx.emu.purges()).map((p) => p.dir).filter((d) => d.includes(`/${tag}/`));
 
+// The bin the installed tarball links, and an environment holding the account's credentials.
+const bin = () => join(ctx.installed.dir, "node_modules", ".bin", "qcloud-cdn-refresh");
+const credentials = (account, env = {}) => ({
+  PATH: process.env.PATH,
+  TENCENTCLOUD_SECRET_ID: account.secretId,
+  TENCENTCLOUD_SECRET_KEY: account.secretKey,
+  ...(account.token ? { TENCENTCLOUD_SESSION_TOKEN: account.token } : {}),
+  ...env,
+});
+
 // Runs the installed bin with the account's credentials in the environment.
 function cli(args, { account = ACCOUNT, env = {}, input } = {}) {
-  const r = spawnSync(join(ctx.installed.dir, "node_modules", ".bin", "qcloud-cdn-refresh"), args, {
-    cwd: ctx.installed.dir,
-    encoding: "utf8",
-    input,
-    timeout: 30000,
-    env: {
-      PATH: process.env.PATH,
-      TENCENTCLOUD_SECRET_ID: account.secretId,
-      TENCENTCLOUD_SECRET_KEY: account.secretKey,
-      ...(account.token ? { TENCENTCLOUD_SESSION_TOKEN: account.token } : {}),
-      ...env,
-    },
-  });
+  const r = spawnSync(bin(), args, { cwd: ctx.installed.dir, encoding: "utf8", input, timeout: 30000, env: credentials(account, env) });
   outputs.push(r.stdout + r.stderr);
   return r;
 }
@@ -48,15 +46,10 @@ test("purges the dirs given as arguments, exit 0", async () => {
 
 test("with a terminal on stderr, each batch shows its progress, a retry as its next attempt", { skip: !existsSync("/usr/bin/script") && "util-linux script is missing" }, async () => {
   // script(1) runs the CLI on a pseudo-terminal, so stderr.isTTY is true.
-  const bin = join(ctx.installed.dir, "node_modules", ".bin", "qcloud-cdn-refresh");
   await ctx.emu.clearFaults();
   await ctx.emu.fault({ fault: "http-503", skip: 1, secretId: ACCOUNT.secretId });
-  const command = [bin, "--endpoint", ctx.emu.endpoint, ...dirs("tty", 21)].join(" ");
-  const r = spawnSync("script", ["-qec", command, "/dev/null"], {
-    encoding: "utf8",
-    timeout: 30000,
-    env: { PATH: process.env.PATH, TENCENTCLOUD_SECRET_ID: ACCOUNT.secretId, TENCENTCLOUD_SECRET_KEY: KEY },
-  });
+  const command = [bin(), "--endpoint", ctx.emu.endpoint, ...dirs("tty", 21)].join(" ");
+  const r = spawnSync("script", ["-qec", command, "/dev/null"], { encoding: "utf8", timeout: 30000, env: credentials(ACCOUNT) });
   outputs.push(r.stdout);
   assert.equal(r.status, 0, r.stdout);
   assert.match(r.stdout, /batch 1\/2: sending… HTTP 200\r?\nbatch 2\/2: sending… HTTP 503\r?\nbatch 2\/2, attempt 2: sending… HTTP 200\r?\nSuccess: purged 21 directories in 2 request\(s\)/);
@@ -173,10 +166,7 @@ test("SIGINT or SIGTERM mid-call (Ctrl-C, a cancelled CI job) prints the account
     // The API purges the second batch and then stalls: the signal arrives with it in flight.
     await ctx.emu.fault({ fault: "delay-after", delayMs: 4000, skip: 1, secretId: ACCOUNT.secretId });
     try {
-      const child = spawn(join(ctx.installed.dir, "node_modules", ".bin", "qcloud-cdn-refresh"), withEndpoint(...dirs(tag, 45)), {
-        cwd: ctx.installed.dir,
-        env: { PATH: process.env.PATH, TENCENTCLOUD_SECRET_ID: ACCOUNT.secretId, TENCENTCLOUD_SECRET_KEY: KEY },
-      });
+      const child = spawn(bin(), withEndpoint(...dirs(tag, 45)), { cwd: ctx.installed.dir, env: credentials(ACCOUNT) });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d) => (stdout += d));

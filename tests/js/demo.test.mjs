@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startEmulator, startFirefox, until, root } from "./helpers.mjs";
 
+const DEMO_ID = "AKIDdemo0emulator0account0000000000";
 const DEMO_KEY = "demo-secret-key-for-the-local-emulator";
 let emu;
 let browser;
@@ -63,7 +64,7 @@ test("bad input is shown next to its field and nothing is sent", async () => {
   await type("#secretId", " ");
   await purge();
   assert.equal(await text("#err-secretId"), "config.secretId is empty");
-  await type("#secretId", "AKIDdemo0emulator0account0000000000");
+  await type("#secretId", DEMO_ID);
 });
 
 test("an API refusal shows kind, code and the pending directories", async () => {
@@ -148,13 +149,14 @@ test("in a page, a proxyUrl path is sent to the page's own origin", async () => 
     `const s = document.createElement("script");
     s.type = "module";
     s.textContent = \`import { refreshCdnDir } from "/pkg/browser.js";
-    refreshCdnDir({ secretId: "AKIDdemo0emulator0account0000000000", secretKey: \${JSON.stringify(arguments[0])},
+    refreshCdnDir({ secretId: \${JSON.stringify(arguments[2])}, secretKey: \${JSON.stringify(arguments[0])},
       endpoint: location.origin + "/v2/index.php", proxyUrl: "/v2/index.php" }, [\${JSON.stringify(arguments[1])}])
       .then((r) => r.codeDesc + " " + r.dirs.join(), (e) => e.kind + ": " + e.message)
       .then((text) => (document.body.dataset.relativeProxy = text));\`;
     document.head.append(s);`,
     DEMO_KEY,
     dir,
+    DEMO_ID,
   );
   await until("the call through the relative proxyUrl", () => run("return document.body.dataset.relativeProxy !== undefined"));
   assert.equal(await run("return document.body.dataset.relativeProxy"), `Success ${dir}`);

@@ -302,10 +302,6 @@ test("a trap (a bug) becomes a CdnError of kind internal, and the module keeps w
   assert.equal(ctx.lib.signRequest({ secretId: "id", secretKey: "key" }, "https://www.test.com/a/").length, 1);
 });
 
-// A trap inside a call in flight leaves wasm-bindgen's borrow of the `Call` taken, so freeing
-// it afterwards throws "attempted to take ownership of Rust value while it was borrowed"
-// (seen with a panic planted in Call::report). drive.js must still reject with the trap, which
-// the guard above turns into a CdnError, not with that. A stand-in call plays the part here.
 test("a proxyUrl path outside a browser is refused before sending, unless config.fetch resolves it", async () => {
   const config = { secretId: A.secretId, secretKey: KEY, endpoint: ctx.emu.endpoint, proxyUrl: "/cdn-api", retryBaseMs: 1 };
   const e = await ctx.lib.refreshCdnDir(config, dirs("relative", 2)).catch((x) => x);
@@ -319,6 +315,10 @@ test("a proxyUrl path outside a browser is refused before sending, unless config
   assert.deepEqual(urls, ["/cdn-api"]);
 });
 
+// A trap inside a call in flight leaves wasm-bindgen's borrow of the `Call` taken, so freeing
+// it afterwards throws "attempted to take ownership of Rust value while it was borrowed"
+// (seen with a panic planted in Call::report). drive.js must still reject with the trap, which
+// the guard above turns into a CdnError, not with that. A stand-in call plays the part here.
 test("a trap in a call in flight reaches the guard as the trap, not as the failed free()", async () => {
   const { drive } = await import("../../src/js/drive.js");
   const trap = new WebAssembly.RuntimeError("unreachable");
