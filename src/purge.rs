@@ -64,6 +64,9 @@ pub struct Purge {
     batches: Vec<BatchOutcome>,
     /// Failed attempts of the next batch so far.
     failures: u32,
+    /// Whether one of them may have been processed ([`retry::may_have_purged`]): if the batch
+    /// is not accepted in the end, it is maybe purged, not pending.
+    reached: bool,
 }
 
 impl Purge {
@@ -84,7 +87,7 @@ impl Purge {
                 " per day; purge fewer, or raise dailyLimit if your account's quota is larger"
             )));
         }
-        Ok(Purge { config, dirs, batches: Vec::new(), failures: 0 })
+        Ok(Purge { config, dirs, batches: Vec::new(), failures: 0, reached: false })
     }
 
     pub fn config(&self) -> &Config {
@@ -140,6 +143,7 @@ impl Purge {
                 let dirs = self.dirs_of(self.next_index());
                 self.batches.push(BatchOutcome { dirs, reply, attempts: self.failures + 1 });
                 self.failures = 0;
+                self.reached = false;
                 Ok(Step::Accepted)
             }
             Err(e) => {
@@ -155,19 +159,16 @@ impl Purge {
         self.retry_or_fail(Error::new(Kind::Network, cat!("the request did not complete: ", detail)), None, random)
     }
 
-    /// A failure that is not retried ends the call; when the request may have been processed
-    /// anyway ([`retry::may_have_purged`]), its batch goes to `maybe_submitted`, not `pending`.
-    fn retry_or_fail(&mut self, mut err: Error, asked_ms: Option<u64>, random: f64) -> Result<Step, Error> {
+    /// A failure that is not retried ends the call, with the batch in `maybe_submitted` when
+    /// this attempt or an earlier one may have been processed ([`retry::may_have_purged`]).
+    fn retry_or_fail(&mut self, err: Error, asked_ms: Option<u64>, random: f64) -> Result<Step, Error> {
         let policy = self.config.retry;
         let retry = retry::is_transient(&err) && self.failures < policy.retries && asked_ms.is_none_or(|ms| ms <= retry::RETRY_AFTER_MAX_MS);
         let failures = self.failures;
         self.failures += 1;
+        self.reached |= retry::may_have_purged(&err);
         if !retry {
-            if retry::may_have_purged(&err) {
-                err.message = cat!(err.message, "; the request may have been processed, so its directories are in maybeSubmitted");
-                return Err(self.in_flight(self.fail(err)));
-            }
-            return Err(self.fail(err));
+            return Err(self.fail(err, false));
         }
         Ok(Step::Retry { after_ms: asked_ms.unwrap_or_else(|| retry::backoff_ms(policy, failures, random)) })
     }
@@ -182,15 +183,11 @@ impl Purge {
                 " ms); the request may have reached the API, so its directories are in maybeSubmitted"
             ),
             (Interruption::Aborted, true) => "aborted by config.signal while the request was in flight; its directories are in maybeSubmitted".into(),
+            (Interruption::Aborted, false) if self.failures > 0 => "aborted by config.signal before the batch was sent again".into(),
             (Interruption::Aborted, false) => "aborted by config.signal before the request was sent".into(),
         };
         let kind = if why == Interruption::Timeout { Kind::Timeout } else { Kind::Aborted };
-        let err = self.fail(Error::new(kind, message));
-        if in_flight {
-            self.in_flight(err)
-        } else {
-            err
-        }
+        self.fail(Error::new(kind, message), in_flight)
     }
 
     /// Feeds back that the response to the next batch came with `status` but its body could not
@@ -202,19 +199,14 @@ impl Purge {
             cat!("HTTP ", status, " came back but its body could not be read (", detail, "); the request reached the API, so its directories are in maybeSubmitted"),
         );
         err.status = Some(status);
-        self.in_flight(self.fail(err))
-    }
-
-    /// Moves the batch in flight, which `pending` starts with, to `maybe_submitted`.
-    fn in_flight(&self, mut err: Error) -> Error {
-        let n = self.per_batch().min(err.pending.len());
-        err.maybe_submitted = err.pending.drain(..n).collect();
-        err
+        self.fail(err, true)
     }
 
     /// Completes `err` for the next batch: names the batch (and its attempts), redacts
-    /// secrets, fills in `submitted` and `pending`.
-    fn fail(&self, mut err: Error) -> Error {
+    /// secrets, fills in `submitted` and `pending`. The batch goes to `maybe_submitted` instead
+    /// when its request was `in_flight` (the message says so) or a failed attempt of it may
+    /// have been processed.
+    fn fail(&self, mut err: Error, in_flight: bool) -> Error {
         let next = self.next_index();
         let split = (next * self.per_batch()).min(self.dirs.len());
         let secrets = &self.config.credentials;
@@ -223,8 +215,14 @@ impl Purge {
         err.code_desc = err.code_desc.as_deref().map(|c| secrets.redact(c));
         err.error_code = err.error_code.as_deref().map(|c| secrets.redact(c));
         err.request_id = err.request_id.as_deref().map(|c| secrets.redact(c));
+        let maybe = if in_flight || self.reached { (split + self.per_batch()).min(self.dirs.len()) } else { split };
         err.submitted = dirs::to_strings(&self.dirs[..split]);
-        err.pending = dirs::to_strings(&self.dirs[split..]);
+        err.maybe_submitted = dirs::to_strings(&self.dirs[split..maybe]);
+        err.pending = dirs::to_strings(&self.dirs[maybe..]);
+        if self.reached && !in_flight {
+            let which = if self.failures > 1 { "; an attempt" } else { "; the request" };
+            err.message = cat!(err.message, which, " may have been processed, so its directories are in maybeSubmitted");
+        }
         err
     }
 

@@ -1,13 +1,15 @@
 //! When a failed batch is sent again, and after how long.
 //!
-//! Only failures that leave the batch certainly unpurged are retried (API-NOTES "Error
-//! codes", API-NOTES-V3 "Replies"): a request that got no response at all (the transport
-//! failed before an answer), HTTP 429/502/503/504, API 2.0 code 6000 (internal error) and 6200
-//! (temporarily unavailable), the "too frequent" module codes 9163 and 22063, and API 3.0's
-//! `RequestLimitExceeded` and `InternalError*`. Authentication, signature, parameter,
-//! permission and quota errors (4000, 4100, 4104, 4105, 4300, 4400, 22045, 22046, …) never are:
-//! sending them again cannot succeed. A timeout is not retried either: the request may have
-//! reached the API, and a second send could purge twice.
+//! Failures after which the API most likely did nothing are retried (API-NOTES "Error codes",
+//! API-NOTES-V3 "Replies"): a request that got no response at all, HTTP 429/502/503/504, API
+//! 2.0 code 6000 (internal error) and 6200 (temporarily unavailable), the "too frequent" module
+//! codes 9163 and 22063, and API 3.0's `RequestLimitExceeded` and `InternalError*`.
+//! Authentication, signature, parameter, permission and quota errors (4000, 4100, 4104, 4105,
+//! 4300, 4400, 22045, 22046, …) never are: sending them again cannot succeed. Nor is a failure
+//! that says the API may be processing the request: a timeout, a reply cut off, a reply that is
+//! not the API's. Two retried failures cannot say whether the API got the request, a connection
+//! lost after sending and a gateway's 502 or 504 ([`may_have_purged`]): when the batch
+//! fails in the end after one of them, it is reported maybe purged, not pending.
 //!
 //! Waits use exponential backoff with full jitter (uniform in `[0, min(CAP_MS, base·2^n))`),
 //! or the server's `Retry-After` when it sends one, up to [`RETRY_AFTER_MAX_MS`].
@@ -35,7 +37,7 @@ impl Default for Policy {
     }
 }
 
-/// Whether `err` (a batch's failure) is safe and worth sending again.
+/// Whether `err` (a batch's failure) is worth sending again: the API most likely did nothing.
 pub fn is_transient(err: &Error) -> bool {
     match err.kind {
         Kind::Network => true,
@@ -49,17 +51,47 @@ pub fn is_transient(err: &Error) -> bool {
     }
 }
 
-/// Whether a batch that failed with `err`, and is not sent again, may have been purged anyway:
-/// a reply that is not the API's own answer, so the API's verdict is unknown, with a 2xx status
-/// (something accepted the request) or a 5xx one other than those [`is_transient`] takes as
-/// "not processed". The API's own refusal, a 4xx, no response, and the retried statuses leave
-/// the batch not purged.
+/// Whether the attempt that failed with `err` may have been processed by the API, so that its
+/// batch, if it is not accepted in the end, may have been purged: a reply that is not the
+/// API's own answer, with a 2xx status (something accepted the request) or a 5xx other than
+/// 503 (502 and 504 are a gateway that reached the API and got no usable answer, RFC 9110
+/// §15.6.3 and §15.6.5), and a transport failure that does not say the request never left
+/// ([`never_sent`]). The API's own refusal, a 4xx, 503 and a connection that was never made
+/// leave the batch not purged.
 pub fn may_have_purged(err: &Error) -> bool {
     match err.kind {
         Kind::InvalidResponse => true,
-        Kind::Http => err.status.is_some_and(|s| s >= 500) && !is_transient(err),
+        Kind::Http => err.status.is_some_and(|s| s >= 500 && s != 503),
+        Kind::Network => !never_sent(&err.message),
         _ => false,
     }
+}
+
+/// What runtimes say of a request that failed before a byte of it was sent: Node's codes for
+/// a connection that was never made (refused, no such host, unreachable, connect timeout, a
+/// TLS handshake that failed), a port `fetch` refuses to use (Node's "bad port"), and Deno's
+/// "client error (Connect)". Browsers say nothing of the kind
+/// ("Failed to fetch", "NetworkError when attempting to fetch resource."), so for them every
+/// lost connection may have reached the API.
+const NEVER_SENT: [&str; 12] = [
+    "ECONNREFUSED",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "ENETUNREACH",
+    "EHOSTUNREACH",
+    "UND_ERR_CONNECT_TIMEOUT",
+    "ERR_TLS_",
+    "ERR_SSL_",
+    "CERT",
+    "UNABLE_TO_",
+    "bad port",
+    "client error (Connect)",
+];
+
+/// Whether a transport failure's description (`describe` in `src/js/drive.js`: the message,
+/// its cause's and their codes) says the request never left; see [`NEVER_SENT`].
+pub fn never_sent(detail: &str) -> bool {
+    NEVER_SENT.iter().any(|marker| detail.as_bytes().windows(marker.len()).any(|w| w == marker.as_bytes()))
 }
 
 /// Full-jitter backoff before retry number `retry` (0 for the first), `random` in `[0, 1)`.

@@ -7,7 +7,7 @@ use qcloud_cdn_refresh::request::{self, form_encode, parse_form, percent_encode}
 use qcloud_cdn_refresh::sign::{self, Method, SignatureMethod};
 use qcloud_cdn_refresh::purge::{Interruption, Step};
 use qcloud_cdn_refresh::hash::{self, Hash};
-use qcloud_cdn_refresh::{json, reply, retry, time, Kind, Purge};
+use qcloud_cdn_refresh::{json, reply, retry, time, Error, Kind, Purge};
 
 const DOC_KEY: &str = "pxPgRWDbCy86ZYyqBTDk7WmeRZSmPco0";
 const DOC_ID: &str = "AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D";
@@ -524,8 +524,8 @@ fn a_failure_accounts_for_every_directory() {
     assert_eq!(e.pending, dirs[20..]);
     let mut no_retry = Purge::new(RawConfig { retries: Some(0.0), ..raw("POST", "HmacSHA1", None) }, &dirs).unwrap();
     assert_eq!(no_retry.on_response(200, ok, None, 0, 0.0), Ok(Step::Accepted));
-    let e = no_retry.on_network_error("connection refused", 0.0).unwrap_err();
-    assert_eq!((e.kind, e.message.as_str()), (Kind::Network, "batch 2 of 3: the request did not complete: connection refused"));
+    let e = no_retry.on_network_error("fetch failed (connect ECONNREFUSED 127.0.0.1:9)", 0.0).unwrap_err();
+    assert_eq!((e.kind, e.message.as_str()), (Kind::Network, "batch 2 of 3: the request did not complete: fetch failed (connect ECONNREFUSED 127.0.0.1:9)"));
     assert_eq!(e.pending.len(), 25);
 
     let mut purge = Purge::new(raw("POST", "HmacSHA1", None), &dirs).unwrap();
@@ -681,19 +681,22 @@ fn interruptions_account_for_every_directory() {
     assert_eq!((e.kind, e.submitted.len(), &e.maybe_submitted[..], e.pending.len()), (Kind::Aborted, 40, &dirs[40..], 0));
 }
 
-/// A failure not retried: the batch is pending when it was certainly not processed, and maybe
-/// purged when a reply that is not the API's came back with a 2xx or a 5xx not retried.
+/// The last failure of a batch: the batch is pending when it was certainly not processed, and
+/// maybe purged when a reply that is not the API's came back with a 2xx or a 5xx other than 503.
 #[test]
 fn a_reply_not_from_the_api_leaves_its_batch_maybe_purged() {
     let dirs: Vec<String> = (0..45).map(|i| format!("https://www.test.com/{i}/")).collect();
     let ok = r#"{"code":0,"message":"","codeDesc":"Success"}"#;
     let maybe = "; the request may have been processed, so its directories are in maybeSubmitted";
-    let table: [(u16, &str, Kind, bool); 7] = [
+    let table: [(u16, &str, Kind, bool); 10] = [
         (200, "<html>Welcome</html>", Kind::InvalidResponse, true),
         (204, "", Kind::InvalidResponse, true),
         (500, "<html>Internal Server Error</html>", Kind::Http, true),
         (501, "", Kind::Http, true),
+        (502, "<html>Bad Gateway</html>", Kind::Http, true),
+        (504, "<html>Gateway Timeout</html>", Kind::Http, true),
         (404, "<html>Not Found</html>", Kind::Http, false),
+        (429, "", Kind::Http, false),
         (503, "<html>busy</html>", Kind::Http, false),
         (200, r#"{"code":4100,"message":"signature","codeDesc":"AuthFailure"}"#, Kind::Api, false),
     ];
@@ -705,6 +708,76 @@ fn a_reply_not_from_the_api_leaves_its_batch_maybe_purged() {
         let (maybe_submitted, pending) = if maybe_purged { (&dirs[20..40], &dirs[40..]) } else { (&dirs[..0], &dirs[20..]) };
         assert_eq!((&e.submitted[..], &e.maybe_submitted[..], &e.pending[..]), (&dirs[..20], maybe_submitted, pending), "{status} {body}");
     }
+}
+
+/// A connection lost without a reply: pending only when the runtime says the request never
+/// left; every other transport failure may have reached the API.
+#[test]
+fn a_lost_connection_is_pending_only_when_nothing_was_sent() {
+    let table: [(&str, bool); 16] = [
+        ("fetch failed (connect ECONNREFUSED 127.0.0.1:9)", false),
+        ("fetch failed (getaddrinfo ENOTFOUND nosuch.invalid)", false),
+        ("fetch failed (getaddrinfo EAI_AGAIN cdn.api.qcloud.com)", false),
+        ("fetch failed (connect ENETUNREACH 10.0.0.1:443)", false),
+        ("fetch failed (Connect Timeout Error (attempted address: cdn.api.qcloud.com:443, timeout: 10000ms), UND_ERR_CONNECT_TIMEOUT)", false),
+        ("fetch failed (certificate has expired, CERT_HAS_EXPIRED)", false),
+        ("fetch failed (self-signed certificate, DEPTH_ZERO_SELF_SIGNED_CERT)", false),
+        ("fetch failed (unable to verify the first certificate, UNABLE_TO_VERIFY_LEAF_SIGNATURE)", false),
+        ("fetch failed (bad port)", false),
+        ("fetch failed (error sending request for url (https://cdn.api.qcloud.com/): client error (Connect): dns error: failed to lookup address information)", false),
+        ("fetch failed (other side closed, UND_ERR_SOCKET)", true),
+        ("fetch failed (read ECONNRESET)", true),
+        ("fetch failed (error sending request from 127.0.0.1:55074 for http://127.0.0.1:8787/: client error (SendRequest): connection closed before message completed)", true),
+        ("Failed to fetch", true),
+        ("NetworkError when attempting to fetch resource.", true),
+        ("Network connection lost.", true),
+    ];
+    let dirs: Vec<String> = (0..45).map(|i| format!("https://www.test.com/{i}/")).collect();
+    let ok = r#"{"code":0,"message":"","codeDesc":"Success"}"#;
+    let maybe = "; the request may have been processed, so its directories are in maybeSubmitted";
+    for (detail, maybe_purged) in table {
+        let mut purge = Purge::new(RawConfig { retries: Some(0.0), ..raw("POST", "HmacSHA1", None) }, &dirs).unwrap();
+        assert_eq!(purge.on_response(200, ok, None, 0, 0.0), Ok(Step::Accepted));
+        let e = purge.on_network_error(detail, 0.0).unwrap_err();
+        assert_eq!((e.kind, e.message.ends_with(maybe)), (Kind::Network, maybe_purged), "{detail}: {}", e.message);
+        let (maybe_submitted, pending) = if maybe_purged { (&dirs[20..40], &dirs[40..]) } else { (&dirs[..0], &dirs[20..]) };
+        assert_eq!((&e.submitted[..], &e.maybe_submitted[..], &e.pending[..]), (&dirs[..20], maybe_submitted, pending), "{detail}");
+    }
+}
+
+/// Retries go on after a failure that may have reached the API (a lost connection, a 502 or a
+/// 504), but the batch is not called pending afterwards: if it fails in the end, however, it
+/// is maybe purged. Its next batch starts afresh.
+#[test]
+fn a_batch_retried_after_it_may_have_reached_the_api_is_never_pending() {
+    let dirs: Vec<String> = (0..45).map(|i| format!("https://www.test.com/{i}/")).collect();
+    let ok = r#"{"code":0,"message":"","codeDesc":"Success"}"#;
+    let refused = "fetch failed (connect ECONNREFUSED 127.0.0.1:9)";
+    let lists = |e: &Error| (e.submitted.len(), e.maybe_submitted.len(), e.pending.len());
+    let new = || Purge::new(RawConfig { retry_base_ms: Some(100.0), ..raw("POST", "HmacSHA1", None) }, &dirs).unwrap();
+
+    let mut purge = new();
+    assert_eq!(purge.on_response(504, "", None, 0, 0.5), Ok(Step::Retry { after_ms: 50 }));
+    assert_eq!(purge.on_network_error(refused, 0.5), Ok(Step::Retry { after_ms: 100 }));
+    let e = purge.on_response(503, "", None, 0, 0.5).unwrap_err();
+    assert_eq!(e.message, "batch 1 of 3: HTTP 503 from the API endpoint, with an empty body (3 attempts); an attempt may have been processed, so its directories are in maybeSubmitted");
+    assert_eq!(lists(&e), (0, 20, 25));
+
+    let mut purge = new();
+    assert_eq!(purge.on_network_error("fetch failed (other side closed, UND_ERR_SOCKET)", 0.5), Ok(Step::Retry { after_ms: 50 }));
+    let e = purge.interrupted(Interruption::Aborted, false);
+    assert_eq!(e.message, "batch 1 of 3: aborted by config.signal before the batch was sent again; the request may have been processed, so its directories are in maybeSubmitted");
+    assert_eq!(lists(&e), (0, 20, 25));
+    let e = purge.interrupted(Interruption::Timeout, true);
+    assert_eq!(lists(&e), (0, 20, 25), "moved once, whatever says it may have been purged");
+
+    assert_eq!(purge.on_response(200, ok, None, 0, 0.5), Ok(Step::Accepted));
+    assert_eq!(purge.accepted()[0].attempts, 2);
+    assert_eq!(purge.on_network_error(refused, 0.5), Ok(Step::Retry { after_ms: 50 }));
+    assert_eq!(purge.on_response(503, "", None, 0, 0.5), Ok(Step::Retry { after_ms: 100 }));
+    let e = purge.on_network_error(refused, 0.5).unwrap_err();
+    assert_eq!(e.message, format!("batch 2 of 3: the request did not complete: {refused} (3 attempts)"));
+    assert_eq!(lists(&e), (20, 0, 25));
 }
 
 /// A v3 call succeeds only on API 3.0's own answer; either API's errors are read from either call.

@@ -59,6 +59,8 @@ pub enum FaultKind {
     NotJson,
     /// Close the connection without replying.
     Drop,
+    /// Handle the request (a purge is recorded), then close the connection without replying.
+    DropAfter,
     /// Handle the request (a purge is recorded), then send the reply's status and headers but
     /// only half its body, and close the connection.
     CutBody,
@@ -248,7 +250,7 @@ fn api_request(req: &Request, shared: &Shared) -> Option<Response> {
     };
     let host = req.header("host").unwrap_or_default();
     let reply = shared.lock().api.handle(&Call { method, host, path: &req.path, params: &params }, now());
-    Some(after.apply(api_reply(&reply)))
+    after.apply(api_reply(&reply))
 }
 
 /// API 3.0: `POST /` (API-NOTES-V3 "Request").
@@ -274,27 +276,29 @@ fn api3_request(req: &Request, shared: &Shared) -> Option<Response> {
         body: &req.body,
     };
     let reply = shared.lock().api.handle_v3(&call, now());
-    Some(after.apply(api3_reply(&reply)))
+    after.apply(api3_reply(&reply))
 }
 
 fn api3_reply(reply: &Reply3) -> Response {
     Response::json(200, reply.to_json())
 }
 
-/// What a fault does to a request that is handled: wait before replying, or cut the reply.
+/// What a fault does to a request that is handled: wait before replying, cut the reply, or
+/// send none (`None`: drop the connection).
 #[derive(Default)]
 struct After {
     wait: Option<Duration>,
     cut: bool,
+    drop: bool,
 }
 
 impl After {
-    fn apply(self, mut reply: Response) -> Response {
+    fn apply(self, mut reply: Response) -> Option<Response> {
         if let Some(d) = self.wait {
             thread::sleep(d);
         }
         reply.cut = self.cut;
-        reply
+        (!self.drop).then_some(reply)
     }
 }
 
@@ -319,8 +323,9 @@ fn with_fault(shared: &Shared, secret_id: &str, busy: impl Fn(bool) -> Response)
             thread::sleep(d);
             Ok(After::default())
         }
-        Some(FaultKind::DelayAfter(d)) => Ok(After { wait: Some(d), cut: false }),
-        Some(FaultKind::CutBody) => Ok(After { wait: None, cut: true }),
+        Some(FaultKind::DelayAfter(d)) => Ok(After { wait: Some(d), ..After::default() }),
+        Some(FaultKind::CutBody) => Ok(After { cut: true, ..After::default() }),
+        Some(FaultKind::DropAfter) => Ok(After { drop: true, ..After::default() }),
     }
 }
 
@@ -343,7 +348,7 @@ fn take_fault(state: &mut State, secret_id: &str) -> Option<FaultKind> {
     Some(kind)
 }
 
-/// `{"fault": "http-500"|"http-502"|"http-503"|"http-504"|"http-429"|"api-6200"|"throttle"|"delay"|"delay-after"|"not-json"|"drop"|"cut-body",
+/// `{"fault": "http-500"|"http-502"|"http-503"|"http-504"|"http-429"|"api-6200"|"throttle"|"delay"|"delay-after"|"not-json"|"drop"|"drop-after"|"cut-body",
 ///   "count"?: N (default 1), "skip"?: N (default 0), "secretId"?: "...", "delayMs"?: N, "retryAfter"?: seconds}`
 fn parse_fault(body: &[u8]) -> Result<Fault, String> {
     let v = std::str::from_utf8(body).ok().and_then(json::parse).ok_or("the fault must be a JSON object")?;
@@ -367,6 +372,7 @@ fn parse_fault(body: &[u8]) -> Result<Fault, String> {
         Some("delay-after") => FaultKind::DelayAfter(delay),
         Some("not-json") => FaultKind::NotJson,
         Some("drop") => FaultKind::Drop,
+        Some("drop-after") => FaultKind::DropAfter,
         Some("cut-body") => FaultKind::CutBody,
         other => return Err(format!("unknown fault {other:?}")),
     };

@@ -222,6 +222,11 @@ fn faults() {
     assert_eq!(r.body, OK[..OK.len() / 2]);
     assert!(control(port, "GET", "/_emulator/purges", "").body.contains("/cut/"), "recorded before the cut reply");
 
+    // drop-after: purged, then the connection closed without a reply.
+    control(port, "POST", "/_emulator/faults", r#"{"fault":"drop-after"}"#);
+    assert!(api(port, &["http://www.test.com/dropped/"]).is_none(), "no reply");
+    assert!(control(port, "GET", "/_emulator/purges", "").body.contains("/dropped/"), "recorded before the connection was dropped");
+
     // count and per-account faults.
     control(port, "POST", "/_emulator/faults", r#"{"fault":"http-503","count":2,"secretId":"AKIDother"}"#);
     assert_eq!(api(port, &["http://www.test.com/a/"]).unwrap().body, OK, "another account is not hit");

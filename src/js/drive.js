@@ -136,10 +136,16 @@ function sleep(ms, signal) {
 }
 
 // A thrown value as text: an Error's message, with its cause when it has one (Node's fetch
-// says "fetch failed" and puts the reason in `cause`). Read by shape, not instanceof Error: an
-// error from another realm (an iframe's fetch, a vm context, a DOMException) is not one here.
+// says "fetch failed" and puts the reason in `cause`), and each one's `code` when the message
+// leaves it out ("other side closed, UND_ERR_SOCKET"), which tells src/retry.rs whether the
+// request never left. Read by shape, not instanceof Error: an error from another realm (an
+// iframe's fetch, a vm context, a DOMException) is not one here.
 function describe(thrown) {
-  const message = (v) => (typeof v?.message === "string" ? v.message : typeof v === "string" ? v : "a value that is not an Error was thrown");
+  const message = (v) => {
+    const text = typeof v?.message === "string" ? v.message : typeof v === "string" ? v : "a value that is not an Error was thrown";
+    const code = v?.code;
+    return typeof code !== "string" || text.includes(code) ? text : text ? `${text}, ${code}` : code;
+  };
   const cause = thrown?.cause;
   return cause === undefined || cause === null ? message(thrown) : `${message(thrown)} (${message(cause)})`;
 }

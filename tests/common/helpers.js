@@ -1,13 +1,14 @@
 // Test doubles for the JS surface: a recording fetch that answers with canned replies.
 
-// replies: [{ status, body }], [{ throws: "message" }] (fetch rejects) or
+// replies: [{ status, body }], [{ throws: "message", code }] (fetch rejects, its cause with
+// that `code` when given) or
 // [{ status, bodyThrows: "message" }] (reading the body rejects); the last one repeats.
 export function recorder(replies) {
   const calls = [];
   async function fetch(url, init) {
     calls.push({ url, init, thisIsGlobal: this === globalThis });
     const r = replies[Math.min(calls.length - 1, replies.length - 1)];
-    if (r.throws) throw new TypeError("fetch failed", { cause: new Error(r.throws) });
+    if (r.throws) throw new TypeError("fetch failed", { cause: Object.assign(new Error(r.throws), r.code && { code: r.code }) });
     if (r.bodyThrows) {
       return { status: r.status, headers: new Headers(), text: () => Promise.reject(new TypeError("terminated", { cause: new Error(r.bodyThrows) })) };
     }

@@ -139,27 +139,52 @@ test("a retried batch shows as its next attempt", async () => {
   }
 });
 
-test("in a page, a proxyUrl path is sent to the page's own origin", async () => {
-  // Last, as it adds a script holding the key to the page. The emulator serves the page and
-  // the API on one origin, so the path reaches the API. The call runs in a module script of
-  // the page itself: WebDriver's scripts run in a sandbox whose globalThis is not the window,
-  // which fetch refuses as its receiver.
-  const dir = "https://www.test.com/relative-proxy/";
+// Runs `call` (an expression of a promise, in which `config` is the demo account's credentials
+// and `dir` the directory given) in a module script of the page itself, and returns what it
+// settles to as text. WebDriver's scripts run in a sandbox whose globalThis is not the window,
+// which fetch refuses as its receiver. The script holds the key, so it is removed afterwards.
+async function inPage(call, dir) {
   await run(
     `const s = document.createElement("script");
     s.type = "module";
     s.textContent = \`import { refreshCdnDir } from "/pkg/browser.js";
-    refreshCdnDir({ secretId: \${JSON.stringify(arguments[2])}, secretKey: \${JSON.stringify(arguments[0])},
-      endpoint: location.origin + "/v2/index.php", proxyUrl: "/v2/index.php" }, [\${JSON.stringify(arguments[1])}])
-      .then((r) => r.codeDesc + " " + r.dirs.join(), (e) => e.kind + ": " + e.message)
-      .then((text) => (document.body.dataset.relativeProxy = text));\`;
+    const config = { secretId: \${JSON.stringify(arguments[2])}, secretKey: \${JSON.stringify(arguments[0])} };
+    const dir = \${JSON.stringify(arguments[1])};
+    (\${arguments[3]})
+      .then((r) => r.codeDesc + " " + r.dirs.join(), (e) => [e.kind, e.message, e.maybeSubmitted.join(), e.pending.join()].join(" | "))
+      .then((text) => (document.body.dataset.inPage = text));\`;
     document.head.append(s);`,
     DEMO_KEY,
     dir,
     DEMO_ID,
+    call,
   );
-  await until("the call through the relative proxyUrl", () => run("return document.body.dataset.relativeProxy !== undefined"));
-  assert.equal(await run("return document.body.dataset.relativeProxy"), `Success ${dir}`);
+  await until("the call in the page", () => run("return document.body.dataset.inPage !== undefined"));
+  const text = await run("return document.body.dataset.inPage");
+  await run("document.head.lastElementChild.remove(); delete document.body.dataset.inPage");
+  return text;
+}
+
+test("in a page, a proxyUrl path is sent to the page's own origin", async () => {
+  // The emulator serves the page and the API on one origin, so the path reaches the API.
+  const dir = "https://www.test.com/relative-proxy/";
+  const text = await inPage(`refreshCdnDir({ ...config, endpoint: location.origin + "/v2/index.php", proxyUrl: "/v2/index.php" }, [dir])`, dir);
+  assert.equal(text, `Success ${dir}`);
   assert.ok((await emu.purges()).some((p) => p.dir === dir));
-  await run("document.head.lastElementChild.remove(); delete document.body.dataset.relativeProxy");
+});
+
+test("in a page, an API that sends no CORS headers purges, and the batch is maybe purged, not pending", async () => {
+  // A v2 POST is a CORS "simple" request: the browser sends it without asking first, the API
+  // purges, and only then is the reply withheld from the page, as "NetworkError".
+  const api = await startEmulator({ args: ["--no-cors"] });
+  try {
+    const dir = "https://www.test.com/no-cors/";
+    const text = await inPage(`refreshCdnDir({ ...config, endpoint: ${JSON.stringify(api.endpoint)}, retries: 1, retryBaseMs: 1 }, [dir])`, dir);
+    const [kind, message, maybe, pending] = text.split(" | ");
+    assert.deepEqual([kind, maybe, pending], ["network", dir, ""], text);
+    assert.match(message, /^batch 1 of 1: the request did not complete: .* \(2 attempts\); an attempt may have been processed, so its directories are in maybeSubmitted$/);
+    assert.deepEqual((await api.purges()).map((p) => p.dir), [dir, dir], "purged by both attempts, though the page saw no reply");
+  } finally {
+    await api.stop();
+  }
 });
