@@ -202,7 +202,7 @@ async function main() {
       if (facts.length) err(`  ${facts.join(", ")}`);
       if (e.kind !== "invalid-input" && e.submitted.length) err(`  purged before the failure (${e.submitted.length}):\n${e.submitted.map((d) => `    ${d}`).join("\n")}`);
       if (e.maybeSubmitted.length) {
-        err(`  maybe purged: in flight when the call failed, check these or purge them again (${e.maybeSubmitted.length}):\n${e.maybeSubmitted.map((d) => `    ${d}`).join("\n")}`);
+        err(`  maybe purged, the API may have got them: check these or purge them again (${e.maybeSubmitted.length}):\n${e.maybeSubmitted.map((d) => `    ${d}`).join("\n")}`);
       }
       if (e.kind !== "invalid-input" && e.pending.length) err(`  not purged, retry these (${e.pending.length}):\n${e.pending.map((d) => `    ${d}`).join("\n")}`);
     }

@@ -95,7 +95,7 @@ function showError(err, lineOf) {
   const nodes = [el("div", err?.message ?? String(err)), el("div", facts.join(" · "), { className: "muted" })];
   if (err?.submitted?.length) nodes.push(el("div", `Purged before the failure (${err.submitted.length}):`), list(err.submitted));
   if (err?.maybeSubmitted?.length) {
-    nodes.push(el("div", `Maybe purged, in flight when the call failed: check these or purge them again (${err.maybeSubmitted.length}):`), list(err.maybeSubmitted));
+    nodes.push(el("div", `Maybe purged, the API may have got them: check these or purge them again (${err.maybeSubmitted.length}):`), list(err.maybeSubmitted));
   }
   if (err?.pending?.length) nodes.push(el("div", `Not purged, retry these (${err.pending.length}):`), list(err.pending));
   setOutcome("failed", nodes);

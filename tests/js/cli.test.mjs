@@ -150,7 +150,7 @@ test("a timeout exits 1 and lists the batch cut short in flight apart from what 
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /^qcloud-cdn-refresh: batch 2 of 3: /);
     assert.match(r.stderr, /purged before the failure \(20\):\n {4}https:\/\/www\.test\.com\/slow\/0\//);
-    assert.match(r.stderr, /maybe purged: in flight when the call failed, check these or purge them again \(20\):\n {4}https:\/\/www\.test\.com\/slow\/20\//);
+    assert.match(r.stderr, /maybe purged, the API may have got them: check these or purge them again \(20\):\n {4}https:\/\/www\.test\.com\/slow\/20\//);
     assert.match(r.stderr, /not purged, retry these \(5\):\n {4}https:\/\/www\.test\.com\/slow\/40\//);
     assert.ok(dirs("slow", 45).every((d) => r.stderr.includes(`    ${d}\n`)), "every dir is listed");
     assert.deepEqual(await recorded("slow"), dirs("slow", 40));
@@ -185,7 +185,7 @@ test("SIGINT or SIGTERM mid-call (Ctrl-C, a cancelled CI job) prints the account
       assert.equal(stdout, "");
       assert.match(stderr, new RegExp(`^qcloud-cdn-refresh: interrupted by ${signal}\nqcloud-cdn-refresh: batch 2 of 3: aborted`));
       assert.match(stderr, /purged before the failure \(20\):/);
-      assert.match(stderr, /maybe purged: in flight when the call failed, check these or purge them again \(20\):/);
+      assert.match(stderr, /maybe purged, the API may have got them: check these or purge them again \(20\):/);
       assert.match(stderr, /not purged, retry these \(5\):/);
       assert.ok(dirs(tag, 45).every((d) => stderr.includes(`    ${d}\n`)), "every dir is listed");
     } finally {

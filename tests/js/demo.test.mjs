@@ -118,7 +118,7 @@ test("Cancel stops a purge: the batch in flight is shown as maybe purged", async
     const outcome = await text("#outcome");
     assert.match(outcome, /kind: aborted/);
     assert.match(outcome, /Purged before the failure \(20\):https:\/\/www\.test\.com\/cancel\/0\//);
-    assert.match(outcome, /Maybe purged, in flight when the call failed: check these or purge them again \(5\):https:\/\/www\.test\.com\/cancel\/20\//);
+    assert.match(outcome, /Maybe purged, the API may have got them: check these or purge them again \(5\):https:\/\/www\.test\.com\/cancel\/20\//);
     assert.doesNotMatch(outcome, /Not purged/);
     assert.equal(await run("return document.getElementById('cancel').hidden"), true);
   } finally {
