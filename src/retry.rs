@@ -70,9 +70,9 @@ pub fn may_have_purged(err: &Error) -> bool {
 /// What runtimes say of a request that failed before a byte of it was sent: Node's codes for
 /// a connection that was never made (refused, no such host, unreachable, connect timeout, a
 /// TLS handshake that failed), a port `fetch` refuses to use (Node's "bad port"), and Deno's
-/// "client error (Connect)". Browsers say nothing of the kind
-/// ("Failed to fetch", "NetworkError when attempting to fetch resource."), so for them every
-/// lost connection may have reached the API.
+/// "client error (Connect)". Browsers and workerd say nothing of the kind ("Failed to fetch",
+/// "NetworkError when attempting to fetch resource.", "Network connection lost."), so for them
+/// every lost connection may have reached the API.
 const NEVER_SENT: [&str; 12] = [
     "ECONNREFUSED",
     "ENOTFOUND",

@@ -352,7 +352,13 @@ fn read_dirs(dirs: &JsValue) -> Result<Vec<String>, Error> {
     if !single && !Array::is_array(dirs) {
         return Err(Error::invalid_input(cat!("dirs must be an array of directory URLs (or one URL string), got ", type_name(dirs))));
     }
-    let len = if single { 1 } else { Reflect::get(dirs, &JsValue::from_str("length")).ok().and_then(|v| v.as_f64()).unwrap_or(0.0) as usize };
+    let len = match single {
+        true => 1,
+        false => match Reflect::get(dirs, &JsValue::from_str("length")) {
+            Ok(v) => v.as_f64().unwrap_or(0.0) as usize,
+            Err(_) => return Err(Error::invalid_input("dirs.length could not be read: a Proxy trap threw")),
+        },
+    };
     if len > dirs::MAX_INPUTS {
         return Err(dirs::too_many(len));
     }

@@ -266,6 +266,7 @@ test("absurd inputs are refused at once with invalid-input, naming the input", a
     [ok, null, /^dirs must be an array of directory URLs \(or one URL string\), got null$/],
     [ok, { length: 1, 0: "https://www.test.com/a/" }, /^dirs must be an array .* got object$/],
     [ok, holey, /^dirs\[1\] could not be read: its getter threw$/],
+    [ok, new Proxy([], { get: () => { throw new Error("trap"); } }), /^dirs\.length could not be read: a Proxy trap threw$/],
     [null, ["https://www.test.com/a/"], /^config must be an object like \{ secretId, secretKey \}, got null$/],
     [[ok], ["https://www.test.com/a/"], /^config must be an object .* got an array$/],
     [throwing, ["https://www.test.com/a/"], /^config\.secretId could not be read: its getter threw$/],
