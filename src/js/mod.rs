@@ -163,7 +163,7 @@ export declare class CdnError extends Error {
   status: number | null;
   /** Directories that earlier batches purged. */
   submitted: string[];
-  /** Directories of a batch in flight when a timeout or an abort cut the call short, or whose reply was lost or not the API's (with a 2xx or a 5xx): maybe purged. */
+  /** Directories of the batch that may have reached the API: maybe purged. In flight when a timeout or an abort cut the call short, its reply lost or not the API's (a 2xx, or a 5xx other than 503), or an attempt of it lost after it may have been sent or answered by a gateway's 502 or 504. */
   maybeSubmitted: string[];
   /** Directories not purged: retry exactly these. */
   pending: string[];
