@@ -40,7 +40,7 @@ Options:
   -v, --version               the version
 
 Exit codes: 0 purged · 1 the API or the network failed · 2 bad usage or bad input ·
-130/143 interrupted by SIGINT/SIGTERM; what was purged, in flight and not purged is printed.`;
+130/143 interrupted by SIGINT/SIGTERM; what was purged, maybe purged and not purged is printed.`;
 
 const OPTIONS = {
   file: { type: "string" },
