@@ -6,7 +6,7 @@ import { initSync } from "./qcloud_cdn_refresh.js";
 
 initSync({ module: readFileSync(join(__dirname, "qcloud_cdn_refresh_bg.wasm")) });
 
-export { refreshCdnDir, signRequest, CdnError, __testTrap } from "./api.js";
+export { refreshCdnDir, signRequest, CdnError } from "./api.js";
 
 export function init() {
   return Promise.resolve();

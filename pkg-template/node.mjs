@@ -6,7 +6,7 @@ import wasm from "./wasm-base64.js";
 
 initSync({ module: Buffer.from(wasm, "base64") });
 
-export { refreshCdnDir, signRequest, CdnError, __testTrap } from "./api.js";
+export { refreshCdnDir, signRequest, CdnError } from "./api.js";
 
 /** Nothing to load in Node: the module is ready on import. */
 export function init() {

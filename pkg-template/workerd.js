@@ -5,7 +5,7 @@ import { initSync } from "./qcloud_cdn_refresh.js";
 
 initSync({ module: wasm });
 
-export { refreshCdnDir, signRequest, CdnError, __testTrap } from "./api.js";
+export { refreshCdnDir, signRequest, CdnError } from "./api.js";
 
 export function init() {
   return Promise.resolve();
