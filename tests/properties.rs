@@ -1,5 +1,6 @@
 //! Property tests of the core: for arbitrary valid directories and options, what goes on the
-//! wire decodes to exactly the parameters that were signed, and the signature verifies.
+//! wire decodes to exactly the parameters that were signed, and the signature verifies; for
+//! arbitrary replies and failures, a call accounts for every directory.
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
@@ -7,7 +8,8 @@ use hmac::{Hmac, KeyInit, Mac};
 use qcloud_cdn_refresh::hash::{self, Hash};
 use qcloud_cdn_refresh::request::{parse_form, percent_decode, percent_encode};
 use qcloud_cdn_refresh::sign::{self, Method, SignatureMethod};
-use qcloud_cdn_refresh::{Purge, RawConfig};
+use qcloud_cdn_refresh::purge::{Interruption, Step};
+use qcloud_cdn_refresh::{Error, Purge, RawConfig};
 
 const KEY: &str = "property-secret-key";
 
@@ -36,6 +38,66 @@ fn dir() -> impl Strategy<Value = String> {
         }
         s
     })
+}
+
+
+/// What can come of one attempt, as `Purge` is told it.
+#[derive(Clone, Debug)]
+enum Attempt {
+    /// A response: an index into `STATUSES` and one into `BODIES`.
+    Reply(usize, usize),
+    /// No response; an index into `LOST`.
+    Lost(usize),
+    /// The status came back but not the body.
+    BodyLost,
+    Timeout,
+    /// `config.signal` aborted, with the request in flight or not.
+    Aborted(bool),
+}
+
+const STATUSES: [u16; 10] = [200, 200, 204, 404, 429, 500, 502, 503, 504, 301];
+const BODIES: [&str; 7] = [
+    r#"{"code":0,"message":"","codeDesc":"Success"}"#,
+    r#"{"code":0,"message":"","codeDesc":"Success"}"#,
+    r#"{"code":4100,"message":"signature","codeDesc":"AuthFailure"}"#,
+    r#"{"code":6000,"message":"internal","codeDesc":"InternalError"}"#,
+    r#"{"code":4000,"message":"(9163) too frequent","codeDesc":9163}"#,
+    "<html>gateway</html>",
+    "",
+];
+const LOST: [&str; 4] = [
+    "fetch failed (connect ECONNREFUSED 127.0.0.1:9)",
+    "fetch failed (other side closed, UND_ERR_SOCKET)",
+    "NetworkError when attempting to fetch resource.",
+    "fetch failed (getaddrinfo EAI_AGAIN cdn.api.qcloud.com)",
+];
+
+fn attempt() -> impl Strategy<Value = Attempt> {
+    prop_oneof![
+        8 => (0..STATUSES.len(), 0..BODIES.len()).prop_map(|(s, b)| Attempt::Reply(s, b)),
+        3 => (0..LOST.len()).prop_map(Attempt::Lost),
+        1 => Just(Attempt::BodyLost),
+        1 => Just(Attempt::Timeout),
+        1 => prop::bool::ANY.prop_map(Attempt::Aborted),
+    ]
+}
+
+/// Feeds `attempt` to `purge`: `Ok` with the step, or the error that ends the call.
+fn feed(purge: &mut Purge, attempt: &Attempt) -> Result<Step, Error> {
+    match *attempt {
+        Attempt::Reply(s, b) => purge.on_response(STATUSES[s], BODIES[b], None, 0, 0.5),
+        Attempt::Lost(l) => purge.on_network_error(LOST[l], 0.5),
+        Attempt::BodyLost => Err(purge.on_lost_reply(200, "terminated")),
+        Attempt::Timeout => Err(purge.interrupted(Interruption::Timeout, true)),
+        Attempt::Aborted(in_flight) => Err(purge.interrupted(Interruption::Aborted, in_flight)),
+    }
+}
+
+/// Whether `attempt`, the only one of a call with no retries, leaves its batch maybe purged.
+fn maybe_alone(attempt: &Attempt) -> bool {
+    let raw = RawConfig { secret_id: Some("AKIDprop".into()), secret_key: Some(KEY.into()), retries: Some(0.0), ..RawConfig::default() };
+    let mut purge = Purge::new(raw, &["https://www.test.com/a/"]).expect("a valid call");
+    feed(&mut purge, attempt).err().is_some_and(|e| !e.maybe_submitted.is_empty())
 }
 
 proptest! {
@@ -124,5 +186,56 @@ proptest! {
         percent_encode(&s, &mut encoded);
         prop_assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)));
         prop_assert_eq!(percent_decode(&encoded), Some(s));
+    }
+
+    /// Whatever comes back, a call that fails puts every directory in exactly one list, in
+    /// order: `submitted` is exactly the accepted batches, `maybe_submitted` the failed batch
+    /// or nothing, `pending` the rest. The failed batch is maybe purged exactly when one of its
+    /// attempts alone would leave it so: a later attempt never clears what an earlier one may
+    /// have done. No batch is sent more than `retries` + 1 times.
+    #[test]
+    fn a_call_accounts_for_every_directory(
+        dirs in prop::collection::vec(0u8..30, 1..60),
+        batch_size in 1usize..=20,
+        retries in 0u32..4,
+        attempts in prop::collection::vec(attempt(), 1..40),
+    ) {
+        let dirs: Vec<String> = dirs.iter().map(|i| format!("https://www.test.com/{i}/")).collect();
+        let unique: Vec<String> = dirs.iter().enumerate().filter(|(i, d)| !dirs[..*i].contains(d)).map(|(_, d)| d.clone()).collect();
+        let raw = RawConfig {
+            secret_id: Some("AKIDprop".into()),
+            secret_key: Some(KEY.into()),
+            batch_size: Some(batch_size as f64),
+            retries: Some(retries as f64),
+            daily_limit: Some(1000.0),
+            ..RawConfig::default()
+        };
+        let mut purge = Purge::new(raw, &dirs).expect("a valid call");
+        let mut this_batch: Vec<&Attempt> = Vec::new();
+        for attempt in &attempts {
+            if purge.is_done() {
+                break;
+            }
+            this_batch.push(attempt);
+            prop_assert!(this_batch.len() as u32 <= retries + 1, "sent more than retries + 1 times");
+            match feed(&mut purge, attempt) {
+                Ok(Step::Accepted) => this_batch.clear(),
+                Ok(Step::Retry { .. }) => {}
+                Err(e) => {
+                    let accepted: Vec<String> = purge.accepted().iter().flat_map(|b| b.dirs.clone()).collect();
+                    let all: Vec<String> = [&e.submitted[..], &e.maybe_submitted[..], &e.pending[..]].concat();
+                    prop_assert_eq!(&all, &unique, "every directory in one list, in order");
+                    prop_assert_eq!(&e.submitted, &accepted);
+                    let batch = &unique[accepted.len()..(accepted.len() + batch_size).min(unique.len())];
+                    let maybe = this_batch.iter().any(|a| maybe_alone(a));
+                    prop_assert_eq!(&e.maybe_submitted[..], if maybe { batch } else { &[][..] }, "{:?}: {}", this_batch, e.message);
+                    return Ok(());
+                }
+            }
+        }
+        if purge.is_done() {
+            let result = purge.finish().expect("every batch accepted");
+            prop_assert_eq!(result.dirs, unique);
+        }
     }
 }
