@@ -1,12 +1,14 @@
 // The installed tarball in every runtime it claims, each purging through a freshly started
 // emulator: Node (import, require, esbuild bundles), Deno, workerd, and Firefox (a page with no
-// bundler, and an esbuild browser bundle). Each checks the emulator recorded exactly its dirs.
-import { test } from "node:test";
+// bundler, and an esbuild browser bundle). Each checks the emulator recorded exactly its dirs,
+// and how a connection refused comes back: not purged where the runtime says the request never
+// left (Node, Deno), maybe purged where it does not say (workerd, browsers).
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { packageAndEmulator, startFirefox, startWorkerd, until, root } from "./helpers.mjs";
+import { freePort, packageAndEmulator, startFirefox, startWorkerd, until, root } from "./helpers.mjs";
 
 const ACCOUNT = { secretId: "AKIDruntimes", secretKey: "runtimes-secret-key", domains: ["www.test.com"], dailyLimit: 10000 };
 const bin = (name) => join(root, "tools", "node_modules", ".bin", name);
@@ -15,6 +17,11 @@ const ctx = packageAndEmulator((installed) => {
   mkdirSync(join(installed.dir, "web"));
   const pkg = join(installed.dir, "node_modules", "qcloud-cdn-refresh");
   return { accounts: [ACCOUNT], args: ["--www", join(installed.dir, "web"), "--pkg", pkg] };
+});
+// A loopback port nothing listens on.
+let refused;
+before(async () => {
+  refused = `127.0.0.1:${await freePort()}`;
 });
 const scratch = () => ctx.installed.dir;
 const pkgDir = () => join(scratch(), "node_modules", "qcloud-cdn-refresh");
@@ -35,7 +42,9 @@ async function main() {
   const signed = signRequest(config, ${JSON.stringify(dirs(tag, 1))});
   const result = await refreshCdnDir(config, ${JSON.stringify(dirs(tag, 21))});
   const bad = await refreshCdnDir(config, ["ftp://x/"]).catch((e) => e);
+  const lost = await refreshCdnDir({ ...config, endpoint: "http://${refused}/v2/index.php", retries: 0 }, ${JSON.stringify(dirs(tag, 1))}).catch((e) => e);
   return JSON.stringify({
+    lost: [lost.kind, lost.pending.length, lost.maybeSubmitted.length],
     method: signed[0].method,
     signed: /&Signature=[A-Za-z0-9%]+$/.test(signed[0].body),
     code: result.code,
@@ -46,8 +55,10 @@ async function main() {
 `;
 }
 
-async function expectPurged(tag, output) {
+// `said`: whether the runtime says a refused connection never sent the request.
+async function expectPurged(tag, output, { said = true } = {}) {
   assert.deepEqual(JSON.parse(output), {
+    lost: ["network", said ? 1 : 0, said ? 0 : 1],
     method: "POST",
     signed: true,
     code: 0,
@@ -73,10 +84,10 @@ test("Node CommonJS: require from the installed tarball", async () => {
   await expectPurged("node-cjs", run(process.execPath, ["cjs.cjs"]).stdout);
 });
 
-test("Deno: the package from node_modules, with no permission but the emulator's address", async () => {
+test("Deno: the package from node_modules, with no permission but the emulator's address (and the refused one)", async () => {
   writeFileSync(join(scratch(), "deno.mjs"), `${program("deno")}console.log(await main());\n`);
   const host = new URL(ctx.emu.url).host;
-  const r = run(bin("deno"), ["run", "--no-prompt", `--allow-net=${host}`, "deno.mjs"], {
+  const r = run(bin("deno"), ["run", "--no-prompt", `--allow-net=${host},${refused}`, "deno.mjs"], {
     env: { ...process.env, DENO_DIR: join(scratch(), ".deno"), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
   });
   await expectPurged("deno", r.stdout);
@@ -95,7 +106,7 @@ test("Cloudflare Workers: a worker bundled by esbuild as wrangler does, run in w
   const workerd = await startWorkerd(dir, { wasm: ["qcloud_cdn_refresh_bg.wasm"] });
   try {
     const res = await fetch(`${workerd.url}/run`);
-    await expectPurged("workerd", await res.text());
+    await expectPurged("workerd", await res.text(), { said: false });
   } finally {
     await workerd.stop();
   }
@@ -162,7 +173,7 @@ test("browsers: a plain page with an import map, and an esbuild browser bundle, 
         const { early, report, failed } = JSON.parse(out);
         assert.equal(failed, undefined);
         assert.deepEqual(early, [true, "invalid-input"]);
-        await expectPurged(tag, JSON.stringify(report));
+        await expectPurged(tag, JSON.stringify(report), { said: false });
       });
     }
   } finally {
