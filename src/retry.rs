@@ -69,11 +69,11 @@ pub fn may_have_purged(err: &Error) -> bool {
 
 /// What runtimes say of a request that failed before a byte of it was sent: Node's codes for
 /// a connection that was never made (refused, no such host, unreachable, connect timeout, a
-/// TLS handshake that failed), a port `fetch` refuses to use (Node's "bad port"), and Deno's
+/// TLS handshake that failed), a URL or a port `fetch` refuses to use (Node's `ERR_INVALID_URL`, "bad port"), and Deno's
 /// "client error (Connect)". Browsers and workerd say nothing of the kind ("Failed to fetch",
 /// "NetworkError when attempting to fetch resource.", "Network connection lost."), so for them
 /// every lost connection may have reached the API.
-const NEVER_SENT: [&str; 12] = [
+const NEVER_SENT: [&str; 13] = [
     "ECONNREFUSED",
     "ENOTFOUND",
     "EAI_AGAIN",
@@ -85,6 +85,7 @@ const NEVER_SENT: [&str; 12] = [
     "CERT",
     "UNABLE_TO_",
     "bad port",
+    "ERR_INVALID_URL",
     "client error (Connect)",
 ];
 

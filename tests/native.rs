@@ -714,7 +714,7 @@ fn a_reply_not_from_the_api_leaves_its_batch_maybe_purged() {
 /// left; every other transport failure may have reached the API.
 #[test]
 fn a_lost_connection_is_pending_only_when_nothing_was_sent() {
-    let table: [(&str, bool); 16] = [
+    let table: [(&str, bool); 17] = [
         ("fetch failed (connect ECONNREFUSED 127.0.0.1:9)", false),
         ("fetch failed (getaddrinfo ENOTFOUND nosuch.invalid)", false),
         ("fetch failed (getaddrinfo EAI_AGAIN cdn.api.qcloud.com)", false),
@@ -724,6 +724,7 @@ fn a_lost_connection_is_pending_only_when_nothing_was_sent() {
         ("fetch failed (self-signed certificate, DEPTH_ZERO_SELF_SIGNED_CERT)", false),
         ("fetch failed (unable to verify the first certificate, UNABLE_TO_VERIFY_LEAF_SIGNATURE)", false),
         ("fetch failed (bad port)", false),
+        ("Failed to parse URL from /cdn-api (Invalid URL, ERR_INVALID_URL)", false),
         ("fetch failed (error sending request for url (https://cdn.api.qcloud.com/): client error (Connect): dns error: failed to lookup address information)", false),
         ("fetch failed (other side closed, UND_ERR_SOCKET)", true),
         ("fetch failed (read ECONNRESET)", true),
