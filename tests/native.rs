@@ -681,13 +681,26 @@ fn interruptions_account_for_every_directory() {
     assert_eq!((e.kind, e.submitted.len(), &e.maybe_submitted[..], e.pending.len()), (Kind::Aborted, 40, &dirs[40..], 0));
 }
 
+/// Fails the second of three batches (45 directories, no retries) with `fail`, checks that the
+/// batch is maybe purged, its message saying so, exactly when `maybe_purged`, and that every
+/// directory is in one list; returns the error.
+fn second_batch_fails(fail: impl FnOnce(&mut Purge) -> Result<Step, Error>, maybe_purged: bool, what: &str) -> Error {
+    let dirs: Vec<String> = (0..45).map(|i| format!("https://www.test.com/{i}/")).collect();
+    let ok = r#"{"code":0,"message":"","codeDesc":"Success"}"#;
+    let maybe = "; the request may have been processed, so its directories are in maybeSubmitted";
+    let mut purge = Purge::new(RawConfig { retries: Some(0.0), ..raw("POST", "HmacSHA1", None) }, &dirs).unwrap();
+    assert_eq!(purge.on_response(200, ok, None, 0, 0.0), Ok(Step::Accepted));
+    let e = fail(&mut purge).unwrap_err();
+    assert_eq!(e.message.ends_with(maybe), maybe_purged, "{what}: {}", e.message);
+    let (maybe_submitted, pending) = if maybe_purged { (&dirs[20..40], &dirs[40..]) } else { (&dirs[..0], &dirs[20..]) };
+    assert_eq!((&e.submitted[..], &e.maybe_submitted[..], &e.pending[..]), (&dirs[..20], maybe_submitted, pending), "{what}");
+    e
+}
+
 /// The last failure of a batch: the batch is pending when it was certainly not processed, and
 /// maybe purged when a reply that is not the API's came back with a 2xx or a 5xx other than 503.
 #[test]
 fn a_reply_not_from_the_api_leaves_its_batch_maybe_purged() {
-    let dirs: Vec<String> = (0..45).map(|i| format!("https://www.test.com/{i}/")).collect();
-    let ok = r#"{"code":0,"message":"","codeDesc":"Success"}"#;
-    let maybe = "; the request may have been processed, so its directories are in maybeSubmitted";
     let table: [(u16, &str, Kind, bool); 10] = [
         (200, "<html>Welcome</html>", Kind::InvalidResponse, true),
         (204, "", Kind::InvalidResponse, true),
@@ -701,12 +714,8 @@ fn a_reply_not_from_the_api_leaves_its_batch_maybe_purged() {
         (200, r#"{"code":4100,"message":"signature","codeDesc":"AuthFailure"}"#, Kind::Api, false),
     ];
     for (status, body, kind, maybe_purged) in table {
-        let mut purge = Purge::new(RawConfig { retries: Some(0.0), ..raw("POST", "HmacSHA1", None) }, &dirs).unwrap();
-        assert_eq!(purge.on_response(200, ok, None, 0, 0.0), Ok(Step::Accepted));
-        let e = purge.on_response(status, body, None, 0, 0.0).unwrap_err();
-        assert_eq!((e.kind, e.message.ends_with(maybe)), (kind, maybe_purged), "{status} {body}: {}", e.message);
-        let (maybe_submitted, pending) = if maybe_purged { (&dirs[20..40], &dirs[40..]) } else { (&dirs[..0], &dirs[20..]) };
-        assert_eq!((&e.submitted[..], &e.maybe_submitted[..], &e.pending[..]), (&dirs[..20], maybe_submitted, pending), "{status} {body}");
+        let e = second_batch_fails(|p| p.on_response(status, body, None, 0, 0.0), maybe_purged, &format!("{status} {body}"));
+        assert_eq!(e.kind, kind, "{status} {body}");
     }
 }
 
@@ -733,16 +742,9 @@ fn a_lost_connection_is_pending_only_when_nothing_was_sent() {
         ("NetworkError when attempting to fetch resource.", true),
         ("Network connection lost.", true),
     ];
-    let dirs: Vec<String> = (0..45).map(|i| format!("https://www.test.com/{i}/")).collect();
-    let ok = r#"{"code":0,"message":"","codeDesc":"Success"}"#;
-    let maybe = "; the request may have been processed, so its directories are in maybeSubmitted";
     for (detail, maybe_purged) in table {
-        let mut purge = Purge::new(RawConfig { retries: Some(0.0), ..raw("POST", "HmacSHA1", None) }, &dirs).unwrap();
-        assert_eq!(purge.on_response(200, ok, None, 0, 0.0), Ok(Step::Accepted));
-        let e = purge.on_network_error(detail, 0.0).unwrap_err();
-        assert_eq!((e.kind, e.message.ends_with(maybe)), (Kind::Network, maybe_purged), "{detail}: {}", e.message);
-        let (maybe_submitted, pending) = if maybe_purged { (&dirs[20..40], &dirs[40..]) } else { (&dirs[..0], &dirs[20..]) };
-        assert_eq!((&e.submitted[..], &e.maybe_submitted[..], &e.pending[..]), (&dirs[..20], maybe_submitted, pending), "{detail}");
+        let e = second_batch_fails(|p| p.on_network_error(detail, 0.0), maybe_purged, detail);
+        assert_eq!(e.kind, Kind::Network, "{detail}");
     }
 }
 
