@@ -14,7 +14,7 @@
 //! Waits use exponential backoff with full jitter (uniform in `[0, min(CAP_MS, base·2^n))`),
 //! or the server's `Retry-After` when it sends one, up to [`RETRY_AFTER_MAX_MS`].
 
-use crate::text::digits;
+use crate::text::{contains, digits};
 use crate::error::{Error, Kind};
 
 /// The longest computed backoff wait.
@@ -69,10 +69,11 @@ pub fn may_have_purged(err: &Error) -> bool {
 
 /// What runtimes say of a request that failed before a byte of it was sent: Node's codes for
 /// a connection that was never made (refused, no such host, unreachable, connect timeout, a
-/// TLS handshake that failed), a URL or a port `fetch` refuses to use (Node's `ERR_INVALID_URL`, "bad port"), and Deno's
-/// "client error (Connect)". Browsers and workerd say nothing of the kind ("Failed to fetch",
-/// "NetworkError when attempting to fetch resource.", "Network connection lost."), so for them
-/// every lost connection may have reached the API.
+/// TLS handshake that failed), a URL or a port `fetch` refuses to use (Node's
+/// `ERR_INVALID_URL`, "bad port"), and Deno's "client error (Connect)". Browsers and workerd
+/// say nothing of the kind ("Failed to fetch", "NetworkError when attempting to fetch
+/// resource.", "Network connection lost."), so for them every lost connection may have reached
+/// the API.
 const NEVER_SENT: [&str; 13] = [
     "ECONNREFUSED",
     "ENOTFOUND",
@@ -92,7 +93,7 @@ const NEVER_SENT: [&str; 13] = [
 /// Whether a transport failure's description (`describe` in `src/js/drive.js`: the message,
 /// its cause's and their codes) says the request never left; see [`NEVER_SENT`].
 pub fn never_sent(detail: &str) -> bool {
-    NEVER_SENT.iter().any(|marker| detail.as_bytes().windows(marker.len()).any(|w| w == marker.as_bytes()))
+    NEVER_SENT.iter().any(|marker| contains(detail, marker))
 }
 
 /// Full-jitter backoff before retry number `retry` (0 for the first), `random` in `[0, 1)`.

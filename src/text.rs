@@ -78,6 +78,12 @@ macro_rules! cat {
 }
 pub(crate) use cat;
 
+/// Whether `needle` occurs in `text`. A plain scan, as in [`replace_all`]: `str::contains`
+/// with a string pattern brings a two-way searcher into the `.wasm`, and these texts are short.
+pub(crate) fn contains(text: &str, needle: &str) -> bool {
+    text.as_bytes().windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
 /// `text` with every occurrence of `needle` (non-empty) replaced by `with`, left to right. A
 /// plain scan: `str::replace` with a string pattern brings a two-way searcher into the `.wasm`,
 /// and these texts are short.
