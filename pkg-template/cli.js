@@ -200,11 +200,10 @@ async function main() {
       if (Object.hasOwn(source, option ?? "")) err(`  config.${option} is ${source[option]} here`);
       const facts = ["code", "codeDesc", "moduleCode", "status"].filter((k) => e[k] !== null).map((k) => `${k} ${e[k]}`);
       if (facts.length) err(`  ${facts.join(", ")}`);
-      if (e.kind !== "invalid-input" && e.submitted.length) err(`  purged before the failure (${e.submitted.length}):\n${e.submitted.map((d) => `    ${d}`).join("\n")}`);
-      if (e.maybeSubmitted.length) {
-        err(`  maybe purged, the API may have got them: check these or purge them again (${e.maybeSubmitted.length}):\n${e.maybeSubmitted.map((d) => `    ${d}`).join("\n")}`);
-      }
-      if (e.kind !== "invalid-input" && e.pending.length) err(`  not purged, retry these (${e.pending.length}):\n${e.pending.map((d) => `    ${d}`).join("\n")}`);
+      const section = (title, list) => list.length && err(`  ${title} (${list.length}):\n${list.map((d) => `    ${d}`).join("\n")}`);
+      if (e.kind !== "invalid-input") section("purged before the failure", e.submitted);
+      section("maybe purged, the API may have got them: check these or purge them again", e.maybeSubmitted);
+      if (e.kind !== "invalid-input") section("not purged, retry these", e.pending);
     }
     // 128 + the signal's number, as a shell reports a process the signal ended.
     process.exitCode = interrupted ? 128 + os.constants.signals[interrupted] : e.kind === "invalid-input" ? 2 : 1;
