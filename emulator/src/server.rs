@@ -283,22 +283,27 @@ fn api3_reply(reply: &Reply3) -> Response {
     Response::json(200, reply.to_json())
 }
 
-/// What a fault does to a request that is handled: wait before replying, cut the reply, or
-/// send none (`None`: drop the connection).
+/// What a fault does to a request that is handled: reply as usual, late, with half the body,
+/// or not at all.
 #[derive(Default)]
-struct After {
-    wait: Option<Duration>,
-    cut: bool,
-    drop: bool,
+enum After {
+    #[default]
+    Reply,
+    Late(Duration),
+    Cut,
+    Drop,
 }
 
 impl After {
+    /// The reply to send; `None`: drop the connection.
     fn apply(self, mut reply: Response) -> Option<Response> {
-        if let Some(d) = self.wait {
-            thread::sleep(d);
+        match self {
+            After::Reply => {}
+            After::Late(d) => thread::sleep(d),
+            After::Cut => reply.cut = true,
+            After::Drop => return None,
         }
-        reply.cut = self.cut;
-        (!self.drop).then_some(reply)
+        Some(reply)
     }
 }
 
@@ -323,9 +328,9 @@ fn with_fault(shared: &Shared, secret_id: &str, busy: impl Fn(bool) -> Response)
             thread::sleep(d);
             Ok(After::default())
         }
-        Some(FaultKind::DelayAfter(d)) => Ok(After { wait: Some(d), ..After::default() }),
-        Some(FaultKind::CutBody) => Ok(After { cut: true, ..After::default() }),
-        Some(FaultKind::DropAfter) => Ok(After { drop: true, ..After::default() }),
+        Some(FaultKind::DelayAfter(d)) => Ok(After::Late(d)),
+        Some(FaultKind::CutBody) => Ok(After::Cut),
+        Some(FaultKind::DropAfter) => Ok(After::Drop),
     }
 }
 
