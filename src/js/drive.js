@@ -93,22 +93,11 @@ async function send(fetch, { method, url, headers, body }, signal, timeoutMs) {
     } catch (e) {
       return describe(e);
     }
-    const status = response?.status;
-    if (typeof status !== "number" || !(status >= 100 && status < 1000)) {
-      return "fetch resolved to something that is not a Response (no HTTP status)";
-    }
-    if (typeof response.text !== "function") return "fetch resolved to something that is not a Response (no text())";
-    let retryAfter;
     try {
-      retryAfter = response.headers?.get?.("retry-after") ?? undefined;
-    } catch {
-      // headers are optional for a fetch double
-    }
-    try {
-      const text = await response.text();
-      return { status, body: typeof text === "string" ? text : "", retryAfter };
+      return await read(response);
     } catch (e) {
-      return { status, lost: describe(e) };
+      // A getter of a fetch double's or a polyfill's reply threw.
+      return `fetch resolved to something that is not a Response (reading it threw: ${describe(e)})`;
     }
   };
   try {
@@ -117,6 +106,29 @@ async function send(fetch, { method, url, headers, body }, signal, timeoutMs) {
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+// What came back from fetch, as `send` returns it; throws when reading `response` throws.
+async function read(response) {
+  const status = response?.status;
+  if (typeof status !== "number" || !(status >= 100 && status < 1000)) {
+    return "fetch resolved to something that is not a Response (no HTTP status)";
+  }
+  if (typeof response.text !== "function") return "fetch resolved to something that is not a Response (no text())";
+  let retryAfter;
+  try {
+    // A Map standing in for Headers may hold a number.
+    const value = response.headers?.get?.("retry-after");
+    if (value !== undefined && value !== null) retryAfter = String(value);
+  } catch {
+    // headers are optional for a fetch double
+  }
+  try {
+    const text = await response.text();
+    return { status, body: typeof text === "string" ? text : "", retryAfter };
+  } catch (e) {
+    return { status, lost: describe(e) };
   }
 }
 
@@ -146,6 +158,11 @@ function describe(thrown) {
     const code = v?.code;
     return typeof code !== "string" || text.includes(code) ? text : text ? `${text}, ${code}` : code;
   };
-  const cause = thrown?.cause;
-  return cause === undefined || cause === null ? message(thrown) : `${message(thrown)} (${message(cause)})`;
+  try {
+    const cause = thrown?.cause;
+    return cause === undefined || cause === null ? message(thrown) : `${message(thrown)} (${message(cause)})`;
+  } catch {
+    // A Proxy or a getter that throws: describing must not lose the call's accounting.
+    return "a value whose fields could not be read was thrown";
+  }
 }

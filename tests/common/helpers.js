@@ -2,13 +2,25 @@
 
 // replies: [{ status, body }], [{ throws: "message", code }] (fetch rejects, its cause with
 // that `code` when given) or
-// [{ status, bodyThrows: "message" }] (reading the body rejects); the last one repeats.
+// [{ status, bodyThrows: "message" }] (reading the body rejects), [{ hostile: true }] (fetch
+// rejects with a value whose every field throws) or [{ status, textThrows: "message" }] (the
+// reply's `text` getter throws) or [{ status, body, retryAfter }] (a reply whose headers are a
+// Map, as a hand-made double's may be, so `get` can return a number); the last one repeats.
 export function recorder(replies) {
   const calls = [];
   async function fetch(url, init) {
     calls.push({ url, init, thisIsGlobal: this === globalThis });
     const r = replies[Math.min(calls.length - 1, replies.length - 1)];
     if (r.throws) throw new TypeError("fetch failed", { cause: Object.assign(new Error(r.throws), r.code && { code: r.code }) });
+    if (r.hostile) {
+      throw new Proxy({}, { get: () => { throw new Error("a trap threw"); } });
+    }
+    if (r.retryAfter !== undefined) {
+      return { status: r.status, headers: new Map([["retry-after", r.retryAfter]]), text: async () => r.body };
+    }
+    if (r.textThrows) {
+      return { status: r.status, get text() { throw new Error(r.textThrows); } };
+    }
     if (r.bodyThrows) {
       return { status: r.status, headers: new Headers(), text: () => Promise.reject(new TypeError("terminated", { cause: new Error(r.bodyThrows) })) };
     }

@@ -246,7 +246,7 @@ async fn a_single_string_is_one_directory_and_get_sends_no_body() {
 #[wasm_bindgen_test]
 async fn failures_reject_with_a_cdn_error() {
     let ok = reply(200, OK);
-    let table: [(String, &str, &str, &str); 8] = [
+    let table: [(String, &str, &str, &str); 11] = [
         (
             reply(500, "<html>oops</html>"),
             "http",
@@ -288,6 +288,24 @@ async fn failures_reject_with_a_cdn_error() {
             "network",
             "batch 2 of 3: the request did not complete: fetch failed (other side closed, UND_ERR_SOCKET); the request may have been processed, so its directories are in maybeSubmitted",
             r#"{"code":null,"codeDesc":null,"moduleCode":null,"status":null}"#,
+        ),
+        (
+            r#"{"hostile":true}"#.to_owned(),
+            "network",
+            "batch 2 of 3: the request did not complete: a value whose fields could not be read was thrown; the request may have been processed, so its directories are in maybeSubmitted",
+            r#"{"code":null,"codeDesc":null,"moduleCode":null,"status":null}"#,
+        ),
+        (
+            r#"{"status":200,"textThrows":"text getter threw"}"#.to_owned(),
+            "network",
+            "batch 2 of 3: the request did not complete: fetch resolved to something that is not a Response (reading it threw: text getter threw); the request may have been processed, so its directories are in maybeSubmitted",
+            r#"{"code":null,"codeDesc":null,"moduleCode":null,"status":null}"#,
+        ),
+        (
+            r#"{"status":503,"body":"busy","retryAfter":1}"#.to_owned(),
+            "http",
+            "batch 2 of 3: HTTP 503 from the API endpoint, with \"busy\"",
+            r#"{"code":null,"codeDesc":null,"moduleCode":null,"status":503}"#,
         ),
         (
             reply(500, r#"{"code":6000,"message":"internal error","codeDesc":"InternalError"}"#),
