@@ -24,7 +24,7 @@ use crate::text::cat;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
-/** Options shared by both APIs. Unknown keys are an error. */
+/** Options shared by both APIs. Unknown own keys are an error; inherited options (a class's getters) are read too. */
 interface CommonConfig {
   /** The API key id (`SecretId`): printable ASCII without spaces. */
   secretId: string;
@@ -195,6 +195,8 @@ extern "C" {
     fn put(target: &Object, key: &JsValue, value: &JsValue);
     #[wasm_bindgen(js_name = wellFormed)]
     fn well_formed(s: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = inheritedKeys, catch)]
+    fn inherited_keys(config: &Object) -> Result<Array, JsValue>;
 }
 
 #[wasm_bindgen(module = "/src/js/drive.js")]
@@ -391,8 +393,8 @@ struct Hooks {
     on_progress: JsValue,
 }
 
-/// `config`: an object whose own keys are all in [`config::KEYS`]; `undefined` and `null`
-/// values mean "not given".
+/// `config`: an object whose own keys are all in [`config::KEYS`], and whose prototypes may
+/// give the options it does not have; `undefined` and `null` values mean "not given".
 fn read_config(config: &JsValue) -> Result<(RawConfig, Hooks), Error> {
     if !config.is_object() || Array::is_array(config) || config.is_function() {
         return Err(Error::invalid_input(cat!("config must be an object like { secretId, secretKey }, got ", type_name(config))));
@@ -405,6 +407,15 @@ fn read_config(config: &JsValue) -> Result<(RawConfig, Hooks), Error> {
     // one per known key (each read crosses the JS boundary).
     for key in keys.iter() {
         read_option(object, &key, &mut raw, &mut hooks)?;
+    }
+    // As `config.secretId` would, an option may come from the prototype chain: a class's
+    // getter, or `Object.create(defaults)`. Other inherited keys (methods, `constructor`)
+    // are not the caller's options, so they are not refused as unknown.
+    let inherited = inherited_keys(object).map_err(|_| Error::invalid_input("config's prototype could not be read: a Proxy trap threw"))?;
+    for key in inherited.iter() {
+        if key.as_string().is_some_and(|name| config::KEYS.contains(&name.as_str())) {
+            read_option(object, &key, &mut raw, &mut hooks)?;
+        }
     }
     Ok((raw, hooks))
 }

@@ -44,3 +44,14 @@ export function wellFormed(s) {
   }
   return true;
 }
+
+// The string keys `config` inherits and does not have itself, nearest first, each once: a
+// class instance's getters, or the defaults of Object.create(defaults). Object.prototype's
+// own keys are not options.
+export function inheritedKeys(config) {
+  const keys = [];
+  for (let proto = config; (proto = Object.getPrototypeOf(proto)) && proto !== Object.prototype; ) {
+    keys.push(...Reflect.ownKeys(proto));
+  }
+  return keys.filter((key, i) => typeof key === "string" && keys.indexOf(key) === i && !Reflect.getOwnPropertyDescriptor(config, key));
+}

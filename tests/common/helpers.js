@@ -42,3 +42,21 @@ export function exposures(value) {
 export function parseForm(body) {
   return [...new URLSearchParams(body).entries()];
 }
+
+// A config whose options are getters of its class, as a program's own settings object may be.
+export function classConfig(fields) {
+  class Settings {
+    helper() {
+      return "not an option";
+    }
+  }
+  for (const [key, value] of Object.entries(fields)) {
+    Object.defineProperty(Settings.prototype, key, { get: () => value });
+  }
+  return new Settings();
+}
+
+// `Object.create(defaults)` with `own` as its own fields.
+export function inheriting(defaults, own) {
+  return Object.assign(Object.create(defaults), own);
+}

@@ -12,6 +12,9 @@ extern "C" {
     fn exposures(value: &JsValue) -> String;
     #[wasm_bindgen(js_name = parseForm)]
     fn parse_form(body: &str) -> JsValue;
+    #[wasm_bindgen(js_name = classConfig)]
+    fn class_config(fields: JsValue) -> JsValue;
+    fn inheriting(defaults: JsValue, own: JsValue) -> JsValue;
 }
 
 /// `refreshCdnDir` as JavaScript awaits it.
@@ -163,6 +166,27 @@ fn every_known_key_is_read() {
         let signed = sign_request(config, dirs(1)).map_err(|e| text(&e, "message"));
         assert!(signed.is_ok(), "config.{key}: {signed:?}");
     }
+}
+
+/// Options are read as `config.secretId` would read them: a class's getters and the defaults
+/// of `Object.create(defaults)` count, the object's own value wins, and only its own keys are
+/// refused as unknown (a class has methods and a `constructor`).
+#[wasm_bindgen_test]
+fn inherited_options_are_read() {
+    let signature = |config: JsValue| {
+        let requests = Array::from(&sign_request(config, "http://www.test.com/test/".into()).map_err(|e| text(&e, "message")).unwrap());
+        let body = text(&requests.get(0), "body");
+        body[body.find("Signature=").unwrap()..].to_owned()
+    };
+    // API-NOTES "Known answers": the GET and POST signatures of the same request.
+    let post = "Signature=dwayh9PCYVBTZQbQ6BPO%2B5WI3js%3D";
+    assert_eq!(signature(class_config(json(&format!("{{{DOC}}}")))), post);
+    let defaults = json(&format!(r#"{{{DOC},"method":"GET","retries":"not read"}}"#));
+    let own = json(r#"{"method":"POST","retries":1}"#);
+    assert_eq!(signature(inheriting(defaults, own)), post);
+    let typo = inheriting(class_config(json(&format!("{{{DOC}}}"))), json(r#"{"secretKy":"x"}"#));
+    let err = sign_request(typo, dirs(1)).unwrap_err();
+    assert!(text(&err, "message").contains("secretKy"), "{}", text(&err, "message"));
 }
 
 /// Result field names are made into JS strings once and reused; a name that starts another

@@ -272,6 +272,7 @@ test("absurd inputs are refused at once with invalid-input, naming the input", a
   const holey = ["https://www.test.com/a/"];
   Object.defineProperty(holey, 1, { enumerable: true, get: () => { throw new Error("getter"); } });
   const trapped = new Proxy({}, { ownKeys: () => { throw new Error("trap"); } });
+  const noPrototype = new Proxy({ ...ok }, { getPrototypeOf: () => { throw new Error("trap"); } });
   const table = [
     [ok, Array.from({ length: 100000 }, (_, i) => `https://www.test.com/${i}/`), /^dirs has 100000 entries; at most 10000 are accepted per call/],
     [ok, [`https://www.test.com/${"x".repeat(1 << 20)}/`], /^dirs\[0\] "https:\/\/www\.test\.com\/x+"… is 1048598 bytes long; a directory URL may have at most 4096$/],
@@ -285,6 +286,7 @@ test("absurd inputs are refused at once with invalid-input, naming the input", a
     [[ok], ["https://www.test.com/a/"], /^config must be an object .* got an array$/],
     [throwing, ["https://www.test.com/a/"], /^config\.secretId could not be read: its getter threw$/],
     [trapped, ["https://www.test.com/a/"], /^config's keys could not be listed/],
+    [noPrototype, ["https://www.test.com/a/"], /^config's prototype could not be read: a Proxy trap threw$/],
     [{ ...ok, timeoutMs: 0 }, ["https://www.test.com/a/"], /^config\.timeoutMs must be a whole number from 1 to 3600000, got 0$/],
     [{ ...ok, retries: 11 }, ["https://www.test.com/a/"], /^config\.retries must be a whole number from 0 to 10, got 11$/],
     [{ ...ok, retryBaseMs: -1 }, ["https://www.test.com/a/"], /^config\.retryBaseMs must be a whole number from 0 to 20000, got -1$/],
