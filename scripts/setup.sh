@@ -38,6 +38,11 @@ have geckodriver || cargo install geckodriver --locked
 if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ tools/package-lock.json -nt tools/node_modules/.stamp ]; then
   (cd tools && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)
 fi
+# The oldest Deno the README claims (tests/js/runtimes.test.mjs), in its own directory: beside
+# the newest in tools/, its `deno` bin would replace that one's.
+if [ ! -x tools/deno-oldest/node_modules/.bin/deno ] || [ tools/deno-oldest/package-lock.json -nt tools/deno-oldest/node_modules/.stamp ]; then
+  (cd tools/deno-oldest && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)
+fi
 # The peers make bench compares against, from the lockfile in bench/.
 if [ ! -d bench/node_modules/@aws-sdk ] || [ bench/package-lock.json -nt bench/node_modules/.stamp ]; then
   (cd bench && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)

@@ -84,14 +84,17 @@ test("Node CommonJS: require from the installed tarball", async () => {
   await expectPurged("node-cjs", run(process.execPath, ["cjs.cjs"]).stdout);
 });
 
-test("Deno: the package from node_modules, with no permission but the emulator's address (and the refused one)", async () => {
-  writeFileSync(join(scratch(), "deno.mjs"), `${program("deno")}console.log(await main());\n`);
-  const host = new URL(ctx.emu.url).host;
-  const r = run(bin("deno"), ["run", "--no-prompt", `--allow-net=${host},${refused}`, "deno.mjs"], {
-    env: { ...process.env, DENO_DIR: join(scratch(), ".deno"), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+// The newest Deno, and the oldest the README claims: the entry must parse and load in both.
+for (const [name, deno] of [["deno", bin("deno")], ["deno-2.0", join(root, "tools", "deno-oldest", "node_modules", ".bin", "deno")]]) {
+  test(`${name}: the package from node_modules, with no permission but the emulator's address (and the refused one)`, async () => {
+    writeFileSync(join(scratch(), `${name}.mjs`), `${program(name)}console.log(await main());\n`);
+    const host = new URL(ctx.emu.url).host;
+    const r = run(deno, ["run", "--no-prompt", `--allow-net=${host},${refused}`, `${name}.mjs`], {
+      env: { ...process.env, DENO_DIR: join(scratch(), `.${name}`), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+    });
+    await expectPurged(name, r.stdout);
   });
-  await expectPurged("deno", r.stdout);
-});
+}
 
 test("Cloudflare Workers: a worker bundled by esbuild as wrangler does, run in workerd", async () => {
   const dir = join(scratch(), "worker");
