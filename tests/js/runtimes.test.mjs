@@ -1,5 +1,5 @@
 // The installed tarball in every runtime it claims, each purging through a freshly started
-// emulator: Node (import, require, esbuild bundles), Deno, workerd, and Firefox (a page with no
+// emulator: Node 18 and the newest (import, require, esbuild bundles), Deno 2.0 and the newest, workerd, and Firefox (a page with no
 // bundler, and an esbuild browser bundle). Each checks the emulator recorded exactly its dirs,
 // and how a connection refused comes back: not purged where the runtime says the request never
 // left (Node, Deno), maybe purged where it does not say (workerd, browsers).
@@ -74,15 +74,18 @@ function run(cmd, args, opts = {}) {
   return r;
 }
 
-test("Node ESM: import from the installed tarball", async () => {
-  writeFileSync(join(scratch(), "esm.mjs"), `${program("node-esm")}console.log(await main());\n`);
-  await expectPurged("node-esm", run(process.execPath, ["esm.mjs"]).stdout);
-});
+// The Node running the tests, and Node 18, the oldest the package's `engines` claims.
+for (const [name, node] of [["node", process.execPath], ["node18", join(root, "tools", "node18", "bin", "node")]]) {
+  test(`${name} ESM: import from the installed tarball`, async () => {
+    writeFileSync(join(scratch(), `${name}-esm.mjs`), `${program(`${name}-esm`)}console.log(await main());\n`);
+    await expectPurged(`${name}-esm`, run(node, [`${name}-esm.mjs`]).stdout);
+  });
 
-test("Node CommonJS: require from the installed tarball", async () => {
-  writeFileSync(join(scratch(), "cjs.cjs"), `${program("node-cjs", { esm: false })}main().then(console.log);\n`);
-  await expectPurged("node-cjs", run(process.execPath, ["cjs.cjs"]).stdout);
-});
+  test(`${name} CommonJS: require from the installed tarball`, async () => {
+    writeFileSync(join(scratch(), `${name}-cjs.cjs`), `${program(`${name}-cjs`, { esm: false })}main().then(console.log);\n`);
+    await expectPurged(`${name}-cjs`, run(node, [`${name}-cjs.cjs`]).stdout);
+  });
+}
 
 // The newest Deno, and the oldest the README claims: the entry must parse and load in both.
 for (const [name, deno] of [["deno", bin("deno")], ["deno-2.0", join(root, "tools", "deno-oldest", "node_modules", ".bin", "deno")]]) {
