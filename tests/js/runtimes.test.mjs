@@ -1,8 +1,9 @@
 // The installed tarball in every runtime it claims, each purging through a freshly started
-// emulator: Node 18 and the newest (import, require, esbuild bundles), Deno 2.0 and the newest, workerd, and Firefox (a page with no
-// bundler, and an esbuild browser bundle). Each checks the emulator recorded exactly its dirs,
-// and how a connection refused comes back: not purged where the runtime says the request never
-// left (Node, Deno), maybe purged where it does not say (workerd, browsers).
+// emulator: Node 18 and the Node running the tests (import, require, esbuild bundles), Deno 2.0
+// and the newest, workerd, and Firefox (a page with no bundler, and an esbuild browser bundle).
+// Each checks the emulator recorded exactly its dirs, and how a connection refused comes back:
+// not purged where the runtime says the request never left (Node, Deno), maybe purged where it
+// does not say (workerd, browsers).
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
