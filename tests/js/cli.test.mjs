@@ -44,6 +44,15 @@ test("purges the dirs given as arguments, exit 0", async () => {
   assert.deepEqual(await recorded("args"), dirs("args", 21));
 });
 
+test("runs under Node 18, the oldest the package's engines claims", async () => {
+  const node18 = join(root, "tools", "node18", "bin", "node");
+  const r = spawnSync(node18, [bin(), ...withEndpoint(...dirs("node18", 21))], { cwd: ctx.installed.dir, encoding: "utf8", timeout: 30000, env: credentials(ACCOUNT) });
+  outputs.push(r.stdout + r.stderr);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, "Success: purged 21 directories in 2 request(s)\n");
+  assert.deepEqual(await recorded("node18"), dirs("node18", 21));
+});
+
 test("with a terminal on stderr, each batch shows its progress, a retry as its next attempt", { skip: !existsSync("/usr/bin/script") && "util-linux script is missing" }, async () => {
   // script(1) runs the CLI on a pseudo-terminal, so stderr.isTTY is true.
   await ctx.emu.clearFaults();
