@@ -1,8 +1,8 @@
 // The installed tarball in every runtime it claims, each purging through a freshly started
 // emulator: Node 18 and the Node running the tests (import, require, esbuild bundles), Deno 2.0
-// and the newest, workerd, and Firefox (a page with no bundler, and an esbuild browser bundle).
+// and the newest, Bun, workerd, and Firefox (a page with no bundler, and an esbuild browser bundle).
 // Each checks the emulator recorded exactly its dirs, and how a connection refused comes back:
-// not purged where the runtime says the request never left (Node, Deno), maybe purged where it
+// not purged where the runtime says the request never left (Node, Deno, Bun), maybe purged where it
 // does not say (workerd, browsers).
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -87,6 +87,14 @@ for (const [name, node] of [["node", process.execPath], ["node18", join(root, "t
     await expectPurged(`${name}-cjs`, run(node, [`${name}-cjs.cjs`]).stdout);
   });
 }
+
+// Bun takes the package's "node" entries, for import and for require alike.
+test("Bun: import and require from the installed tarball", async () => {
+  writeFileSync(join(scratch(), "bun-esm.mjs"), `${program("bun-esm")}console.log(await main());\n`);
+  await expectPurged("bun-esm", run(bin("bun"), ["bun-esm.mjs"]).stdout);
+  writeFileSync(join(scratch(), "bun-cjs.cjs"), `${program("bun-cjs", { esm: false })}main().then(console.log);\n`);
+  await expectPurged("bun-cjs", run(bin("bun"), ["bun-cjs.cjs"]).stdout);
+});
 
 // The newest Deno, and the oldest the README claims: the entry must parse and load in both.
 for (const [name, deno] of [["deno", bin("deno")], ["deno-2.0", join(root, "tools", "deno-oldest", "node_modules", ".bin", "deno")]]) {
