@@ -213,12 +213,11 @@ pub fn refresh_cdn_dir(
     #[wasm_bindgen(unchecked_param_type = "RefreshConfig")] config: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | readonly string[]")] dirs: JsValue,
 ) -> Promise {
-    match plan(&config, &dirs, true) {
-        Ok((purge, Hooks { fetch: Some(fetch), signal, on_progress })) => {
+    match plan(&config, &dirs).and_then(|(purge, hooks, given)| sender(purge, hooks).map_err(|e| e.nothing_sent(&given))) {
+        Ok((purge, fetch, hooks)) => {
             let timeout_ms = purge.config().timeout_ms as f64;
-            drive(Call { purge: Some(purge) }, &fetch, &signal, &on_progress, timeout_ms)
+            drive(Call { purge: Some(purge) }, &fetch, &hooks.signal, &hooks.on_progress, timeout_ms)
         }
-        Ok(_) => Promise::reject(&error_to_js(finished())),
         Err(e) => Promise::reject(&error_to_js(e)),
     }
 }
@@ -311,28 +310,32 @@ pub fn sign_request(
     #[wasm_bindgen(unchecked_param_type = "RefreshConfig")] config: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | readonly string[]")] dirs: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let (purge, _) = plan(&config, &dirs, false).map_err(error_to_js)?;
+    let (purge, _, _) = plan(&config, &dirs).map_err(error_to_js)?;
     let requests = purge.sign_all(transport::now(), transport::nonce);
     Ok(requests.iter().map(request_to_js).collect::<Array>().into())
 }
 
-/// Reads both arguments and plans the batches; nothing is sent yet. With `sending`, also
-/// finds the `fetch` to send through (signing alone needs none).
-fn plan(config: &JsValue, dirs: &JsValue, sending: bool) -> Result<(Purge, Hooks), Error> {
+/// Reads both arguments and plans the batches; nothing is sent yet. Also returns the
+/// directories as given, which an error before the first send lists as pending.
+fn plan(config: &JsValue, dirs: &JsValue) -> Result<(Purge, Hooks, Vec<String>), Error> {
     let dirs = read_dirs(dirs)?;
-    let (raw, mut hooks) = read_config(config).map_err(|e| e.nothing_sent(&dirs))?;
+    let (raw, hooks) = read_config(config).map_err(|e| e.nothing_sent(&dirs))?;
     let purge = Purge::new(raw, &dirs)?;
-    if sending {
-        // The runtime's fetch resolves a path against the page; without one it would throw on
-        // every attempt, retried as a network error. A caller's own fetch may resolve it.
-        let path = purge.config().proxy_url.as_deref().is_some_and(|p| p.starts_with('/'));
-        if path && hooks.fetch.is_none() && !transport::has_page() {
-            let message = "config.proxyUrl is a path, which needs a web page to be relative to: outside a browser give a full http:// or https:// URL (or config.fetch)";
-            return Err(Error::invalid_input(message).nothing_sent(&dirs));
-        }
-        hooks.fetch = Some(transport::fetch(hooks.fetch.take()).map_err(|e| e.nothing_sent(&dirs))?);
+    Ok((purge, hooks, dirs))
+}
+
+/// The `fetch` a planned purge sends through: `config.fetch`, or the runtime's own (signing
+/// alone needs none).
+fn sender(purge: Purge, mut hooks: Hooks) -> Result<(Purge, Function, Hooks), Error> {
+    // The runtime's fetch resolves a path against the page; without one it would throw on
+    // every attempt, retried as a network error. A caller's own fetch may resolve it.
+    let path = purge.config().proxy_url.as_deref().is_some_and(|p| p.starts_with('/'));
+    if path && hooks.fetch.is_none() && !transport::has_page() {
+        let message = "config.proxyUrl is a path, which needs a web page to be relative to: outside a browser give a full http:// or https:// URL (or config.fetch)";
+        return Err(Error::invalid_input(message));
     }
-    Ok((purge, hooks))
+    let fetch = transport::fetch(hooks.fetch.take())?;
+    Ok((purge, fetch, hooks))
 }
 
 fn type_name(v: &JsValue) -> String {
