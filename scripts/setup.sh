@@ -33,6 +33,12 @@ if ! have firefox-esr && ! have firefox; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null
 fi
 have geckodriver || cargo install geckodriver --locked
+# Headless Chromium for the package's browser test (tests/js/runtimes.test.mjs), driven by
+# Debian's chromedriver, which matches it.
+if ! have chromium || ! have chromedriver; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
 
 # Node-side tools (binaryen's wasm-opt, typescript) from the lockfile in tools/.
 if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ tools/package-lock.json -nt tools/node_modules/.stamp ]; then

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startEmulator, startFirefox, until, root } from "./helpers.mjs";
+import { startEmulator, startBrowser, until, root } from "./helpers.mjs";
 
 const DEMO_ID = "AKIDdemo0emulator0account0000000000";
 const DEMO_KEY = "demo-secret-key-for-the-local-emulator";
@@ -25,7 +25,7 @@ async function purge() {
 
 before(async () => {
   emu = await startEmulator({ args: ["--www", "www", "--pkg", "pkg"] });
-  browser = await startFirefox();
+  browser = await startBrowser();
   await browser.goto(`${emu.url}/`);
   await until("the wasm module", () => run("return document.getElementById('status').dataset.ready === 'true'"));
 });

@@ -136,12 +136,14 @@ export async function until(what, check, ms = 15000) {
   }
 }
 
-// Headless Firefox driven over W3C WebDriver by geckodriver (what `wasm-pack test --firefox`
-// uses), with just the commands the tests need.
-export async function startFirefox() {
+// A headless browser driven over W3C WebDriver, with just the commands the tests need: Firefox
+// by geckodriver (what `wasm-pack test --firefox` uses), or Debian's Chromium by its
+// chromedriver (flags from this machine kind's notes: no sandbox as root, no GPU).
+export async function startBrowser(which = "firefox") {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const driver = spawn("geckodriver", ["--port", String(port)], { stdio: "ignore" });
+  const chromium = which === "chromium";
+  const driver = spawn(chromium ? "chromedriver" : "geckodriver", [`--port=${port}`], { stdio: "ignore" });
   let failed;
   driver.once("error", (e) => (failed = e));
   const wd = async (method, path, body) => {
@@ -154,13 +156,19 @@ export async function startFirefox() {
     if (json.value && json.value.error) throw new Error(`WebDriver ${path}: ${json.value.error}: ${json.value.message}`);
     return json.value;
   };
-  await until("geckodriver", () => {
-    if (failed) throw new Error(`cannot start geckodriver (run make setup): ${failed.message}`);
+  await until(`${which}'s driver`, () => {
+    if (failed) throw new Error(`cannot start ${which}'s driver (run make setup): ${failed.message}`);
     return fetch(`${base}/status`).then((r) => r.ok, () => false);
   });
-  const firefox = { args: ["-headless", "-width=1100", "-height=1300"] };
-  if (existsSync("/usr/bin/firefox-esr")) firefox.binary = "/usr/bin/firefox-esr";
-  const caps = { capabilities: { alwaysMatch: { browserName: "firefox", "moz:firefoxOptions": firefox } } };
+  let caps;
+  if (chromium) {
+    const args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--window-size=1100,1300"];
+    caps = { capabilities: { alwaysMatch: { browserName: "chrome", "goog:chromeOptions": { binary: "/usr/bin/chromium", args } } } };
+  } else {
+    const firefox = { args: ["-headless", "-width=1100", "-height=1300"] };
+    if (existsSync("/usr/bin/firefox-esr")) firefox.binary = "/usr/bin/firefox-esr";
+    caps = { capabilities: { alwaysMatch: { browserName: "firefox", "moz:firefoxOptions": firefox } } };
+  }
   const session = (await wd("POST", "/session", caps)).sessionId;
   const on = (path) => `/session/${session}${path}`;
   const ELEMENT = "element-6066-11e4-a52e-4f735466cecf"; // the W3C WebDriver element key

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freePort, packageAndEmulator, startFirefox, startWorkerd, until, root } from "./helpers.mjs";
+import { freePort, packageAndEmulator, startBrowser, startWorkerd, until, root } from "./helpers.mjs";
 
 const ACCOUNT = { secretId: "AKIDruntimes", secretKey: "runtimes-secret-key", domains: ["www.test.com"], dailyLimit: 10000 };
 const bin = (name) => join(root, "tools", "node_modules", ".bin", name);
@@ -162,36 +162,40 @@ const out = document.getElementById("out");
   let early;
   try { signRequest(config, ["https://www.test.com/early/"]); } catch (e) { early = [e instanceof CdnError, e.kind]; }
   await refreshCdnDir(config, ["https://www.test.com/${tag}-warmup/"]);
-  out.textContent = JSON.stringify({ early, report: JSON.parse(await main()) });
+  out.textContent = JSON.stringify({ agent: navigator.userAgent, early, report: JSON.parse(await main()) });
 })().catch((e) => (out.textContent = JSON.stringify({ failed: String(e && e.stack || e) })));
 `;
 }
 
-test("browsers: a plain page with an import map, and an esbuild browser bundle, in Firefox", async (t) => {
-  const web = join(scratch(), "web");
-  mkdirSync(join(web, "plain"));
-  writeFileSync(join(web, "plain", "index.html"), page(`<script type="importmap">{"imports": {"qcloud-cdn-refresh": "/pkg/browser.js"}}</script><script type="module" src="app.js"></script>`));
-  writeFileSync(join(web, "plain", "app.js"), browserApp("browser-plain"));
-  mkdirSync(join(web, "bundled"));
-  writeFileSync(join(web, "bundled", "index.html"), page('<script type="module" src="app.js"></script>'));
-  writeFileSync(join(scratch(), "browser-src.js"), browserApp("browser-bundle"));
-  const b = run(bin("esbuild"), ["--log-level=warning", "browser-src.js", "--bundle", "--format=esm", "--platform=browser", "--minify", "--outfile=web/bundled/app.js"]);
-  assert.equal(b.stderr.trim(), "", "no bundler warnings");
-  copyFileSync(join(pkgDir(), "qcloud_cdn_refresh_bg.wasm"), join(web, "bundled", "qcloud_cdn_refresh_bg.wasm"));
+// The same two pages in each browser engine, each purging its own directories.
+for (const engine of ["firefox", "chromium"]) {
+  test(`browsers: a plain page with an import map, and an esbuild browser bundle, in ${engine}`, async (t) => {
+    const web = join(scratch(), "web", engine);
+    mkdirSync(join(web, "plain"), { recursive: true });
+    writeFileSync(join(web, "plain", "index.html"), page(`<script type="importmap">{"imports": {"qcloud-cdn-refresh": "/pkg/browser.js"}}</script><script type="module" src="app.js"></script>`));
+    writeFileSync(join(web, "plain", "app.js"), browserApp(`${engine}-plain`));
+    mkdirSync(join(web, "bundled"));
+    writeFileSync(join(web, "bundled", "index.html"), page('<script type="module" src="app.js"></script>'));
+    writeFileSync(join(scratch(), `${engine}-src.js`), browserApp(`${engine}-bundle`));
+    const b = run(bin("esbuild"), ["--log-level=warning", `${engine}-src.js`, "--bundle", "--format=esm", "--platform=browser", "--minify", `--outfile=web/${engine}/bundled/app.js`]);
+    assert.equal(b.stderr.trim(), "", "no bundler warnings");
+    copyFileSync(join(pkgDir(), "qcloud_cdn_refresh_bg.wasm"), join(web, "bundled", "qcloud_cdn_refresh_bg.wasm"));
 
-  const browser = await startFirefox();
-  try {
-    for (const [name, tag] of [["plain", "browser-plain"], ["bundled", "browser-bundle"]]) {
-      await t.test(name, async () => {
-        await browser.goto(`${ctx.emu.url}/${name}/index.html`);
-        const out = await until(`the ${name} page's report`, () => browser.text("#out"), 30000);
-        const { early, report, failed } = JSON.parse(out);
-        assert.equal(failed, undefined);
-        assert.deepEqual(early, [true, "invalid-input"]);
-        await expectPurged(tag, JSON.stringify(report), { said: false });
-      });
+    const browser = await startBrowser(engine);
+    try {
+      for (const [name, tag] of [["plain", `${engine}-plain`], ["bundled", `${engine}-bundle`]]) {
+        await t.test(name, async () => {
+          await browser.goto(`${ctx.emu.url}/${engine}/${name}/index.html`);
+          const out = await until(`the ${name} page's report`, () => browser.text("#out"), 30000);
+          const { agent, early, report, failed } = JSON.parse(out);
+          assert.equal(failed, undefined);
+          assert.match(agent, engine === "chromium" ? /Chrome\// : /Firefox\//, "the page ran in the engine named");
+          assert.deepEqual(early, [true, "invalid-input"]);
+          await expectPurged(tag, JSON.stringify(report), { said: false });
+        });
+      }
+    } finally {
+      await browser.stop();
     }
-  } finally {
-    await browser.stop();
-  }
-});
+  });
+}
