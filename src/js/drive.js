@@ -93,10 +93,29 @@ async function send(fetch, { method, url, headers, body }, signal, timeoutMs) {
     } catch (e) {
       return describe(e);
     }
+    // A getter of a fetch double's or a polyfill's reply may throw (the outer catch); reading
+    // the body may fail after the status came (the inner one).
     try {
-      return await read(response);
+      const status = response?.status;
+      if (typeof status !== "number" || !(status >= 100 && status < 1000)) {
+        return "fetch resolved to something that is not a Response (no HTTP status)";
+      }
+      if (typeof response.text !== "function") return "fetch resolved to something that is not a Response (no text())";
+      let retryAfter;
+      try {
+        // A Map standing in for Headers may hold a number.
+        const value = response.headers?.get?.("retry-after");
+        if (value !== undefined && value !== null) retryAfter = String(value);
+      } catch {
+        // headers are optional for a fetch double
+      }
+      try {
+        const text = await response.text();
+        return { status, body: typeof text === "string" ? text : "", retryAfter };
+      } catch (e) {
+        return { status, lost: describe(e) };
+      }
     } catch (e) {
-      // A getter of a fetch double's or a polyfill's reply threw.
       return `fetch resolved to something that is not a Response (reading it threw: ${describe(e)})`;
     }
   };
@@ -106,29 +125,6 @@ async function send(fetch, { method, url, headers, body }, signal, timeoutMs) {
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
-  }
-}
-
-// What came back from fetch, as `send` returns it; throws when reading `response` throws.
-async function read(response) {
-  const status = response?.status;
-  if (typeof status !== "number" || !(status >= 100 && status < 1000)) {
-    return "fetch resolved to something that is not a Response (no HTTP status)";
-  }
-  if (typeof response.text !== "function") return "fetch resolved to something that is not a Response (no text())";
-  let retryAfter;
-  try {
-    // A Map standing in for Headers may hold a number.
-    const value = response.headers?.get?.("retry-after");
-    if (value !== undefined && value !== null) retryAfter = String(value);
-  } catch {
-    // headers are optional for a fetch double
-  }
-  try {
-    const text = await response.text();
-    return { status, body: typeof text === "string" ? text : "", retryAfter };
-  } catch (e) {
-    return { status, lost: describe(e) };
   }
 }
 
