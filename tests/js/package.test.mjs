@@ -132,6 +132,17 @@ test("the README's sign-only script prints the API-NOTES signatures", () => {
   assert.deepEqual(run.stdout.trim().split("\n"), claimed);
 });
 
+test("node.mjs decodes its .wasm without Buffer too, as Deno code outside npm runs it", () => {
+  // The API-NOTES known answer, signed by the package imported with no Buffer global.
+  const script = `delete globalThis.Buffer;
+const { signRequest } = await import("qcloud-cdn-refresh");
+const [r] = signRequest({ secretId: "${ID}", secretKey: "${KEY}", timestamp: 1462865178, nonce: 279749933 }, "http://www.test.com/test/");
+console.log(typeof globalThis.Buffer, r.body.split("Signature=")[1]);`;
+  const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: scratch, encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout.trim(), "undefined dwayh9PCYVBTZQbQ6BPO%2B5WI3js%3D");
+});
+
 test("refreshCdnDir purges 45 dirs in 3 signed POSTs through Node's fetch", async () => {
   await withServer(() => OK, async (endpoint, seen) => {
     const input = [...dirs(45), dirs(45)[3]];
