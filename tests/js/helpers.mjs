@@ -156,7 +156,7 @@ export async function startBrowser(which = "firefox") {
     if (json.value && json.value.error) throw new Error(`WebDriver ${path}: ${json.value.error}: ${json.value.message}`);
     return json.value;
   };
-  await until(`${which}'s driver`, () => {
+  const started = until(`${which}'s driver`, () => {
     if (failed) throw new Error(`cannot start ${which}'s driver (run make setup): ${failed.message}`);
     return fetch(`${base}/status`).then((r) => r.ok, () => false);
   });
@@ -169,7 +169,15 @@ export async function startBrowser(which = "firefox") {
     if (existsSync("/usr/bin/firefox-esr")) firefox.binary = "/usr/bin/firefox-esr";
     caps = { capabilities: { alwaysMatch: { browserName: "firefox", "moz:firefoxOptions": firefox } } };
   }
-  const session = (await wd("POST", "/session", caps)).sessionId;
+  // A driver that never answers, or a browser that does not start, leaves nothing running.
+  let session;
+  try {
+    await started;
+    session = (await wd("POST", "/session", caps)).sessionId;
+  } catch (e) {
+    driver.kill();
+    throw e;
+  }
   const on = (path) => `/session/${session}${path}`;
   const ELEMENT = "element-6066-11e4-a52e-4f735466cecf"; // the W3C WebDriver element key
   const find = async (css) => (await wd("POST", on("/element"), { using: "css selector", value: css }))[ELEMENT];
