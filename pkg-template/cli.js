@@ -30,6 +30,8 @@ Options:
   --signature-method <name>   v2: HmacSHA1 (default) or HmacSHA256
   --timeout <ms>              give up on a request after this long (default 30000)
   --retries <n>               retries of a batch after a transient failure (default 2)
+  --no-retry-maybe-purged     never resend a batch after a failure that may have purged it
+                              (a connection lost after sending, a gateway's 502 or 504)
   --daily-limit <n>           refuse more directories than this per call (default 100, the
                               API's daily quota; raise it if your account's is larger)
   --secret-id <id>            instead of TENCENTCLOUD_SECRET_ID
@@ -53,6 +55,7 @@ const OPTIONS = {
   "signature-method": { type: "string" },
   timeout: { type: "string" },
   retries: { type: "string" },
+  "no-retry-maybe-purged": { type: "boolean" },
   "daily-limit": { type: "string" },
   type: { type: "string" },
   "secret-id": { type: "string" },
@@ -121,6 +124,7 @@ async function main() {
     return n;
   };
   const options = Object.fromEntries(FLAGS.map(([flag, key, whole]) => [key, whole ? integer(flag) : o[flag]]));
+  if (o["no-retry-maybe-purged"]) options.retryMaybePurged = false;
 
   const secretId = o["secret-id"] || process.env.TENCENTCLOUD_SECRET_ID;
   const secretKey = o["secret-key"] || process.env.TENCENTCLOUD_SECRET_KEY;

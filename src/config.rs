@@ -47,7 +47,7 @@ impl Area {
 /// Every key a config object may have; anything else is an error, so `secretkey` is caught
 /// instead of being ignored. `fetch`, `signal` and `onProgress` are read by the JavaScript
 /// boundary only.
-pub const KEYS: [&str; 21] = [
+pub const KEYS: [&str; 22] = [
     "secretId",
     "secretKey",
     "token",
@@ -62,6 +62,7 @@ pub const KEYS: [&str; 21] = [
     "timeoutMs",
     "retries",
     "retryBaseMs",
+    "retryMaybePurged",
     "signal",
     "onProgress",
     "proxyUrl",
@@ -212,6 +213,7 @@ pub struct RawConfig {
     pub timeout_ms: Option<f64>,
     pub retries: Option<f64>,
     pub retry_base_ms: Option<f64>,
+    pub retry_maybe_purged: Option<bool>,
     pub proxy_url: Option<String>,
     pub api: Option<String>,
     pub area: Option<String>,
@@ -385,6 +387,7 @@ impl Config {
         let retry = Policy {
             retries: raw.retries.map_or(Ok(defaults.retries.into()), |v| whole("retries", v, 0, 10))? as u32,
             base_ms: raw.retry_base_ms.map_or(Ok(defaults.base_ms), |v| whole("retryBaseMs", v, 0, CAP_MS))?,
+            maybe_purged: raw.retry_maybe_purged.unwrap_or(defaults.maybe_purged),
         };
         let endpoint = Endpoint::parse(raw.endpoint.as_deref().unwrap_or(if api == Api::V3 { DEFAULT_ENDPOINT_V3 } else { DEFAULT_ENDPOINT }))?;
         // TC3 signs the path `/` (API-NOTES-V3 "TC3-HMAC-SHA256" step 1), where API 3.0 is served.

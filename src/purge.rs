@@ -161,12 +161,17 @@ impl Purge {
 
     /// A failure that is not retried ends the call, with the batch in `maybe_submitted` when
     /// this attempt or an earlier one may have been processed ([`retry::may_have_purged`]).
+    /// Such a failure is retried only when the policy allows it (`config.retryMaybePurged`).
     fn retry_or_fail(&mut self, err: Error, asked_ms: Option<u64>, random: f64) -> Result<Step, Error> {
         let policy = self.config.retry;
-        let retry = retry::is_transient(&err) && self.failures < policy.retries && asked_ms.is_none_or(|ms| ms <= retry::RETRY_AFTER_MAX_MS);
+        let maybe = retry::may_have_purged(&err);
+        let retry = retry::is_transient(&err)
+            && (policy.maybe_purged || !maybe)
+            && self.failures < policy.retries
+            && asked_ms.is_none_or(|ms| ms <= retry::RETRY_AFTER_MAX_MS);
         let failures = self.failures;
         self.failures += 1;
-        self.reached |= retry::may_have_purged(&err);
+        self.reached |= maybe;
         if !retry {
             return Err(self.fail(err, false));
         }

@@ -9,7 +9,9 @@
 //! that says the API may be processing the request: a timeout, a reply cut off, a reply that is
 //! not the API's. Two retried failures cannot say whether the API got the request, a connection
 //! lost after sending and a gateway's 502 or 504 ([`may_have_purged`]): when the batch
-//! fails in the end after one of them, it is reported maybe purged, not pending.
+//! fails in the end after one of them, it is reported maybe purged, not pending. A caller who
+//! would rather not risk a second purge of its daily quota turns their retries off
+//! ([`Policy::maybe_purged`]).
 //!
 //! Waits use exponential backoff with full jitter (uniform in `[0, min(CAP_MS, base·2^n))`),
 //! or the server's `Retry-After` when it sends one, up to [`RETRY_AFTER_MAX_MS`].
@@ -29,11 +31,14 @@ pub struct Policy {
     pub retries: u32,
     /// The first backoff window; each retry doubles it up to [`CAP_MS`].
     pub base_ms: u64,
+    /// Whether a failure that may have purged the batch ([`may_have_purged`]) is retried too,
+    /// at the risk of purging it twice (`config.retryMaybePurged`).
+    pub maybe_purged: bool,
 }
 
 impl Default for Policy {
     fn default() -> Policy {
-        Policy { retries: 2, base_ms: 200 }
+        Policy { retries: 2, base_ms: 200, maybe_purged: true }
     }
 }
 

@@ -629,11 +629,11 @@ fn retry_decisions() {
 /// `retries`; an accepted batch records its attempts.
 #[test]
 fn retries_back_off_and_give_up() {
-    let policy = retry::Policy { retries: 10, base_ms: 100 };
+    let policy = retry::Policy { retries: 10, base_ms: 100, maybe_purged: true };
     let waits: Vec<u64> = (0..10).map(|n| retry::backoff_ms(policy, n, 0.999_999)).collect();
     assert_eq!(waits, [99, 199, 399, 799, 1599, 3199, 6399, 12799, 19999, 19999]);
     assert_eq!(retry::backoff_ms(policy, 3, 0.0), 0);
-    assert_eq!(retry::backoff_ms(retry::Policy { retries: 2, base_ms: 0 }, 5, 0.9), 0);
+    assert_eq!(retry::backoff_ms(retry::Policy { retries: 2, base_ms: 0, maybe_purged: true }, 5, 0.9), 0);
 
     let dirs: Vec<String> = (0..45).map(|i| format!("https://www.test.com/{i}/")).collect();
     let ok = r#"{"code":0,"message":"","codeDesc":"Success"}"#;
@@ -659,6 +659,42 @@ fn retries_back_off_and_give_up() {
     }
     let result = purge.finish().unwrap();
     assert_eq!(result.batches.iter().map(|b| b.attempts).collect::<Vec<_>>(), [2, 1, 1]);
+}
+
+/// `retryMaybePurged: false`: a failure after which the batch may have been purged ends the
+/// call at once, the batch in `maybe_submitted`, so no batch is purged twice; a failure that
+/// says the API did nothing is still retried.
+#[test]
+fn without_retry_maybe_purged_no_batch_is_sent_twice() {
+    let dirs: Vec<String> = (0..45).map(|i| format!("https://www.test.com/{i}/")).collect();
+    let config = || RawConfig { retry_maybe_purged: Some(false), retry_base_ms: Some(100.0), ..raw("POST", "HmacSHA1", None) };
+    // status (0: no response, `body` says why), body: retried after 50 ms, or the call ends with
+    // the batch maybe purged (true) or pending (false).
+    let table: [(u16, &str, Result<u64, bool>); 8] = [
+        (0, "fetch failed (other side closed, UND_ERR_SOCKET)", Err(true)),
+        (0, "Failed to fetch", Err(true)),
+        (502, "", Err(true)),
+        (504, "", Err(true)),
+        (0, "fetch failed (connect ECONNREFUSED 127.0.0.1:9)", Ok(50)),
+        (503, "", Ok(50)),
+        (429, "", Ok(50)),
+        (200, r#"{"code":6000,"message":"internal error","codeDesc":"InternalError"}"#, Ok(50)),
+    ];
+    for (status, body, want) in table {
+        let mut purge = Purge::new(config(), &dirs).unwrap();
+        let got = match status {
+            0 => purge.on_network_error(body, 0.5),
+            _ => purge.on_response(status, body, None, 0, 0.5),
+        };
+        match want {
+            Ok(ms) => assert_eq!(got, Ok(Step::Retry { after_ms: ms }), "{status} {body}"),
+            Err(maybe) => {
+                let e = got.unwrap_err();
+                assert_eq!((e.maybe_submitted.len(), e.pending.len()), if maybe { (20, 25) } else { (0, 45) }, "{status} {body}");
+                assert!(!e.message.contains("attempts"), "sent once: {}", e.message);
+            }
+        }
+    }
 }
 
 /// A call cut short: a batch in flight may have been purged (maybe_submitted); nothing else

@@ -192,12 +192,14 @@ proptest! {
     /// order: `submitted` is exactly the accepted batches, `maybe_submitted` the failed batch
     /// or nothing, `pending` the rest. The failed batch is maybe purged exactly when one of its
     /// attempts alone would leave it so: a later attempt never clears what an earlier one may
-    /// have done. No batch is sent more than `retries` + 1 times.
+    /// have done. No batch is sent more than `retries` + 1 times, nor again after an attempt
+    /// that may have purged it when `retry_maybe_purged` is off.
     #[test]
     fn a_call_accounts_for_every_directory(
         dirs in prop::collection::vec(0u8..30, 1..60),
         batch_size in 1usize..=20,
         retries in 0u32..4,
+        retry_maybe_purged in any::<bool>(),
         attempts in prop::collection::vec(attempt(), 1..40),
     ) {
         let dirs: Vec<String> = dirs.iter().map(|i| format!("https://www.test.com/{i}/")).collect();
@@ -207,6 +209,7 @@ proptest! {
             secret_key: Some(KEY.into()),
             batch_size: Some(batch_size as f64),
             retries: Some(retries as f64),
+            retry_maybe_purged: Some(retry_maybe_purged),
             daily_limit: Some(1000.0),
             ..RawConfig::default()
         };
@@ -218,6 +221,8 @@ proptest! {
             }
             this_batch.push(attempt);
             prop_assert!(this_batch.len() as u32 <= retries + 1, "sent more than retries + 1 times");
+            let resent_after_maybe = this_batch.len() > 1 && maybe_alone(this_batch[this_batch.len() - 2]);
+            prop_assert!(retry_maybe_purged || !resent_after_maybe, "sent again after {:?}", this_batch);
             match feed(&mut purge, attempt) {
                 Ok(Step::Accepted) => this_batch.clear(),
                 Ok(Step::Retry { .. }) => {}

@@ -52,6 +52,8 @@ interface CommonConfig {
   retries?: number;
   /** The first backoff window in ms, doubled per retry (full jitter, capped at 20 s); default 200. */
   retryBaseMs?: number;
+  /** Whether a failure that may have purged the batch (a connection lost after sending, a gateway's 502 or 504) is retried too, which may purge it twice; default true. false ends the call there, the batch in `maybeSubmitted`. */
+  retryMaybePurged?: boolean;
   /** Cancels the whole call: nothing more is sent, and a request in flight is abandoned. */
   signal?: AbortSignal;
   /** Called after each accepted batch and not awaited; an exception it throws, or a promise it returns that rejects, is ignored. */
@@ -454,6 +456,7 @@ fn slot<'a>(name: &str, raw: &'a mut RawConfig) -> Option<Slot<'a>> {
         "retryBaseMs" => Slot::Number(&mut raw.retry_base_ms),
         "batchSize" => Slot::Number(&mut raw.batch_size),
         "urlEncode" => Slot::Flag(&mut raw.url_encode),
+        "retryMaybePurged" => Slot::Flag(&mut raw.retry_maybe_purged),
         "fetch" => Slot::Fetch,
         "signal" => Slot::Signal,
         "onProgress" => Slot::OnProgress,

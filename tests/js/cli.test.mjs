@@ -65,6 +65,20 @@ test("with a terminal on stderr, each batch shows its progress, a retry as its n
   assert.deepEqual(await recorded("tty"), dirs("tty", 21));
 });
 
+test("--no-retry-maybe-purged stops at a connection lost after the API purged, instead of purging again", async () => {
+  await ctx.emu.fault({ fault: "drop-after", skip: 1, secretId: ACCOUNT.secretId });
+  try {
+    const r = cli(withEndpoint("--no-retry-maybe-purged", ...dirs("once", 45)));
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^qcloud-cdn-refresh: batch 2 of 3: the request did not complete: .*; the request may have been processed, so its directories are in maybeSubmitted\n/);
+    assert.match(r.stderr, /maybe purged, the API may have got them: check these or purge them again \(20\):\n {4}https:\/\/www\.test\.com\/once\/20\//);
+    assert.match(r.stderr, /not purged, retry these \(5\):/);
+    assert.deepEqual(await recorded("once"), dirs("once", 40), "each purged once");
+  } finally {
+    await ctx.emu.clearFaults();
+  }
+});
+
 test("--daily-limit lets a larger quota purge more than 100 directories in one call", async () => {
   const r = cli(withEndpoint("--daily-limit", "150", ...dirs("many", 150)));
   assert.equal(r.status, 0, r.stderr);

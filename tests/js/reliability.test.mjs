@@ -96,6 +96,9 @@ const MATRIX = [
   // A connection lost with no reply looks the same whether the API got the request or not: retried, and
   // the batch is purged twice when it had (drop-after), or maybe purged if every attempt fails.
   { fault: { fault: "drop-after" }, retried: true, twice: true },
+  // Unless the caller turns those retries off: the call ends there, the batch purged once.
+  { fault: { fault: "drop-after" }, config: { retryMaybePurged: false }, kind: "network", ambiguous: 1 },
+  { fault: { fault: "http-502" }, config: { retryMaybePurged: false }, kind: "http", status: 502, maybe: true },
   { fault: { fault: "drop", count: 3 }, kind: "network", attempts: 3, maybe: true },
   { fault: { fault: "http-503", count: 3 }, kind: "http", status: 503, attempts: 3 },
   { fault: { fault: "http-504", count: 3 }, kind: "http", status: 504, attempts: 3, maybe: true },
@@ -106,7 +109,7 @@ const MATRIX = [
 ];
 
 for (const row of MATRIX) {
-  const name = JSON.stringify(row.fault);
+  const name = JSON.stringify(row.fault) + (row.config ? ` with ${JSON.stringify(row.config)}` : "");
   test(`fault ${name} in the first, a middle and the last batch of 45 dirs`, async (t) => {
     for (const [where, skip] of POSITIONS) {
       await t.test(where, async () => {
