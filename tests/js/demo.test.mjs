@@ -184,6 +184,11 @@ test("in a page, an API that sends no CORS headers purges, and the batch is mayb
     assert.deepEqual([kind, maybe, pending], ["network", dir, ""], text);
     assert.match(message, /^batch 1 of 1: the request did not complete: .* \(2 attempts\); an attempt may have been processed, so its directories are in maybeSubmitted$/);
     assert.deepEqual((await api.purges()).map((p) => p.dir), [dir, dir], "purged by both attempts, though the page saw no reply");
+    // retryMaybePurged: false stops at the first NetworkError: purged once.
+    const once = "https://www.test.com/no-cors-once/";
+    const second = await inPage(`refreshCdnDir({ ...config, endpoint: ${JSON.stringify(api.endpoint)}, retries: 1, retryBaseMs: 1, retryMaybePurged: false }, [dir])`, once);
+    assert.match(second, /^network \| batch 1 of 1: the request did not complete: [^|]*; the request may have been processed, so its directories are in maybeSubmitted \| https:\/\/www\.test\.com\/no-cors-once\/ \| $/);
+    assert.deepEqual((await api.purges()).map((p) => p.dir).filter((d) => d === once), [once], "purged once");
   } finally {
     await api.stop();
   }
