@@ -229,7 +229,7 @@ const seen: ProgressEvent[] = [];
 const myFetch = (url: string, init: FetchInit): Promise<FetchResponse> => fetch(url, init);
 const config: RefreshConfig = {
   secretId: "id", secretKey: "key", method: "POST", signatureMethod: "HmacSHA256", type: 2, dailyLimit: 50, fetch: myFetch,
-  timeoutMs: 5000, retries: 1, retryBaseMs: 100, signal: new AbortController().signal, onProgress: (e) => seen.push(e), proxyUrl: "/cdn-api",
+  timeoutMs: 5000, retries: 1, retryBaseMs: 100, retryMaybePurged: false, signal: new AbortController().signal, onProgress: (e) => seen.push(e), proxyUrl: "/cdn-api",
 };
 const signed: SignedRequest[] = signRequest(config, ["https://a.com/"]);
 const body: string | null = signed[0].body;
