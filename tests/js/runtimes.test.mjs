@@ -75,12 +75,13 @@ function run(cmd, args, opts = {}) {
   return r;
 }
 
-// The Node running the tests, Node 18, the oldest the package's `engines` claims, and Node 24,
-// the newest LTS.
+// The Node running the tests, Node 18, the oldest the package's `engines` claims, Node 24, the
+// newest LTS, and Bun, which takes the package's "node" entries for import and require alike.
 const nodes = [
   ["node", process.execPath],
   ["node18", join(root, "tools", "node18", "bin", "node")],
   ["node24", join(root, "tools", "node24", "bin", "node")],
+  ["bun", bin("bun")],
 ];
 for (const [name, node] of nodes) {
   test(`${name} ESM: import from the installed tarball`, async () => {
@@ -93,14 +94,6 @@ for (const [name, node] of nodes) {
     await expectPurged(`${name}-cjs`, run(node, [`${name}-cjs.cjs`]).stdout);
   });
 }
-
-// Bun takes the package's "node" entries, for import and for require alike.
-test("Bun: import and require from the installed tarball", async () => {
-  writeFileSync(join(scratch(), "bun-esm.mjs"), `${program("bun-esm")}console.log(await main());\n`);
-  await expectPurged("bun-esm", run(bin("bun"), ["bun-esm.mjs"]).stdout);
-  writeFileSync(join(scratch(), "bun-cjs.cjs"), `${program("bun-cjs", { esm: false })}main().then(console.log);\n`);
-  await expectPurged("bun-cjs", run(bin("bun"), ["bun-cjs.cjs"]).stdout);
-});
 
 // The newest Deno, and the oldest the README claims: the entry must parse and load in both.
 for (const [name, deno] of [["deno", bin("deno")], ["deno-2.0", join(root, "tools", "deno-oldest", "node_modules", "@deno", "linux-x64-glibc", "deno")]]) {
