@@ -28,9 +28,11 @@ const credentials = (account, env = {}) => ({
   ...env,
 });
 
-// Runs the installed bin with the account's credentials in the environment.
-function cli(args, { account = ACCOUNT, env = {}, input } = {}) {
-  const r = spawnSync(bin(), args, { cwd: ctx.installed.dir, encoding: "utf8", input, timeout: 30000, env: credentials(account, env) });
+// Runs the installed bin with the account's credentials in the environment, under `node` when
+// given (otherwise the Node its #! line finds).
+function cli(args, { account = ACCOUNT, env = {}, input, node } = {}) {
+  const [cmd, argv] = node ? [node, [bin(), ...args]] : [bin(), args];
+  const r = spawnSync(cmd, argv, { cwd: ctx.installed.dir, encoding: "utf8", input, timeout: 30000, env: credentials(account, env) });
   outputs.push(r.stdout + r.stderr);
   return r;
 }
@@ -47,10 +49,8 @@ test("purges the dirs given as arguments, exit 0", async () => {
 // Node 18, the oldest the package's engines claims, and Node 24, the newest LTS.
 for (const version of ["18", "24"]) {
   test(`runs under Node ${version}`, async () => {
-    const node = join(root, "tools", `node${version}`, "bin", "node");
     const tag = `node${version}`;
-    const r = spawnSync(node, [bin(), ...withEndpoint(...dirs(tag, 21))], { cwd: ctx.installed.dir, encoding: "utf8", timeout: 30000, env: credentials(ACCOUNT) });
-    outputs.push(r.stdout + r.stderr);
+    const r = cli(withEndpoint(...dirs(tag, 21)), { node: join(root, "tools", tag, "bin", "node") });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, "Success: purged 21 directories in 2 request(s)\n");
     assert.deepEqual(await recorded(tag), dirs(tag, 21));
