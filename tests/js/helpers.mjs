@@ -156,10 +156,6 @@ export async function startBrowser(which = "firefox") {
     if (json.value && json.value.error) throw new Error(`WebDriver ${path}: ${json.value.error}: ${json.value.message}`);
     return json.value;
   };
-  const started = until(`${which}'s driver`, () => {
-    if (failed) throw new Error(`cannot start ${which}'s driver (run make setup): ${failed.message}`);
-    return fetch(`${base}/status`).then((r) => r.ok, () => false);
-  });
   let caps;
   if (chromium) {
     const args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--window-size=1100,1300"];
@@ -172,7 +168,10 @@ export async function startBrowser(which = "firefox") {
   // A driver that never answers, or a browser that does not start, leaves nothing running.
   let session;
   try {
-    await started;
+    await until(`${which}'s driver`, () => {
+      if (failed) throw new Error(`cannot start ${which}'s driver (run make setup): ${failed.message}`);
+      return fetch(`${base}/status`).then((r) => r.ok, () => false);
+    });
     session = (await wd("POST", "/session", caps)).sessionId;
   } catch (e) {
     driver.kill();
