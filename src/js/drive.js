@@ -6,10 +6,11 @@
 // - `config.signal` aborts the attempt in flight, a wait between attempts, or the next send;
 // - a fetch that throws, or resolves to something that is not a Response, is a network error.
 export async function drive(call, fetch, signal, onProgress, timeoutMs) {
+  const batches = [];
   try {
     for (;;) {
       const request = call.next();
-      if (request.url === undefined) return request; // every batch accepted: the result
+      if (request === undefined) return result(batches); // every batch accepted
       if (signal?.aborted) call.report(ABORTED, 0);
       const reply = await send(fetch, request, signal, timeoutMs);
       const step = reply.cut
@@ -22,6 +23,7 @@ export async function drive(call, fetch, signal, onProgress, timeoutMs) {
       if (typeof step === "number") {
         if (!(await sleep(step, signal))) call.report(ABORTED, 0);
       } else {
+        batches.push(step.result);
         try {
           // A failing progress callback must not lose track of the purge; an async one's
           // rejection is ignored too, not left unhandled (which ends a Node process).
@@ -44,6 +46,14 @@ export async function drive(call, fetch, signal, onProgress, timeoutMs) {
       // trap itself is what must reach the caller (pkg-template/api.js makes it a CdnError).
     }
   }
+}
+
+// The `RefreshResult` of a call whose every batch was accepted, made of the batch objects its
+// progress events carried, each made once: the last batch's code, message and codeDesc, and
+// every directory in order (the batches hold them in order, duplicates already removed).
+function result(batches) {
+  const { code, message, codeDesc } = batches[batches.length - 1];
+  return { code, message, codeDesc, dirs: batches.flatMap((b) => b.dirs), batches };
 }
 
 // The runtime's own fetch, when config.fetch is not given (src/js/transport.rs).

@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 use crate::config::{self, RawConfig};
 use crate::error::{Error, Kind};
 use crate::dirs;
-use crate::purge::{BatchOutcome, Interruption, Purge, RefreshResult, Step};
+use crate::purge::{BatchOutcome, Interruption, Purge, Step};
 use crate::request::SignedRequest;
 use crate::text::cat;
 
@@ -190,8 +190,6 @@ extern "C" {
     fn signed_request(method: &JsValue, url: &str, headers: &Object, body: &JsValue, dirs: &str) -> JsValue;
     #[wasm_bindgen(js_name = batchResult)]
     fn batch_result(dirs: &str, code: f64, message: &str, code_desc: &str, attempts: u32, task_id: Option<String>, request_id: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = refreshResult)]
-    fn refresh_result(code: f64, message: &str, code_desc: &str, dirs: &str, batches: Array) -> JsValue;
     #[wasm_bindgen(js_name = progressEvent)]
     fn progress_event(batch: u32, batches: u32, result: JsValue) -> JsValue;
     fn put(target: &Object, key: &JsValue, value: &JsValue);
@@ -251,15 +249,16 @@ mod outcome {
 
 #[wasm_bindgen]
 impl Call {
-    /// The next request, signed now with a fresh nonce; once none is left, the
-    /// `RefreshResult` (which has no `url`). Named `next` in JS; not an `Iterator`.
+    /// The next request, signed now with a fresh nonce; `undefined` once every batch is
+    /// accepted (`drive.js` makes the `RefreshResult` of the batches the progress events
+    /// carried). Named `next` in JS; not an `Iterator`.
     #[wasm_bindgen(js_name = next)]
     pub fn next_request(&mut self) -> Result<JsValue, JsValue> {
         match &self.purge {
             Some(p) if !p.is_done() => {
                 p.request(p.next_index(), transport::now(), transport::nonce()).map(|r| request_to_js(&r)).ok_or_else(|| error_to_js(finished()))
             }
-            _ => self.purge.take().and_then(Purge::finish).map(|r| result_to_js(&r)).ok_or_else(|| error_to_js(finished())),
+            _ => self.purge.take().filter(|p| p.is_done()).map(|_| JsValue::UNDEFINED).ok_or_else(|| error_to_js(finished())),
         }
     }
 
@@ -545,11 +544,6 @@ fn request_to_js(r: &SignedRequest) -> JsValue {
         set(&headers, name, value.as_str());
     }
     signed_request(&interned(r.method.as_str()), &r.url, &headers, &opt(r.body.as_deref()), &joined(&r.dirs))
-}
-
-fn result_to_js(r: &RefreshResult) -> JsValue {
-    let batches: Array = r.batches.iter().map(batch_to_js).collect();
-    refresh_result(r.code as f64, &r.message, &r.code_desc, &joined(&r.dirs), batches)
 }
 
 fn batch_to_js(b: &BatchOutcome) -> JsValue {

@@ -17,9 +17,6 @@ export function batchResult(dirs, code, message, codeDesc, attempts, taskId, req
   return batch;
 }
 
-export function refreshResult(code, message, codeDesc, dirs, batches) {
-  return { code, message, codeDesc, dirs: dirs.split("\n"), batches };
-}
 
 export function progressEvent(batch, batches, result) {
   return { batch, batches, dirs: result?.dirs, result };

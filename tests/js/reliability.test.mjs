@@ -227,6 +227,9 @@ test("onProgress reports each accepted batch, and a throwing or rejecting callba
     [[1, 3, 20, 0, 1], [2, 3, 20, 0, 1], [3, 3, 5, 0, 1]],
   );
   assert.deepEqual(events.flatMap((e) => e.dirs), got.want);
+  // The result is made of the very batch objects the events carried, each made once.
+  assert.deepEqual(got.result.batches.map((b, i) => b === events[i].result), [true, true, true]);
+  assert.deepEqual([got.result.code, got.result.codeDesc, got.result.dirs], [0, "Success", got.want]);
   const thrown = await call45({
     onProgress: () => {
       throw new Error("callback bug");
