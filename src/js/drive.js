@@ -5,7 +5,7 @@
 //   ignores its AbortSignal;
 // - `config.signal` aborts the attempt in flight, a wait between attempts, or the next send;
 // - a fetch that throws, or resolves to something that is not a Response, is a network error.
-export async function drive(call, fetch, signal, onProgress, timeoutMs) {
+export async function drive(call, fetch, signal, onProgress, timeoutMs, count) {
   const batches = [];
   try {
     for (;;) {
@@ -23,11 +23,11 @@ export async function drive(call, fetch, signal, onProgress, timeoutMs) {
       if (typeof step === "number") {
         if (!(await sleep(step, signal))) call.report(ABORTED, 0);
       } else {
-        batches.push(step.result);
+        batches.push(step);
         try {
           // A failing progress callback must not lose track of the purge; an async one's
           // rejection is ignored too, not left unhandled (which ends a Node process).
-          const settled = onProgress?.(step);
+          const settled = onProgress?.({ batch: batches.length, batches: count, dirs: step.dirs, result: step });
           if (typeof settled?.then === "function") settled.then(undefined, () => {});
         } catch {
           // ignored, as above
@@ -48,9 +48,9 @@ export async function drive(call, fetch, signal, onProgress, timeoutMs) {
   }
 }
 
-// The `RefreshResult` of a call whose every batch was accepted, made of the batch objects its
-// progress events carried, each made once: the last batch's code, message and codeDesc, and
-// every directory in order (the batches hold them in order, duplicates already removed).
+// The `RefreshResult` of a call whose every batch was accepted, made of the `BatchResult`s
+// its progress events carried, each made once: the last batch's code, message and codeDesc,
+// and every directory in order (the batches hold them in order, duplicates already removed).
 function result(batches) {
   const { code, message, codeDesc } = batches[batches.length - 1];
   return { code, message, codeDesc, dirs: batches.flatMap((b) => b.dirs), batches };

@@ -190,8 +190,6 @@ extern "C" {
     fn signed_request(method: &JsValue, url: &str, headers: &Object, body: &JsValue, dirs: &str) -> JsValue;
     #[wasm_bindgen(js_name = batchResult)]
     fn batch_result(dirs: &str, code: f64, message: &str, code_desc: &str, attempts: u32, task_id: Option<String>, request_id: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = progressEvent)]
-    fn progress_event(batch: u32, batches: u32, result: JsValue) -> JsValue;
     fn put(target: &Object, key: &JsValue, value: &JsValue);
     #[wasm_bindgen(js_name = wellFormed)]
     fn well_formed(s: &JsValue) -> bool;
@@ -202,8 +200,9 @@ extern "C" {
 #[wasm_bindgen(module = "/src/js/drive.js")]
 extern "C" {
     /// Sends `call`'s requests through `fetch` until it is done or fails, each attempt given
-    /// `timeout_ms`; `signal` and `on_progress` are `config.signal` and `config.onProgress`.
-    fn drive(call: Call, fetch: &Function, signal: &JsValue, on_progress: &JsValue, timeout_ms: f64) -> Promise;
+    /// `timeout_ms`; `signal` and `on_progress` are `config.signal` and `config.onProgress`,
+    /// and `batches` how many batches the call has.
+    fn drive(call: Call, fetch: &Function, signal: &JsValue, on_progress: &JsValue, timeout_ms: f64, batches: u32) -> Promise;
 }
 
 /// Purges `dirs` on Tencent Cloud CDN: one signed request per batch (`batchSize`, default 20), sent in order,
@@ -215,8 +214,8 @@ pub fn refresh_cdn_dir(
 ) -> Promise {
     match plan(&config, &dirs).and_then(|(purge, hooks, given)| sender(purge, hooks).map_err(|e| e.nothing_sent(&given))) {
         Ok((purge, fetch, hooks)) => {
-            let timeout_ms = purge.config().timeout_ms as f64;
-            drive(Call { purge: Some(purge) }, &fetch, &hooks.signal, &hooks.on_progress, timeout_ms)
+            let (timeout_ms, batches) = (purge.config().timeout_ms as f64, purge.batch_count() as u32);
+            drive(Call { purge: Some(purge) }, &fetch, &hooks.signal, &hooks.on_progress, timeout_ms, batches)
         }
         Err(e) => Promise::reject(&error_to_js(e)),
     }
@@ -250,8 +249,8 @@ mod outcome {
 #[wasm_bindgen]
 impl Call {
     /// The next request, signed now with a fresh nonce; `undefined` once every batch is
-    /// accepted (`drive.js` makes the `RefreshResult` of the batches the progress events
-    /// carried). Named `next` in JS; not an `Iterator`.
+    /// accepted (`drive.js` makes the `RefreshResult` of the `BatchResult`s that `report`
+    /// gave). Named `next` in JS; not an `Iterator`.
     #[wasm_bindgen(js_name = next)]
     pub fn next_request(&mut self) -> Result<JsValue, JsValue> {
         match &self.purge {
@@ -263,7 +262,7 @@ impl Call {
     }
 
     /// What came of the last request (see [`outcome`]). Returns the milliseconds to wait
-    /// before sending the batch again, or the progress event of an accepted batch; throws the
+    /// before sending the batch again, or the `BatchResult` of an accepted batch; throws the
     /// `CdnError` that ends the call.
     pub fn report(&mut self, outcome: u8, status: u16, body: Option<String>, retry_after: Option<String>) -> Result<JsValue, JsValue> {
         let purge = self.purge.as_mut().ok_or_else(|| error_to_js(finished()))?;
@@ -279,15 +278,9 @@ impl Call {
         };
         match step.map_err(error_to_js)? {
             Step::Retry { after_ms } => Ok(JsValue::from(after_ms as f64)),
-            Step::Accepted => Ok(progress(purge)),
+            Step::Accepted => purge.accepted().last().map(batch_to_js).ok_or_else(|| error_to_js(finished())),
         }
     }
-}
-
-/// `{ batch, batches, dirs, result }` for the batch just accepted (`batch` counts from 1).
-fn progress(purge: &Purge) -> JsValue {
-    let result = purge.accepted().last().map_or(JsValue::UNDEFINED, batch_to_js);
-    progress_event(purge.next_index() as u32, purge.batch_count() as u32, result)
 }
 
 fn finished() -> Error {

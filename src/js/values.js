@@ -18,10 +18,6 @@ export function batchResult(dirs, code, message, codeDesc, attempts, taskId, req
 }
 
 
-export function progressEvent(batch, batches, result) {
-  return { batch, batches, dirs: result?.dirs, result };
-}
-
 // A field of a fresh plain object (headers, an error's fields), which cannot throw; js_sys's
 // Reflect.set is wrapped in a try/catch on every call.
 export function put(target, key, value) {
