@@ -26,6 +26,8 @@ Options:
   --batch-size <n>            directories per request (default 20; up to 500 with --api v3)
   --area <mainland|overseas>  v3: purge one acceleration area only
   --url-encode                v3: encode non-ASCII characters of the paths before purging
+  --language <en-US|zh-CN>    v3: the language of the API's error messages (Tencent's
+                              default is Chinese)
   --method <POST|GET>         v2: HTTP method (default POST)
   --signature-method <name>   v2: HmacSHA1 (default) or HmacSHA256
   --timeout <ms>              give up on a request after this long (default 30000)
@@ -49,6 +51,7 @@ const OPTIONS = {
   api: { type: "string" },
   area: { type: "string" },
   "url-encode": { type: "boolean" },
+  language: { type: "string" },
   "batch-size": { type: "string" },
   endpoint: { type: "string" },
   method: { type: "string" },
@@ -75,6 +78,7 @@ const FLAGS = [
   ["api", "api"],
   ["area", "area"],
   ["url-encode", "urlEncode"],
+  ["language", "language"],
   ["batch-size", "batchSize", true],
   ["timeout", "timeoutMs", true],
   ["retries", "retries", true],

@@ -44,10 +44,27 @@ impl Area {
     }
 }
 
+/// API 3.0 `X-TC-Language`: the language of the reply's `Error.Message` (API-NOTES-V3
+/// "Request"). Without it Tencent answers in Chinese.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    ZhCn,
+    EnUs,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::ZhCn => "zh-CN",
+            Language::EnUs => "en-US",
+        }
+    }
+}
+
 /// Every key a config object may have; anything else is an error, so `secretkey` is caught
 /// instead of being ignored. `fetch`, `signal` and `onProgress` are read by the JavaScript
 /// boundary only.
-pub const KEYS: [&str; 22] = [
+pub const KEYS: [&str; 23] = [
     "secretId",
     "secretKey",
     "token",
@@ -69,6 +86,7 @@ pub const KEYS: [&str; 22] = [
     "api",
     "area",
     "urlEncode",
+    "language",
     "batchSize",
 ];
 
@@ -218,6 +236,7 @@ pub struct RawConfig {
     pub api: Option<String>,
     pub area: Option<String>,
     pub url_encode: Option<bool>,
+    pub language: Option<String>,
     pub batch_size: Option<f64>,
 }
 
@@ -246,6 +265,8 @@ pub struct Config {
     pub area: Option<Area>,
     /// API 3.0 `UrlEncode`; `None` sends none.
     pub url_encode: Option<bool>,
+    /// API 3.0 `X-TC-Language`; `None` sends none.
+    pub language: Option<Language>,
     /// Directories per request.
     pub batch_size: BatchSize,
 }
@@ -323,6 +344,7 @@ impl Config {
         match api {
             Api::V2 if raw.area.is_some() => return Err(only("area", "v3")),
             Api::V2 if raw.url_encode.is_some() => return Err(only("urlEncode", "v3")),
+            Api::V2 if raw.language.is_some() => return Err(only("language", "v3")),
             Api::V3 if raw.method.is_some() => return Err(only("method", "v2")),
             Api::V3 if raw.signature_method.is_some() => return Err(only("signatureMethod", "v2")),
             _ => {}
@@ -332,6 +354,12 @@ impl Config {
             Some("mainland") => Some(Area::Mainland),
             Some("overseas") => Some(Area::Overseas),
             Some(a) => return Err(Error::invalid_input(cat!("config.area must be \"mainland\" or \"overseas\", got ", quote(a, 20)))),
+        };
+        let language = match raw.language.as_deref() {
+            None => None,
+            Some("zh-CN") => Some(Language::ZhCn),
+            Some("en-US") => Some(Language::EnUs),
+            Some(l) => return Err(Error::invalid_input(cat!("config.language must be \"en-US\" or \"zh-CN\", got ", quote(l, 20)))),
         };
         let max_batch = if api == Api::V3 { dirs::PER_CALL_V3 } else { dirs::PER_CALL };
         let batch_size = match raw.batch_size {
@@ -414,6 +442,7 @@ impl Config {
             api,
             area,
             url_encode: raw.url_encode,
+            language,
             batch_size,
         })
     }

@@ -109,6 +109,9 @@ fn build_v3(config: &Config, batch: Batch<'_>, timestamp: u64) -> SignedRequest 
     if let Some(t) = &c.token {
         headers.push(("x-tc-token", t.expose().to_owned()));
     }
+    if let Some(l) = config.language {
+        headers.push(("x-tc-language", l.as_str().to_owned()));
+    }
     SignedRequest { method: Method::Post, url: send_to(config).to_owned(), headers, body: Some(body), dirs: batch.to_strings(), nonce: 0, timestamp }
 }
 

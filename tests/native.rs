@@ -949,7 +949,7 @@ fn utc_dates() {
 #[test]
 fn the_v3_body_is_json_and_signed_as_sent() {
     let dirs = [r#"https://www.test.com/"q"/"#, r"https://www.test.com/back\slash/", "https://www.test.com/中文/😀/", "https://www.test.com/a/?x=1&y=%20"];
-    let raw = RawConfig { api: Some("v3".into()), refresh_type: Some(2.0), area: Some("mainland".into()), url_encode: Some(false), ..raw_v3() };
+    let raw = RawConfig { api: Some("v3".into()), refresh_type: Some(2.0), area: Some("mainland".into()), url_encode: Some(false), language: Some("en-US".into()), ..raw_v3() };
     let purge = Purge::new(raw, &dirs).unwrap();
     let r = purge.request(0, 1_700_000_000, 0).unwrap();
     let body = r.body.as_deref().unwrap();
@@ -968,6 +968,7 @@ fn the_v3_body_is_json_and_signed_as_sent() {
     let want = sign::tc3_authorization("AKIDv3", "v3-key", &endpoint.hostname, "application/json", body.as_bytes(), 1_700_000_000);
     assert_eq!(header("authorization"), Some(want.as_str()));
     assert_eq!(header("x-tc-timestamp"), Some("1700000000"));
+    assert_eq!(header("x-tc-language"), Some("en-US"));
 }
 
 fn raw_v3() -> RawConfig {

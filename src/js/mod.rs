@@ -71,6 +71,7 @@ export interface RefreshConfigV2 extends CommonConfig {
   signatureMethod?: "HmacSHA1" | "HmacSHA256";
   area?: never;
   urlEncode?: never;
+  language?: never;
 }
 
 /** API 3.0 `PurgePathCache`, signed with TC3-HMAC-SHA256: what purges a Tencent Cloud CDN today. */
@@ -80,6 +81,8 @@ export interface RefreshConfigV3 extends CommonConfig {
   area?: "mainland" | "overseas";
   /** Encode non-ASCII characters of the paths before purging. */
   urlEncode?: boolean;
+  /** The language of the API's error messages (`X-TC-Language`); Tencent's default is Chinese. */
+  language?: "en-US" | "zh-CN";
   method?: never;
   signatureMethod?: never;
 }
@@ -448,6 +451,7 @@ fn slot<'a>(name: &str, raw: &'a mut RawConfig) -> Option<Slot<'a>> {
         "retryBaseMs" => Slot::Number(&mut raw.retry_base_ms),
         "batchSize" => Slot::Number(&mut raw.batch_size),
         "urlEncode" => Slot::Flag(&mut raw.url_encode),
+        "language" => Slot::Text(&mut raw.language),
         "retryMaybePurged" => Slot::Flag(&mut raw.retry_maybe_purged),
         "fetch" => Slot::Fetch,
         "signal" => Slot::Signal,

@@ -117,15 +117,16 @@ test("--dry-run prints the signed requests, token redacted, and sends nothing", 
 });
 
 test("--api v3 purges with PurgePathCache; --dry-run redacts the X-TC-Token header", async () => {
-  const r = cli(["--api", "v3", "--endpoint", `${ctx.emu.url}/`, "--area", "mainland", "--url-encode", "--batch-size", "50", ...dirs("v3", 21)]);
+  const r = cli(["--api", "v3", "--endpoint", `${ctx.emu.url}/`, "--area", "mainland", "--url-encode", "--language", "en-US", "--batch-size", "50", ...dirs("v3", 21)]);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, "Success: purged 21 directories in 1 request(s)\n");
   const log = (await ctx.emu.purges()).filter((p) => p.dir.includes("/v3/"));
   assert.deepEqual(log.map((p) => [p.api, p.dir]), dirs("v3", 21).map((d) => ["v3", d]));
-  const dry = cli(["--api", "v3", "--dry-run", "--json", ...dirs("v3dry", 1)], { account: TEMP });
+  const dry = cli(["--api", "v3", "--dry-run", "--json", "--language", "en-US", ...dirs("v3dry", 1)], { account: TEMP });
   assert.equal(dry.status, 0, dry.stderr);
   const [req] = JSON.parse(dry.stdout);
   assert.equal(req.headers["x-tc-token"], "[redacted]");
+  assert.equal(req.headers["x-tc-language"], "en-US");
   assert.match(req.headers.authorization, /^TC3-HMAC-SHA256 Credential=AKIDclitemp\//);
   assert.equal(req.url, "https://cdn.tencentcloudapi.com/");
 });
@@ -223,6 +224,7 @@ test("bad usage and bad input exit 2 and say what to fix; nothing is sent", asyn
     [["--retries", "11", "https://www.test.com/bad/"], /config\.retries must be a whole number from 0 to 10, got 11\n  config\.retries is --retries here\n/],
     [["--timeout", "0", "https://www.test.com/bad/"], /config\.timeoutMs must be a whole number from 1 to 3600000, got 0\n  config\.timeoutMs is --timeout here\n/],
     [["--api", "v3", "--endpoint", "https://cdn.api.qcloud.com/v2/index.php", "https://www.test.com/bad/"], /config\.endpoint has the path "\/v2\/index\.php".*\n  config\.endpoint is --endpoint here\n/],
+    [["--api", "v3", "--language", "en", "https://www.test.com/bad/"], /config\.language must be "en-US" or "zh-CN", got "en"\n  config\.language is --language here\n/],
   ];
   for (const [args, message] of cases) {
     const r = cli(withEndpoint(...args));
@@ -251,7 +253,7 @@ test("--help and --version", () => {
   const help = cli(["--help"]);
   assert.equal(help.status, 0);
   assert.match(help.stdout, /^Usage: qcloud-cdn-refresh/);
-  for (const flag of ["--file", "--api", "--area", "--url-encode", "--batch-size", "--endpoint", "--method", "--signature-method", "--type", "--dry-run", "--json", "--secret-id", "--secret-key", "--version"]) {
+  for (const flag of ["--file", "--api", "--area", "--url-encode", "--language", "--batch-size", "--endpoint", "--method", "--signature-method", "--type", "--dry-run", "--json", "--secret-id", "--secret-key", "--version"]) {
     assert.ok(help.stdout.includes(flag), flag);
   }
   const version = cli(["--version"]);

@@ -38,6 +38,7 @@ test("signRequest agrees byte for byte with the official SDK's sign3 on random r
       type: [undefined, 1, 2][rand(3)],
       area: [undefined, "mainland", "overseas"][rand(3)],
       urlEncode: [undefined, true, false][rand(3)],
+      language: [undefined, "en-US", "zh-CN"][rand(3)],
       token: [undefined, `tok-${rand(1e6)}`][rand(2)],
       endpoint: ["https://cdn.tencentcloudapi.com/", "https://cdn.intl.tencentcloudapi.com/", "http://127.0.0.1:8787/"][rand(3)],
       batchSize: 1 + rand(500),
@@ -50,6 +51,7 @@ test("signRequest agrees byte for byte with the official SDK's sign3 on random r
       assert.equal(body.Area, config.area);
       assert.equal(body.UrlEncode, config.urlEncode);
       assert.equal(r.headers["x-tc-token"], config.token);
+      assert.equal(r.headers["x-tc-language"], config.language);
       assert.deepEqual([r.headers["x-tc-action"], r.headers["x-tc-version"], r.headers["x-tc-timestamp"]], ["PurgePathCache", "2018-06-06", String(config.timestamp)]);
       const official = Sign.sign3({
         method: "POST",
@@ -135,6 +137,9 @@ test("the keys of one API are refused with the other", () => {
     [{ ...base, api: "v4" }, 'config.api must be "v2" or "v3", got "v4"'],
     [{ ...base, api: "v3", area: "asia" }, 'config.area must be "mainland" or "overseas", got "asia"'],
     [{ ...base, api: "v3", urlEncode: "yes" }, "config.urlEncode must be a boolean, got string"],
+    [{ ...base, language: "en-US" }, 'config.language is only for config.api "v3"'],
+    [{ ...base, api: "v3", language: "en" }, 'config.language must be "en-US" or "zh-CN", got "en"'],
+    [{ ...base, api: "v3", language: "EN-US" }, 'config.language must be "en-US" or "zh-CN", got "EN-US"'],
     [{ ...base, batchSize: 21 }, "config.batchSize must be a whole number from 1 to 20, got 21"],
     [{ ...base, api: "v3", batchSize: 501 }, "config.batchSize must be a whole number from 1 to 500, got 501"],
   ];
@@ -152,7 +157,7 @@ test("the types keep v2-only and v3-only keys apart", () => {
   const good = `
 import { refreshCdnDir, type RefreshConfig, type RefreshConfigV3 } from "qcloud-cdn-refresh";
 const v2: RefreshConfig = { secretId: "i", secretKey: "k", method: "GET", signatureMethod: "HmacSHA256" };
-const v3: RefreshConfigV3 = { api: "v3", secretId: "i", secretKey: "k", area: "overseas", urlEncode: true, batchSize: 500, type: 2 };
+const v3: RefreshConfigV3 = { api: "v3", secretId: "i", secretKey: "k", area: "overseas", urlEncode: true, language: "en-US", batchSize: 500, type: 2 };
 // A config in an unannotated variable: the README's \`as const\` keeps "v3" a literal.
 const plain = { api: "v3" as const, secretId: "i", secretKey: "k", area: "mainland" as const };
 export const run = () => Promise.all([refreshCdnDir(v2, "https://a.com/"), refreshCdnDir(v3, ["https://a.com/"]), refreshCdnDir(plain, "https://a.com/")]);
@@ -163,6 +168,7 @@ export const run = () => Promise.all([refreshCdnDir(v2, "https://a.com/"), refre
     // Without a type or \`as const\`, api widens to string: the README says so.
     "widened-api": `import { refreshCdnDir } from "qcloud-cdn-refresh";\nconst c = { api: "v3", secretId: "i", secretKey: "k" };\nexport const run = () => refreshCdnDir(c, "https://a.com/");\n`,
     "bad-area": `import type { RefreshConfig } from "qcloud-cdn-refresh";\nexport const c: RefreshConfig = { api: "v3", secretId: "i", secretKey: "k", area: "moon" };\n`,
+    "v2-with-language": `import type { RefreshConfig } from "qcloud-cdn-refresh";\nexport const c: RefreshConfig = { secretId: "i", secretKey: "k", language: "en-US" };\n`,
   };
   const dir = ctx.installed.dir;
   writeFileSync(join(dir, "v3-good.ts"), good);
