@@ -96,6 +96,7 @@ export interface ProgressEvent {
   batch: number;
   batches: number;
   dirs: string[];
+  /** The very object the call's `RefreshResult.batches` will hold. */
   result: BatchResult;
 }
 
