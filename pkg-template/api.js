@@ -8,15 +8,18 @@ export { CdnError };
 
 function internal(e, dirs) {
   if (!(e instanceof WebAssembly.RuntimeError)) return e;
-  let pending = [];
+  let given = [];
   try {
-    pending = typeof dirs === "string" ? [dirs] : Array.from(dirs ?? [], String);
+    given = typeof dirs === "string" ? [dirs] : Array.from(dirs ?? [], String);
   } catch {
     // dirs that cannot be read cannot be listed
   }
+  // What src/js/drive.js knew when a call trapped; nothing was sent when anything else did.
+  const { purged: submitted = [], maybe: maybeSubmitted = [] } = e;
+  const known = new Set([...submitted, ...maybeSubmitted]);
   return new CdnError(
-    `internal error in qcloud-cdn-refresh (${e.message}); please report it. Which directories were purged is unknown, so all are pending`,
-    { kind: "internal", pending },
+    `internal error in qcloud-cdn-refresh (${e.message}); please report it`,
+    { kind: "internal", submitted, maybeSubmitted, pending: [...new Set(given)].filter((d) => !known.has(d)) },
   );
 }
 

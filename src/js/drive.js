@@ -7,11 +7,14 @@
 // - a fetch that throws, or resolves to something that is not a Response, is a network error.
 export async function drive(call, fetch, signal, onProgress, timeoutMs, count) {
   const batches = [];
+  let request;
+  let sent = false; // whether the batch not yet accepted was sent, in any attempt
   try {
     for (;;) {
-      const request = call.next();
+      request = call.next();
       if (request === undefined) return result(batches); // every batch accepted
       if (signal?.aborted) call.report(ABORTED, 0);
+      sent = true;
       const reply = await send(fetch, request, signal, timeoutMs);
       const step = reply.cut
         ? call.report(reply.cut === "timeout" ? TIMEOUT : ABORTED_IN_FLIGHT, 0)
@@ -24,6 +27,7 @@ export async function drive(call, fetch, signal, onProgress, timeoutMs, count) {
         if (!(await sleep(step, signal))) call.report(ABORTED, 0);
       } else {
         batches.push(step);
+        sent = false;
         try {
           // A failing progress callback must not lose track of the purge; an async one's
           // rejection is ignored too, not left unhandled (which ends a Node process).
@@ -37,6 +41,9 @@ export async function drive(call, fetch, signal, onProgress, timeoutMs, count) {
   } catch (e) {
     // An abort's error carries the signal's reason, as fetch's own rejection would.
     if (e?.kind === "aborted" && signal?.aborted) e.cause = signal.reason;
+    // A trap (a bug) takes what is known of the purge to pkg-template/api.js, which makes
+    // the CdnError: the accepted batches' directories, and those of a batch that was sent.
+    if (e instanceof WebAssembly.RuntimeError) [e.purged, e.maybe] = [batches.flatMap((b) => b.dirs), sent ? request.dirs : []];
     throw e;
   } finally {
     try {

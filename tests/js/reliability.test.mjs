@@ -27,7 +27,7 @@ async function loadInternals() {
   const dir = join(ctx.installed.dir, "node_modules", "qcloud-cdn-refresh");
   const glue = await import(pathToFileURL(join(dir, "qcloud_cdn_refresh.js")));
   glue.initSync({ module: readFileSync(join(dir, "qcloud_cdn_refresh_bg.wasm")) });
-  return import(pathToFileURL(join(dir, "api.js")));
+  return { ...(await import(pathToFileURL(join(dir, "api.js")))), glue };
 }
 const internal = () => (internals ??= loadInternals());
 
@@ -335,6 +335,40 @@ test("a trap (a bug) becomes a CdnError of kind internal, and the module keeps w
     assert.throws(() => __testTrap({}, []), (x) => x.kind === "internal");
   }
   assert.equal(signRequest({ secretId: "id", secretKey: "key" }, "https://www.test.com/a/").length, 1);
+});
+
+test("a trap in the middle of a call lists the accepted batches as submitted and a batch sent as maybe submitted", async () => {
+  const { refreshCdnDir, glue } = await internal();
+  const { next, report } = glue.Call.prototype;
+  // A genuine trap of the .wasm (a RuntimeError), raised where a bug in a call's step would.
+  const trapAt = (method, calls) => {
+    let n = 0;
+    glue.Call.prototype[method] = function (...args) {
+      if (++n === calls) glue.__testTrap(true);
+      return (method === "next" ? next : report).apply(this, args);
+    };
+  };
+  const config = { secretId: A.secretId, secretKey: KEY, endpoint: ctx.emu.endpoint, retryBaseMs: 1 };
+  try {
+    // Batch 2's reply came back (the emulator purged it), then reading it trapped.
+    trapAt("report", 2);
+    const sent = await refreshCdnDir(config, [...dirs("trap1", 45), dirs("trap1", 1)[0]]).catch((x) => x);
+    assert.equal(sent.kind, "internal", sent.message);
+    const want = dirs("trap1", 45);
+    assert.deepEqual([sent.submitted, sent.maybeSubmitted, sent.pending], [want.slice(0, 20), want.slice(20, 40), want.slice(40)]);
+    assert.deepEqual(await recorded("trap1"), want.slice(0, 40));
+    // Batch 2 was accepted; signing batch 3 trapped before it was sent.
+    glue.Call.prototype.report = report;
+    trapAt("next", 3);
+    const unsent = await refreshCdnDir(config, dirs("trap2", 45)).catch((x) => x);
+    assert.equal(unsent.kind, "internal", unsent.message);
+    const all = dirs("trap2", 45);
+    assert.deepEqual([unsent.submitted, unsent.maybeSubmitted, unsent.pending], [all.slice(0, 40), [], all.slice(40)]);
+    assert.deepEqual(await recorded("trap2"), all.slice(0, 40));
+  } finally {
+    Object.assign(glue.Call.prototype, { next, report });
+  }
+  assert.equal((await refreshCdnDir(config, dirs("trap3", 1))).code, 0, "the module keeps working");
 });
 
 test("a proxyUrl path outside a browser is refused before sending, unless config.fetch resolves it", async () => {
