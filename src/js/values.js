@@ -17,7 +17,6 @@ export function batchResult(dirs, code, message, codeDesc, attempts, taskId, req
   return batch;
 }
 
-
 // A field of a fresh plain object (headers, an error's fields), which cannot throw; js_sys's
 // Reflect.set is wrapped in a try/catch on every call.
 export function put(target, key, value) {
