@@ -1,6 +1,7 @@
 // The installed tarball in every runtime it claims, each purging through a freshly started
 // emulator: Node 18, 24 and the Node running the tests (import, require, esbuild bundles), Deno 2.0
-// and the newest, Bun, workerd, and Firefox (a page with no bundler, and an esbuild browser bundle).
+// and the newest, Bun, workerd (esbuild and Rollup bundles), and Firefox and Chromium (a page with no
+// bundler, and an esbuild browser bundle).
 // Each checks the emulator recorded exactly its dirs, and how a connection refused comes back:
 // not purged where the runtime says the request never left (Node, Deno, Bun), maybe purged where it
 // does not say (workerd, browsers).
@@ -31,15 +32,15 @@ const dirs = (tag, n) => Array.from({ length: n }, (_, i) => `https://www.test.c
 const recorded = async (tag) => (await ctx.emu.purges()).map((p) => p.dir).filter((d) => d.includes(`/${tag}/`));
 
 // The same few lines in every runtime: sign, purge 21 dirs (two requests), report as JSON.
-// `from` is the import (or require) each runtime's user writes.
-function program(tag, { endpoint = ctx.emu.endpoint, esm = true } = {}) {
-  const head = esm
-    ? 'import { refreshCdnDir, signRequest, init, CdnError } from "qcloud-cdn-refresh";'
-    : 'const { refreshCdnDir, signRequest, init, CdnError } = require("qcloud-cdn-refresh");';
+// `from` is the import (or require) each runtime's user writes; `init: false` leaves out
+// `await init()`, which only a page needs.
+function program(tag, { endpoint = ctx.emu.endpoint, esm = true, init = true } = {}) {
+  const names = `refreshCdnDir, signRequest, ${init ? "init, " : ""}CdnError`;
+  const head = esm ? `import { ${names} } from "qcloud-cdn-refresh";` : `const { ${names} } = require("qcloud-cdn-refresh");`;
   return `${head}
 const config = { secretId: ${JSON.stringify(ACCOUNT.secretId)}, secretKey: ${JSON.stringify(ACCOUNT.secretKey)}, endpoint: ${JSON.stringify(endpoint)} };
 async function main() {
-  await init();
+  ${init ? "await init();" : ""}
   const signed = signRequest(config, ${JSON.stringify(dirs(tag, 1))});
   const result = await refreshCdnDir(config, ${JSON.stringify(dirs(tag, 21))});
   const bad = await refreshCdnDir(config, ["ftp://x/"]).catch((e) => e);
@@ -107,24 +108,50 @@ for (const [name, deno] of [["deno", bin("deno")], ["deno-2.0", join(root, "tool
   });
 }
 
-test("Cloudflare Workers: a worker bundled by esbuild as wrangler does, run in workerd", async () => {
-  const dir = join(scratch(), "worker");
-  mkdirSync(dir);
-  writeFileSync(join(dir, "src.js"), `${program("workerd")}export default { async fetch(req) { return new Response(new URL(req.url).pathname === "/run" ? await main() : "ready"); } };\n`);
-  // wrangler's resolution: the workerd/worker conditions, .wasm imports left to the runtime.
-  const b = run(bin("esbuild"), ["--log-level=warning", "worker/src.js", "--bundle", "--format=esm", "--conditions=workerd,worker,browser", "--external:*.wasm", "--outfile=worker/worker.js"]);
-  assert.equal(b.stderr.trim(), "", "no bundler warnings");
-  const code = readFileSync(join(dir, "worker.js"), "utf8");
-  assert.doesNotMatch(code, /\beval\(|new Function\(|\bBuffer\b|node:fs|\brequire\(/, "no fs, no Buffer, no code generation");
-  copyFileSync(join(pkgDir(), "qcloud_cdn_refresh_bg.wasm"), join(dir, "qcloud_cdn_refresh_bg.wasm"));
-  const workerd = await startWorkerd(dir, { wasm: ["qcloud_cdn_refresh_bg.wasm"] });
-  try {
-    const res = await fetch(`${workerd.url}/run`);
-    await expectPurged("workerd", await res.text(), { said: false });
-  } finally {
-    await workerd.stop();
-  }
-});
+// How each bundler resolves the package for a Worker: the workerd/worker conditions, .wasm
+// imports left to the runtime. esbuild as wrangler runs it; Rollup (which Vite builds with)
+// drops a module's top-level code when package.json says it has no side effects and only the
+// names it re-exports are used: the entry that instantiates the .wasm must not be declared so.
+const workerBundlers = {
+  esbuild: ["esbuild", ["--log-level=warning", "src.js", "--bundle", "--format=esm", "--conditions=workerd,worker,browser", "--external:*.wasm", "--outfile=worker.js"]],
+  rollup: ["rollup", ["--silent", "--config", "rollup.config.mjs"]], // warnings throw (onwarn)
+};
+const rollupConfig = `import { nodeResolve } from ${JSON.stringify(join(root, "tools", "node_modules", "@rollup", "plugin-node-resolve", "dist", "es", "index.js"))};
+export default {
+  input: "src.js",
+  output: { file: "worker.js", format: "es" },
+  plugins: [
+    nodeResolve({ exportConditions: ["workerd", "worker", "browser"] }),
+    // The .wasm is imported from beside the worker, as workerd's config names it.
+    { resolveId: (id) => (id.endsWith(".wasm") ? { id: "./qcloud_cdn_refresh_bg.wasm", external: true } : null) },
+  ],
+  onwarn(warning) {
+    throw new Error(warning.message);
+  },
+};
+`;
+
+for (const [bundler, [tool, args]] of Object.entries(workerBundlers)) {
+  test(`Cloudflare Workers: a worker bundled by ${bundler}, run in workerd`, async () => {
+    const dir = join(scratch(), `worker-${bundler}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, "src.js"), `${program(`workerd-${bundler}`, { init: false })}export default { async fetch(req) { return new Response(new URL(req.url).pathname === "/run" ? await main() : "ready"); } };\n`);
+    writeFileSync(join(dir, "rollup.config.mjs"), rollupConfig);
+    const b = run(bin(tool), args, { cwd: dir });
+    assert.equal(b.stderr.trim(), "", "no bundler warnings");
+    // Whole-line comments dropped: Rollup keeps the package's, which name what is not used.
+    const code = readFileSync(join(dir, "worker.js"), "utf8").replace(/^\s*\/\/.*$/gm, "");
+    assert.doesNotMatch(code, /\beval\(|new Function\(|\bBuffer\b|node:fs|\brequire\(/, "no fs, no Buffer, no code generation");
+    copyFileSync(join(pkgDir(), "qcloud_cdn_refresh_bg.wasm"), join(dir, "qcloud_cdn_refresh_bg.wasm"));
+    const workerd = await startWorkerd(dir, { wasm: ["qcloud_cdn_refresh_bg.wasm"] });
+    try {
+      const res = await fetch(`${workerd.url}/run`);
+      await expectPurged(`workerd-${bundler}`, await res.text(), { said: false });
+    } finally {
+      await workerd.stop();
+    }
+  });
+}
 
 test("esbuild bundles for Node: ESM and ESM source to CommonJS carry the .wasm, require() bundles have it copied beside", async () => {
   const dir = join(scratch(), "node-bundle");
