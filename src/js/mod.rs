@@ -261,7 +261,8 @@ impl Call {
             Some(p) if !p.is_done() => {
                 p.request(p.next_index(), transport::now(), transport::nonce()).map(|r| request_to_js(&r)).ok_or_else(|| error_to_js(finished()))
             }
-            _ => self.purge.take().filter(|p| p.is_done()).map(|_| JsValue::UNDEFINED).ok_or_else(|| error_to_js(finished())),
+            // Every batch accepted: the call is over. `None`: it was over already.
+            _ => self.purge.take().map(|_| JsValue::UNDEFINED).ok_or_else(|| error_to_js(finished())),
         }
     }
 
