@@ -11,23 +11,35 @@ let ready = false;
 
 /** Loads the WebAssembly module once; `input` is a URL, a Response, bytes or a compiled module. */
 export function init(input) {
-  loading ??= load(input === undefined ? undefined : { module_or_path: input }).then(
-    () => {
-      ready = true;
-    },
-    (e) => {
-      loading = undefined; // a later call may try again
-      throw e;
-    },
-  );
-  return loading;
+  return (loading ??= load1(input ?? new URL("qcloud_cdn_refresh_bg.wasm", import.meta.url)));
+}
+
+// A URL is fetched here rather than by the glue so that a failure names it, and so that an HTML
+// page where the .wasm should be (a dev server's fallback when a bundler moved this module
+// without its .wasm, as Vite's before 8 does) is said in words, not as a bad magic number.
+async function load1(input) {
+  const url = typeof input == "string" || input instanceof URL ? input : undefined;
+  try {
+    if (url) {
+      input = await fetch(url);
+      if (!input.ok) throw Error(`HTTP ${input.status}`);
+      if (/html/.test(input.headers.get("content-type"))) {
+        throw Error("an HTML page came back, not the .wasm: if a bundler moved this module, copy the .wasm beside it or pass its URL to init()");
+      }
+    }
+    await load({ module_or_path: input });
+    ready = true;
+  } catch (e) {
+    loading = undefined; // a later call may try again
+    throw new CdnError(`could not load the WebAssembly module${url ? ` from ${url}` : ""}: ${e?.message ?? e}`, { kind: "network" });
+  }
 }
 
 export async function refreshCdnDir(config, dirs) {
   try {
     await init();
   } catch (e) {
-    throw new CdnError(`could not load the WebAssembly module: ${e?.message ?? e}`, {
+    throw new CdnError(e.message, {
       kind: "network",
       pending: typeof dirs === "string" ? [dirs] : Array.isArray(dirs) ? dirs.filter((d) => typeof d === "string") : [],
     });

@@ -15,6 +15,8 @@ export type {
 /**
  * Loads the WebAssembly module. Needed only in a browser before a first `signRequest`
  * (`refreshCdnDir` loads it by itself); in Node, Deno and Workers it is ready on import and this
- * resolves at once. `input` points at the `.wasm` when it is not beside the module.
+ * resolves at once. `input` points at the `.wasm` when it is not beside the module. Rejects with
+ * a `CdnError` of kind `"network"` naming the URL tried when the `.wasm` cannot be loaded; a later
+ * call tries again.
  */
 export function init(input?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;

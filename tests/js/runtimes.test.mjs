@@ -1,14 +1,14 @@
 // The installed tarball in every runtime it claims, each purging through a freshly started
 // emulator: Node 18, 24 and the Node running the tests (import, require, esbuild bundles), Deno 2.0
-// and the newest, Bun, workerd (esbuild and Rollup bundles), and Firefox and Chromium (a page with no
-// bundler, and an esbuild browser bundle).
+// and the newest, Bun, workerd (esbuild and Rollup bundles), Firefox and Chromium (a page with no
+// bundler, and an esbuild browser bundle), and Vite 7 and 8 (dev server and build) in Chromium.
 // Each checks the emulator recorded exactly its dirs, and how a connection refused comes back:
 // not purged where the runtime says the request never left (Node, Deno, Bun), maybe purged where it
 // does not say (workerd, browsers).
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, packageAndEmulator, startBrowser, startWorkerd, until, root } from "./helpers.mjs";
 
@@ -179,19 +179,23 @@ test("esbuild bundles for Node: ESM and ESM source to CommonJS carry the .wasm, 
 function page(script) {
   return `<!doctype html><meta charset="utf-8"><title>runtime test</title>${script}<pre id="out"></pre>`;
 }
-function browserApp(tag) {
+// `probe`: an expression awaited before anything else, reported as `probe`.
+function browserApp(tag, probe = "null") {
   const endpoint = new URL("/v2/index.php", ctx.emu.url).href;
   // Before init, signRequest says what to do instead of failing obscurely; after it, it signs.
-  return `${program(tag, { endpoint }).replace("await init();", "")}
+  return `${program(tag, { endpoint }).replace("await init();", "")}${failure}
 const out = document.getElementById("out");
 (async () => {
+  const probe = await ${probe};
   let early;
   try { signRequest(config, ["https://www.test.com/early/"]); } catch (e) { early = [e instanceof CdnError, e.kind]; }
   await refreshCdnDir(config, ["https://www.test.com/${tag}-warmup/"]);
-  out.textContent = JSON.stringify({ agent: navigator.userAgent, early, report: JSON.parse(await main()) });
+  out.textContent = JSON.stringify({ agent: navigator.userAgent, probe, early, report: JSON.parse(await main()) });
 })().catch((e) => (out.textContent = JSON.stringify({ failed: String(e && e.stack || e) })));
 `;
 }
+// In a page: what a test needs of a CdnError.
+const failure = "const failure = (e) => [e instanceof CdnError, e.kind, e.message, e.pending];";
 
 // The same two pages in each browser engine, each purging its own directories.
 for (const engine of ["firefox", "chromium"]) {
@@ -225,3 +229,99 @@ for (const engine of ["firefox", "chromium"]) {
     }
   });
 }
+
+// Vite, which admin dashboards are built with, in Chromium: its dev server, which pre-bundles
+// dependencies, and a production build, of Vite 8 (Rolldown) and Vite 7 (esbuild and Rollup).
+// Vite 7's dev pre-bundling moves browser.js away from its .wasm (whose URL then gets the dev
+// server's index.html): it needs the README's `optimizeDeps.exclude`, and without it the first
+// call must say where it looked and what came back, with every directory pending.
+const vites = {
+  "Vite 8": { cli: "vite", config: {} },
+  "Vite 7": { cli: "vite7", config: { optimizeDeps: { exclude: ["qcloud-cdn-refresh"] } } },
+};
+function viteProject(name, app, config) {
+  const dir = join(scratch(), name); // no package.json of its own: Vite finds the scratch project's
+  mkdirSync(dir);
+  writeFileSync(join(dir, "index.html"), page('<script type="module" src="./app.js"></script>'));
+  writeFileSync(join(dir, "app.js"), app);
+  // Its own dependency cache, not the one the scratch project's node_modules would share.
+  writeFileSync(join(dir, "vite.config.js"), `export default ${JSON.stringify({ cacheDir: ".vite", ...config })};\n`);
+  return dir;
+}
+const vite = (cli) => join(root, "tools", "node_modules", cli, "bin", "vite.js");
+async function viteDev(cli, dir) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [vite(cli), "--port", String(port), "--strictPort", "--host", "127.0.0.1"], { cwd: dir, stdio: "ignore", detached: true });
+  const url = `http://127.0.0.1:${port}/`;
+  const stop = () => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), process.kill(-child.pid))));
+  try {
+    await until(`${cli}'s dev server`, () => child.exitCode !== null || fetch(url).then((r) => r.ok, () => false), 30000);
+    if (child.exitCode !== null) throw new Error(`${cli} exited with ${child.exitCode}`);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { url, stop };
+}
+async function pageReport(browser, url) {
+  await browser.goto(url);
+  return JSON.parse(await until(`${url}'s report`, () => browser.text("#out"), 30000));
+}
+
+test("Vite 8 and 7: the dev server and a build, in Chromium", async (t) => {
+  const browser = await startBrowser("chromium");
+  try {
+    for (const [name, { cli, config }] of Object.entries(vites)) {
+      const slug = cli.replace("vite", "vite-") + (cli === "vite" ? "8" : "");
+      await t.test(`${name}: the dev server`, async () => {
+        const tag = `${slug}-dev`;
+        const server = await viteDev(cli, viteProject(tag, browserApp(tag), config));
+        try {
+          const { report, failed } = await pageReport(browser, server.url);
+          assert.equal(failed, undefined);
+          await expectPurged(tag, JSON.stringify(report), { said: false });
+        } finally {
+          await server.stop();
+        }
+      });
+      await t.test(`${name}: a build, with init() of a .wasm that is not there`, async () => {
+        const tag = `${slug}-build`;
+        const missing = `init("./missing.wasm").then(() => "loaded", failure)`;
+        const dir = viteProject(tag, browserApp(tag, missing), { ...config, base: "./", logLevel: "warn" });
+        const b = run(process.execPath, [vite(cli), "build"], { cwd: dir });
+        assert.equal(b.stderr.trim(), "", "no bundler warnings");
+        cpSync(join(dir, "dist"), join(scratch(), "web", tag), { recursive: true });
+        const { probe, report, failed } = await pageReport(browser, `${ctx.emu.url}/${tag}/index.html`);
+        assert.equal(failed, undefined);
+        assert.deepEqual(probe, [true, "network", "could not load the WebAssembly module from ./missing.wasm: HTTP 404", []]);
+        await expectPurged(tag, JSON.stringify(report), { said: false });
+      });
+    }
+    await t.test("Vite 7: the dev server without optimizeDeps.exclude says what went wrong", async () => {
+      const tag = "vite-7-dev-unconfigured";
+      const app = `import { refreshCdnDir, CdnError } from "qcloud-cdn-refresh";
+${failure}
+const config = { secretId: "${ACCOUNT.secretId}", secretKey: "${ACCOUNT.secretKey}", endpoint: "${ctx.emu.endpoint}" };
+refreshCdnDir(config, ${JSON.stringify(dirs(tag, 2))}).then(
+  () => (document.getElementById("out").textContent = '{"purged": true}'),
+  (e) => (document.getElementById("out").textContent = JSON.stringify({ error: failure(e) })),
+);
+`;
+      const server = await viteDev("vite7", viteProject(tag, app, {}));
+      try {
+        const { error } = await pageReport(browser, server.url);
+        const [isCdnError, kind, message, pending] = error;
+        assert.deepEqual([isCdnError, kind, pending], [true, "network", dirs(tag, 2)]);
+        assert.equal(
+          message,
+          `could not load the WebAssembly module from ${server.url}.vite/deps/qcloud_cdn_refresh_bg.wasm: an HTML page came back, not the .wasm: if a bundler moved this module, copy the .wasm beside it or pass its URL to init()`,
+        );
+        assert.deepEqual(await recorded(tag), [], "nothing sent");
+      } finally {
+        await server.stop();
+      }
+    });
+  } finally {
+    await browser.stop();
+  }
+});
