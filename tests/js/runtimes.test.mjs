@@ -1,7 +1,8 @@
 // The installed tarball in every runtime it claims, each purging through a freshly started
 // emulator: Node 18, 24 and the Node running the tests (import, require, esbuild bundles), Deno 2.0
 // and the newest, Bun, workerd (esbuild and Rollup bundles), Firefox and Chromium (a page with no
-// bundler, and an esbuild browser bundle), and Vite 7 and 8 (dev server and build) in Chromium.
+// bundler, and an esbuild browser bundle), and Vite 7 and 8 (dev server and build) and webpack in
+// Chromium.
 // Each checks the emulator recorded exactly its dirs, and how a connection refused comes back:
 // not purged where the runtime says the request never left (Node, Deno, Bun), maybe purged where it
 // does not say (workerd, browsers).
@@ -109,13 +110,38 @@ for (const [name, deno] of [["deno", bin("deno")], ["deno-2.0", join(root, "tool
 }
 
 // How each bundler resolves the package for a Worker: the workerd/worker conditions, .wasm
-// imports left to the runtime. esbuild as wrangler runs it; Rollup (which Vite builds with)
-// drops a module's top-level code when package.json says it has no side effects and only the
-// names it re-exports are used: the entry that instantiates the .wasm must not be declared so.
+// imports left to the runtime. esbuild as wrangler runs it; Rollup (which Vite builds with) and
+// webpack drop a module's top-level code when package.json says it has no side effects and only
+// the names it re-exports are used: the entry that instantiates the .wasm must not be declared so.
 const workerBundlers = {
-  esbuild: ["esbuild", ["--log-level=warning", "src.js", "--bundle", "--format=esm", "--conditions=workerd,worker,browser", "--external:*.wasm", "--outfile=worker.js"]],
-  rollup: ["rollup", ["--silent", "--config", "rollup.config.mjs"]], // warnings throw (onwarn)
+  esbuild: [bin("esbuild"), ["--log-level=warning", "src.js", "--bundle", "--format=esm", "--conditions=workerd,worker,browser", "--external:*.wasm", "--outfile=worker.js"]],
+  rollup: [bin("rollup"), ["--silent", "--config", "rollup.config.mjs"]], // warnings throw (onwarn)
+  webpack: [process.execPath, ["webpack.mjs", "worker"]],
 };
+// webpack by its Node API (its CLI is another package): `node webpack.mjs worker|web` builds
+// src.js into worker.js (an ES module for workerd, the .wasm import left to it) or app.js (a
+// page's script, the .wasm emitted beside it); errors and warnings fail it.
+const webpackRunner = `import webpack from ${JSON.stringify(join(root, "tools", "node_modules", "webpack", "lib", "index.js"))};
+const worker = process.argv[2] === "worker";
+const config = {
+  mode: "production",
+  entry: "./src.js",
+  output: { path: process.cwd(), filename: worker ? "worker.js" : "app.js", ...(worker && { module: true, library: { type: "module" } }) },
+  ...(worker && {
+    target: "webworker",
+    experiments: { outputModule: true },
+    resolve: { conditionNames: ["workerd", "worker", "browser", "import"] },
+    externals: { "./qcloud_cdn_refresh_bg.wasm": "module ./qcloud_cdn_refresh_bg.wasm" },
+    externalsType: "module",
+  }),
+};
+webpack(config, (err, stats) => {
+  if (err || stats.hasErrors() || stats.hasWarnings()) {
+    console.error(err ?? stats.toString("errors-warnings"));
+    process.exitCode = 1;
+  }
+});
+`;
 const rollupConfig = `import { nodeResolve } from ${JSON.stringify(join(root, "tools", "node_modules", "@rollup", "plugin-node-resolve", "dist", "es", "index.js"))};
 export default {
   input: "src.js",
@@ -137,7 +163,8 @@ for (const [bundler, [tool, args]] of Object.entries(workerBundlers)) {
     mkdirSync(dir);
     writeFileSync(join(dir, "src.js"), `${program(`workerd-${bundler}`, { init: false })}export default { async fetch(req) { return new Response(new URL(req.url).pathname === "/run" ? await main() : "ready"); } };\n`);
     writeFileSync(join(dir, "rollup.config.mjs"), rollupConfig);
-    const b = run(bin(tool), args, { cwd: dir });
+    writeFileSync(join(dir, "webpack.mjs"), webpackRunner);
+    const b = run(tool, args, { cwd: dir });
     assert.equal(b.stderr.trim(), "", "no bundler warnings");
     // Whole-line comments dropped: Rollup keeps the package's, which name what is not used.
     const code = readFileSync(join(dir, "worker.js"), "utf8").replace(/^\s*\/\/.*$/gm, "");
@@ -230,8 +257,9 @@ for (const engine of ["firefox", "chromium"]) {
   });
 }
 
-// Vite, which admin dashboards are built with, in Chromium: its dev server, which pre-bundles
-// dependencies, and a production build, of Vite 8 (Rolldown) and Vite 7 (esbuild and Rollup).
+// What admin dashboards are built with, in Chromium: Vite's dev server, which pre-bundles
+// dependencies, and its production build, of Vite 8 (Rolldown) and Vite 7 (esbuild and Rollup);
+// and a webpack build.
 // Vite 7's dev pre-bundling moves browser.js away from its .wasm (whose URL then gets the dev
 // server's index.html): it needs the README's `optimizeDeps.exclude`, and without it the first
 // call must say where it looked and what came back, with every directory pending.
@@ -268,7 +296,7 @@ async function pageReport(browser, url) {
   return JSON.parse(await until(`${url}'s report`, () => browser.text("#out"), 30000));
 }
 
-test("Vite 8 and 7: the dev server and a build, in Chromium", async (t) => {
+test("dashboards: Vite 8 and 7 (the dev server and a build) and a webpack build, in Chromium", async (t) => {
   const browser = await startBrowser("chromium");
   try {
     for (const [name, { cli, config }] of Object.entries(vites)) {
@@ -297,6 +325,19 @@ test("Vite 8 and 7: the dev server and a build, in Chromium", async (t) => {
         await expectPurged(tag, JSON.stringify(report), { said: false });
       });
     }
+    await t.test("webpack: a build (the .wasm emitted as an asset)", async () => {
+      const tag = "webpack-build";
+      const dir = join(scratch(), "web", tag);
+      mkdirSync(dir);
+      writeFileSync(join(dir, "index.html"), page('<script defer src="app.js"></script>'));
+      writeFileSync(join(dir, "src.js"), browserApp(tag));
+      writeFileSync(join(dir, "webpack.mjs"), webpackRunner);
+      run(process.execPath, ["webpack.mjs", "web"], { cwd: dir });
+      assert.equal(readdirSync(dir).filter((f) => f.endsWith(".wasm")).length, 1, "the .wasm emitted");
+      const { report, failed } = await pageReport(browser, `${ctx.emu.url}/${tag}/index.html`);
+      assert.equal(failed, undefined);
+      await expectPurged(tag, JSON.stringify(report), { said: false });
+    });
     await t.test("Vite 7: the dev server without optimizeDeps.exclude says what went wrong", async () => {
       const tag = "vite-7-dev-unconfigured";
       const app = `import { refreshCdnDir, CdnError } from "qcloud-cdn-refresh";
