@@ -130,6 +130,9 @@ impl Parser<'_> {
 
     /// RFC 8259 number syntax, valued by hand: exact for integers up to 2^53 (every number the
     /// API sends), close for the rest, and without `f64::from_str`'s tables in the `.wasm`.
+    /// Never NaN: digits past the 18th only move the exponent, so the mantissa stays finite,
+    /// and a zero stays zero whatever its exponent (`0e400`); beyond f64's range is ±infinity,
+    /// as `JSON.parse` gives.
     fn number(&mut self) -> Option<Value> {
         let negative = self.eat("-").is_some();
         let mut mantissa = 0.0f64;
@@ -137,8 +140,13 @@ impl Parser<'_> {
         let mut digits = |p: &mut Self, scale: i32, exponent: &mut i32| {
             let start = p.i;
             while let Some(d @ b'0'..=b'9') = p.b.get(p.i).copied() {
-                mantissa = mantissa * 10.0 + f64::from(d - b'0');
-                *exponent += scale;
+                if mantissa < 1e17 {
+                    mantissa = mantissa * 10.0 + f64::from(d - b'0');
+                    *exponent += scale;
+                } else {
+                    // An integer digit dropped is a power of ten more; a fraction digit, nothing.
+                    *exponent += scale + 1;
+                }
                 p.i += 1;
             }
             p.i > start
@@ -167,7 +175,15 @@ impl Parser<'_> {
             }
             exponent += sign * e;
         }
-        let value = if exponent < 0 { mantissa / pow10(-exponent) } else { mantissa * pow10(exponent) };
+        let value = if mantissa == 0.0 {
+            0.0
+        } else if exponent < 0 {
+            // In two steps, so that 10^-exponent overflowing does not zero a value in range
+            // (`1234567890123456789e-320`); `pow10` of a negative is 1.
+            mantissa / pow10(-exponent - 300) / pow10((-exponent).min(300))
+        } else {
+            mantissa * pow10(exponent)
+        };
         Some(Value::Number(if negative { -value } else { value }))
     }
 
@@ -248,7 +264,8 @@ pub fn write_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-/// 10^e for e >= 0 by squaring (`f64::powi` needs `std`); infinity when out of range.
+/// 10^e for e >= 0 by squaring (`f64::powi` needs `std`), 1 for e < 0; infinity when out of
+/// range.
 fn pow10(mut e: i32) -> f64 {
     let (mut result, mut base) = (1.0, 10.0f64);
     while e > 0 {

@@ -502,7 +502,11 @@ fn json_reader_rejects_what_is_not_json() {
     }
     let deep = "[".repeat(json::MAX_DEPTH + 2) + &"]".repeat(json::MAX_DEPTH + 2);
     assert_eq!(json::parse(&deep), None, "nesting is bounded");
-    for (text, value) in [("0", 0.0), ("9007199254740993", 9007199254740992.0), ("-12.5E-1", -1.25), ("1e2", 100.0), ("2E+3", 2000.0), ("0.001", 0.001), ("1e400", f64::INFINITY)] {
+    for (text, value) in [("0", 0.0), ("9007199254740993", 9007199254740992.0), ("-12.5E-1", -1.25), ("1e2", 100.0), ("2E+3", 2000.0), ("0.001", 0.001), ("1e400", f64::INFINITY),
+        // Never NaN: a zero whatever its exponent, a mantissa longer than f64 holds, a value in
+        // range whose 10^-exponent is not.
+        ("0e400", 0.0), ("-1e400", f64::NEG_INFINITY), ("1e-400", 0.0), (&format!("1.{}1", "0".repeat(400)), 1.0),
+        (&format!("1{}e-400", "0".repeat(400)), 1.0), ("1234567890123456789e-320", 1.2345678901234562e-302)] {
         assert_eq!(json::parse(text), Some(json::Value::Number(value)), "{text}");
     }
     assert_eq!(json::parse("[1.5e3, -0, true, false, null, \"\"]"), Some(json::Value::Array(vec![
