@@ -27,9 +27,9 @@ const QUOTE_CHARS: usize = 80;
 /// A directory URL that the API can take.
 ///
 /// Invariant: starts with `http://` or `https://`, has a non-empty host (and a port of
-/// 1–65535 digits when one is named), contains no whitespace, no control character and no
-/// fragment. Anything a browser sends in a path or query is kept as given: non-ASCII,
-/// percent-escapes, `+ & = ; , ! * ' ( ) ~ @ $`, `?`. The value is signed raw and
+/// 1–65535 digits when one is named), contains no whitespace, no control character, no
+/// fragment and no backslash before any `?`. Anything a browser sends in a path or query is
+/// kept as given: non-ASCII, percent-escapes, `+ & = ; , ! * ' ( ) ~ @ $`, `?`. The value is signed raw and
 /// percent-encoded once on the wire (API-NOTES "Signature" 4 and 7).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dir(String);
@@ -54,6 +54,11 @@ impl Dir {
             .strip_prefix("https://")
             .or_else(|| s.strip_prefix("http://"))
             .ok_or_else(|| bad("must start with http:// or https://"))?;
+        // A browser reads `\` before the query as `/` (WHATWG URL, special schemes), so the
+        // API would be asked to purge a path no browser requests.
+        if find_ascii(rest.get(..find_ascii(rest, b"?").unwrap_or(rest.len())).unwrap_or(rest), b"\\").is_some() {
+            return Err(bad("has a backslash before any ?, which browsers send as /"));
+        }
         let authority = rest.get(..find_ascii(rest, b"/?#").unwrap_or(rest.len())).unwrap_or(rest);
         let host_port = authority.bytes().rposition(|b| b == b'@').and_then(|at| authority.get(at + 1..)).unwrap_or(authority);
         let (host, port) = split_port(host_port).ok_or_else(|| bad("has an unclosed [IPv6] host"))?;

@@ -275,6 +275,7 @@ fn valid_directories() {
         "https://example.com/a%20b/",
         "https://example.com/+&=;,!*'()~@$/",
         "https://example.com/a/?v=1&w=2",
+        "https://example.com/a/?path=C:\\dir", // a browser sends a query's backslash as it is
         "https://user@example.com/a/",
         "http://[::1]:8080/a/",
         "http://127.0.0.1/a/",
@@ -308,6 +309,8 @@ fn bad_inputs() {
         (vec!["https://a.com/\u{7f}"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com/\\u{7f}\" contains a control character (U+007F) at byte 14"),
         (vec!["https://a.com/\u{3000}"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com/\\u{3000}\" contains whitespace (U+3000) at byte 14"),
         (vec!["https://a.com/#top"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com/#top\" contains a fragment (#…), which is never sent to a server"),
+        (vec!["https://a.com\\b/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com\\\\b/\" has a backslash before any ?, which browsers send as /"),
+        (vec!["https://a.com/a\\b?c\\d"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com/a\\\\b?c\\\\d\" has a backslash before any ?, which browsers send as /"),
         (vec![long.as_str()], raw("POST", "HmacSHA1", None), long_msg.as_str()),
         (vec!["https://a.com/"], RawConfig::default(), "config.secretId is required"),
         (vec!["https://a.com/"], RawConfig { secret_id: Some("id".into()), ..RawConfig::default() }, "config.secretKey is required"),
@@ -952,7 +955,7 @@ fn utc_dates() {
 /// signature covers exactly the bytes that are sent.
 #[test]
 fn the_v3_body_is_json_and_signed_as_sent() {
-    let dirs = [r#"https://www.test.com/"q"/"#, r"https://www.test.com/back\slash/", "https://www.test.com/中文/😀/", "https://www.test.com/a/?x=1&y=%20"];
+    let dirs = [r#"https://www.test.com/"q"/"#, r"https://www.test.com/q/?back\slash", "https://www.test.com/中文/😀/", "https://www.test.com/a/?x=1&y=%20"];
     let raw = RawConfig { api: Some("v3".into()), refresh_type: Some(2.0), area: Some("mainland".into()), url_encode: Some(false), language: Some("en-US".into()), ..raw_v3() };
     let purge = Purge::new(raw, &dirs).unwrap();
     let r = purge.request(0, 1_700_000_000, 0).unwrap();
