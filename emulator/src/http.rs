@@ -1,6 +1,7 @@
 //! Just enough HTTP/1.1 for an API on loopback: requests with `Content-Length` bodies,
 //! keep-alive, and the two form encodings the API accepted (API-NOTES "Endpoint and action").
 
+use std::time::{SystemTime, UNIX_EPOCH};
 use std::io::{self, BufRead, Write};
 
 use qcloud_cdn_refresh::request::{parse_form, percent_decode};
@@ -122,8 +123,11 @@ impl Response {
         Response::new(status, "text/plain; charset=utf-8", body)
     }
 
+    /// Writes the response with a `Date` header of now, as an origin server with a clock must
+    /// (RFC 9110 §6.6.1) and the API's do: clients correct a skewed clock by it.
     pub fn write_to(&self, w: &mut impl Write, close: bool) -> io::Result<()> {
-        let mut head = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let mut head = format!("HTTP/1.1 {} {}\r\ndate: {}\r\n", self.status, reason(self.status), http_date(now));
         for (k, v) in &self.headers {
             head.push_str(&format!("{k}: {v}\r\n"));
         }
@@ -183,4 +187,14 @@ pub fn parse_multipart(body: &str, boundary: &str) -> Result<Vec<(String, String
         fields.push((percent_decode(name).unwrap_or_else(|| name.to_owned()), value.to_owned()));
     }
     Err("multipart body without its closing delimiter".into())
+}
+
+/// An IMF-fixdate (RFC 9110 §5.6.7): `Sun, 06 Nov 1994 08:49:37 GMT`.
+pub fn http_date(unix: u64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]; // 1970-01-01 was a Thursday
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let days = unix / 86_400;
+    let (y, m, d) = qcloud_cdn_refresh::time::civil_from_days(days);
+    let s = unix % 86_400;
+    format!("{}, {d:02} {} {y} {:02}:{:02}:{:02} GMT", DAYS[(days % 7) as usize], MONTHS[m as usize - 1], s / 3600, s / 60 % 60, s % 60)
 }

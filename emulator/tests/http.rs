@@ -28,6 +28,8 @@ struct Reply {
     status: u16,
     head: String,
     body: String,
+    /// The `Date` header as sent.
+    date: Option<String>,
 }
 
 /// Sends raw bytes; `None` when the server closed the connection without a reply.
@@ -39,7 +41,8 @@ fn send(port: u16, raw: &str) -> Option<Reply> {
     let _ = s.read_to_end(&mut out);
     let text = String::from_utf8_lossy(&out).into_owned();
     let (head, body) = text.split_once("\r\n\r\n")?;
-    Some(Reply { status: head[9..12].parse().unwrap(), head: head.to_ascii_lowercase(), body: body.to_owned() })
+    let date = head.lines().find_map(|l| l.strip_prefix("date: ")).map(str::to_owned);
+    Some(Reply { status: head[9..12].parse().unwrap(), head: head.to_ascii_lowercase(), body: body.to_owned(), date })
 }
 
 fn now() -> f64 {
@@ -248,4 +251,17 @@ fn faults() {
     control(port, "POST", "/_emulator/reset", "");
     assert_eq!(control(port, "GET", "/_emulator/purges", "").body, "[]");
     assert_eq!(control(port, "POST", "/_emulator/faults", r#"{"fault":"meteor"}"#).status, 400);
+}
+
+#[test]
+fn every_reply_is_dated_as_the_api_s_are() {
+    assert_eq!(qcloud_cdn_emulator::http::http_date(784_111_777), "Sun, 06 Nov 1994 08:49:37 GMT", "RFC 9110's example");
+    assert_eq!(qcloud_cdn_emulator::http::http_date(951_825_600), "Tue, 29 Feb 2000 12:00:00 GMT");
+    let server = start(true);
+    let before = now() as u64;
+    let reply = api(server.port(), &["https://www.test.com/dated/"]).expect("a reply");
+    let date = reply.date.expect("a Date header");
+    // Read back by the client's own reader of HTTP dates (Retry-After's): now, to the second.
+    let wait = qcloud_cdn_refresh::retry::retry_after_ms(&date, before * 1000 - 5000).expect("an IMF-fixdate");
+    assert!((5000..=7000).contains(&wait), "{date}: {wait} ms after 5 s before the request");
 }
