@@ -167,6 +167,7 @@ impl Purge {
         let maybe = retry::may_have_purged(&err);
         let retry = retry::is_transient(&err)
             && (policy.maybe_purged || !maybe)
+            && !(self.config.timestamp.is_some() && retry::is_expiry(&err))
             && self.failures < policy.retries
             && asked_ms.is_none_or(|ms| ms <= retry::RETRY_AFTER_MAX_MS);
         let failures = self.failures;

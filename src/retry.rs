@@ -3,9 +3,12 @@
 //! Failures after which the API most likely did nothing are retried (API-NOTES "Error codes",
 //! API-NOTES-V3 "Replies"): a request that got no response at all, HTTP 429/502/503/504, API
 //! 2.0 code 6000 (internal error) and 6200 (temporarily unavailable), the "too frequent" module
-//! codes 9163 and 22063, and API 3.0's `RequestLimitExceeded` and `InternalError*`.
-//! Authentication, signature, parameter, permission and quota errors (4000, 4100, 4104, 4105,
-//! 4300, 4400, 22045, 22046, …) never are: sending them again cannot succeed. Nor is a failure
+//! codes 9163 and 22063, and API 3.0's `RequestLimitExceeded` and `InternalError*`. So is a
+//! request refused as a replay or as expired (API 2.0 4500, API 3.0
+//! `AuthFailure.SignatureExpire`): each attempt is signed anew with a fresh nonce, by a clock
+//! that the refusal's `Date` header has corrected (`src/js/drive.js`). Other authentication,
+//! signature, parameter, permission and quota errors (4000, 4100, 4104, 4105, 4300, 4400,
+//! 22045, 22046, …) never are: sending them again cannot succeed. Nor is a failure
 //! that says the API may be processing the request: a timeout, a reply cut off, a reply that is
 //! not the API's. Two retried failures cannot say whether the API got the request, a connection
 //! lost after sending and a gateway's 502 or 504 ([`may_have_purged`]): when the batch
@@ -51,9 +54,16 @@ pub fn is_transient(err: &Error) -> bool {
             matches!(err.code, Some(6000 | 6200))
                 || matches!(err.module_code, Some(9163 | 22063))
                 || err.error_code.as_deref().is_some_and(|c| c == "RequestLimitExceeded" || c.starts_with("InternalError"))
+                || is_expiry(err)
         }
         _ => false,
     }
+}
+
+/// Whether the API refused the request as a replay or as expired (API 2.0 4500, API 3.0
+/// `AuthFailure.SignatureExpire`): a retry signed anew mends it, unless the timestamp is fixed.
+pub fn is_expiry(err: &Error) -> bool {
+    err.code == Some(4500) || err.error_code.as_deref() == Some("AuthFailure.SignatureExpire")
 }
 
 /// Whether the attempt that failed with `err` may have been processed by the API, so that its

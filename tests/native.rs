@@ -617,7 +617,9 @@ fn retry_decisions() {
         (200, api(4105, "token"), None, None),
         (200, api(4300, "denied"), None, None),
         (200, api(4400, "quota"), None, None),
-        (200, api(4500, "replay"), None, None),
+        // A replay or an expired timestamp: signing anew mends it, but not with the config's
+        // fixed timestamp, which these have (see below for the clock's).
+        (200, api(4500, "replay or expired"), None, None),
     ];
     let config = || RawConfig { retry_base_ms: Some(100.0), ..raw("POST", "HmacSHA1", None) };
     for (status, body, retry_after, want) in &table {
@@ -630,6 +632,14 @@ fn retry_decisions() {
     }
     let mut purge = Purge::new(config(), &["https://www.test.com/a/"]).unwrap();
     assert_eq!(purge.on_network_error("ECONNRESET", 0.5), Ok(Step::Retry { after_ms: 50 }));
+    let expired = [
+        (RawConfig { timestamp: None, ..config() }, api(4500, "replay or expired")),
+        (RawConfig { api: Some("v3".into()), retry_base_ms: Some(100.0), ..raw_v3() }, r#"{"Response":{"Error":{"Code":"AuthFailure.SignatureExpire","Message":"expired"},"RequestId":"r"}}"#.into()),
+    ];
+    for (config, body) in expired {
+        let mut purge = Purge::new(config, &["https://www.test.com/a/"]).unwrap();
+        assert_eq!(purge.on_response(200, &body, None, now, 0.5), Ok(Step::Retry { after_ms: 50 }), "{body}");
+    }
 }
 
 /// Retries back off exponentially with full jitter up to the cap, and give up after

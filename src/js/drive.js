@@ -67,6 +67,18 @@ function result(batches) {
 // concat, not flatMap: a tenth of the time in V8, and it too takes a dirs that onProgress replaced.
 const dirsOf = (batches) => [].concat(...batches.map((b) => b.dirs));
 
+// The clock every request is signed by (src/js/transport.rs): this machine's, corrected by
+// what the API's replies say the time is. A reply whose Date (RFC 9110 §6.6.1) is 5 minutes or
+// more from the corrected clock, which is as far as the API lets a timestamp stray (API-NOTES
+// "Common parameters"), sets the correction to the difference; the request it refused as
+// expired is then signed again by it (src/retry.rs), and so is every later one in this realm.
+// The AWS SDKs keep a clock offset the same way.
+let skew = 0;
+export const now = () => Date.now() + skew;
+function learnClock(date) {
+  if (Math.abs(date - now()) >= 300000) skew = date - Date.now(); // false for NaN: no Date
+}
+
 // The runtime's own fetch, when config.fetch is not given (src/js/transport.rs).
 export const globalFetch = () => globalThis.fetch;
 
@@ -122,14 +134,18 @@ async function send(fetch, { method, url, headers, body }, signal, timeoutMs) {
         return "fetch resolved to something that is not a Response (no HTTP status)";
       }
       if (typeof response.text !== "function") return "fetch resolved to something that is not a Response (no text())";
-      let retryAfter;
-      try {
-        // A Map standing in for Headers may hold a number.
-        const value = response.headers?.get?.("retry-after");
-        if (value !== undefined && value !== null) retryAfter = String(value);
-      } catch {
-        // headers are optional for a fetch double
-      }
+      // Retry-After and Date, when there are headers (a fetch double may have none, and a Map
+      // standing in for Headers may hold a number).
+      const header = (name) => {
+        try {
+          const value = response.headers?.get?.(name);
+          return value === undefined || value === null ? undefined : String(value);
+        } catch {
+          // as if absent
+        }
+      };
+      const retryAfter = header("retry-after");
+      learnClock(Date.parse(header("date")));
       try {
         const text = await response.text();
         return { status, body: typeof text === "string" ? text : "", retryAfter };

@@ -40,7 +40,7 @@ interface CommonConfig {
   batchSize?: number;
   /** More directories than this in one call are refused before anything is sent. Default 100. */
   dailyLimit?: number;
-  /** Unix seconds to sign with instead of the clock. */
+  /** Unix seconds to sign with instead of the clock (`Date.now()`, corrected by a reply's `Date` 5 minutes or more from it). */
   timestamp?: number;
   /** v2: the first batch's `Nonce` instead of a random one; batch i uses nonce + i, and its k-th retry nonce + i + k × batches. */
   nonce?: number;
@@ -48,7 +48,7 @@ interface CommonConfig {
   fetch?: (url: string, init: FetchInit) => Promise<FetchResponse>;
   /** Milliseconds one attempt may take (request and reply body); default 30000. */
   timeoutMs?: number;
-  /** Retries of a batch after a transient failure (network, 429/502/503/504, 6000/6200, RequestLimitExceeded, InternalError); default 2. */
+  /** Retries of a batch after a transient failure (network, 429/502/503/504, 6000/6200, RequestLimitExceeded, InternalError) or a refusal as expired (4500, AuthFailure.SignatureExpire); default 2. */
   retries?: number;
   /** The first backoff window in ms, doubled per retry (full jitter, capped at 20 s); default 200. */
   retryBaseMs?: number;

@@ -14,14 +14,15 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
 
-/// Unix seconds from `Date.now()`.
+/// Unix seconds from the clock below.
 pub fn now() -> u64 {
     now_ms() / 1000
 }
 
-/// Unix milliseconds from `Date.now()`.
+/// Unix milliseconds from `Date.now()`, corrected by the API's replies (`now` in
+/// `src/js/drive.js`).
 pub fn now_ms() -> u64 {
-    js_sys::Date::now() as u64
+    clock() as u64
 }
 
 /// A number in `[0, 1)` from `Math.random()`: backoff jitter needs no cryptographic quality.
@@ -49,6 +50,10 @@ extern "C" {
     /// imports to find the same object.
     #[wasm_bindgen(js_name = globalFetch)]
     fn global_fetch() -> JsValue;
+
+    /// `Date.now()` corrected by the `Date` of the API's replies.
+    #[wasm_bindgen(js_name = now)]
+    fn clock() -> f64;
 
     /// Whether the runtime has a page's `location` that a relative URL resolves against.
     #[wasm_bindgen(js_name = hasPage)]

@@ -171,6 +171,48 @@ test("retries: 0 sends each batch once", async () => {
   await accountFor(got);
 });
 
+// The package reads this machine's clock through Date.now(); the emulator runs on the real one
+// and dates every reply, as the API does.
+test("a clock an hour behind: the request refused as expired is signed again by the reply's Date, and later calls sign right the first time", async () => {
+  const realNow = Date.now;
+  const attempts = (r) => r.batches.map((b) => b.attempts);
+  const v2 = { secretId: A.secretId, secretKey: KEY, endpoint: ctx.emu.endpoint, retryBaseMs: 1 };
+  const v3 = { ...v2, api: "v3", endpoint: `${ctx.emu.url}/` };
+  try {
+    Date.now = () => realNow() - 3_600_000;
+    const first = await ctx.lib.refreshCdnDir(v2, dirs("clock-v2", 25));
+    assert.deepEqual(attempts(first), [2, 1], "refused once, then right");
+    // Learned for the realm: a v3 call signs right the first time, with fresh timestamps.
+    const second = await ctx.lib.refreshCdnDir(v3, dirs("clock-v3", 25));
+    assert.deepEqual(attempts(second), [1, 1]);
+    const [signed] = ctx.lib.signRequest(v2, ["https://www.test.com/clock-sign/"]);
+    const timestamp = Number(new URLSearchParams(signed.body).get("Timestamp"));
+    assert.ok(Math.abs(timestamp - realNow() / 1000) < 5, "signRequest uses what the realm learned");
+    // The clock is set right: the learned correction is now wrong, and is corrected back.
+    Date.now = realNow;
+    const third = await ctx.lib.refreshCdnDir(v3, dirs("clock-back", 1));
+    assert.deepEqual(attempts(third), [2]);
+    const fourth = await ctx.lib.refreshCdnDir(v2, dirs("clock-right", 1));
+    assert.deepEqual(attempts(fourth), [1]);
+    // Behind again, with no retries: the refusal ends the call, and the next call is right.
+    Date.now = () => realNow() - 3_600_000;
+    const e = await ctx.lib.refreshCdnDir({ ...v3, retries: 0 }, dirs("clock-no-retry", 1)).then(assert.fail, (e) => e);
+    assert.deepEqual([e.kind, e.code, e.submitted, e.maybeSubmitted, e.pending], ["api", "AuthFailure.SignatureExpire", [], [], dirs("clock-no-retry", 1)]);
+    assert.deepEqual(attempts(await ctx.lib.refreshCdnDir(v2, dirs("clock-learned", 1))), [1]);
+    // A timestamp the config fixes is not the clock's: refused at once, not sent again.
+    const fixed = await ctx.lib.refreshCdnDir({ ...v2, timestamp: 1_600_000_000 }, dirs("clock-fixed", 1)).then(assert.fail, (e) => e);
+    assert.deepEqual([fixed.code, fixed.message.includes("attempts")], [4500, false]);
+  } finally {
+    Date.now = realNow;
+    // What this realm learned goes back to nothing for the tests after this one.
+    await ctx.lib.refreshCdnDir(v2, dirs("clock-reset", 1));
+  }
+  for (const [tag, n] of [["clock-v2", 25], ["clock-v3", 25], ["clock-back", 1], ["clock-right", 1], ["clock-learned", 1], ["clock-reset", 1]]) {
+    assert.deepEqual(await recorded(tag), dirs(tag, n), `${tag}: every dir recorded once`);
+  }
+  assert.deepEqual([...(await recorded("clock-no-retry")), ...(await recorded("clock-fixed"))], []);
+});
+
 test("abort before the start: nothing is sent, every dir pending", async () => {
   const controller = new AbortController();
   const reason = new Error("deploy cancelled");
