@@ -206,21 +206,38 @@ test("esbuild bundles for Node: ESM and ESM source to CommonJS carry the .wasm, 
 function page(script) {
   return `<!doctype html><meta charset="utf-8"><title>runtime test</title>${script}<pre id="out"></pre>`;
 }
-// `probe`: an expression awaited before anything else, reported as `probe`.
+// `probe`: an expression awaited before the first call, reported as `probe`.
 function browserApp(tag, probe = "null") {
   const endpoint = new URL("/v2/index.php", ctx.emu.url).href;
   // Before init, signRequest says what to do instead of failing obscurely; after it, it signs.
   return `${program(tag, { endpoint }).replace("await init();", "")}${failure}
 const out = document.getElementById("out");
 (async () => {
-  const probe = await ${probe};
   let early;
   try { signRequest(config, ["https://www.test.com/early/"]); } catch (e) { early = [e instanceof CdnError, e.kind]; }
+  const probe = await ${probe};
   await refreshCdnDir(config, ["https://www.test.com/${tag}-warmup/"]);
   out.textContent = JSON.stringify({ agent: navigator.userAgent, probe, early, report: JSON.parse(await main()) });
 })().catch((e) => (out.textContent = JSON.stringify({ failed: String(e && e.stack || e) })));
 `;
 }
+// In a page: the clock set an hour back for two calls, then right for a third; each call's
+// batches' attempts.
+const clockProbe = (tag) => `(async () => {
+  const attempts = (r) => r.batches.map((b) => b.attempts);
+  const real = Date.now;
+  Date.now = () => real() - 3600000;
+  try {
+    const out = [attempts(await refreshCdnDir(config, ${JSON.stringify(dirs(tag, 21))}))];
+    out.push(attempts(await refreshCdnDir(config, ${JSON.stringify(dirs(`${tag}-2`, 1))})));
+    Date.now = real;
+    out.push(attempts(await refreshCdnDir(config, ${JSON.stringify(dirs(`${tag}-3`, 1))})));
+    return out;
+  } finally {
+    Date.now = real;
+  }
+})()`;
+
 // In a page: what a test needs of a CdnError.
 const failure = "const failure = (e) => [e instanceof CdnError, e.kind, e.message, e.pending];";
 
@@ -230,7 +247,7 @@ for (const engine of ["firefox", "chromium"]) {
     const web = join(scratch(), "web", engine);
     mkdirSync(join(web, "plain"), { recursive: true });
     writeFileSync(join(web, "plain", "index.html"), page(`<script type="importmap">{"imports": {"qcloud-cdn-refresh": "/pkg/browser.js"}}</script><script type="module" src="app.js"></script>`));
-    writeFileSync(join(web, "plain", "app.js"), browserApp(`${engine}-plain`));
+    writeFileSync(join(web, "plain", "app.js"), browserApp(`${engine}-plain`, clockProbe(`${engine}-clock`)));
     mkdirSync(join(web, "bundled"));
     writeFileSync(join(web, "bundled", "index.html"), page('<script type="module" src="app.js"></script>'));
     writeFileSync(join(scratch(), `${engine}-src.js`), browserApp(`${engine}-bundle`));
@@ -244,10 +261,17 @@ for (const engine of ["firefox", "chromium"]) {
         await t.test(name, async () => {
           await browser.goto(`${ctx.emu.url}/${engine}/${name}/index.html`);
           const out = await until(`the ${name} page's report`, () => browser.text("#out"), 30000);
-          const { agent, early, report, failed } = JSON.parse(out);
+          const { agent, early, probe, report, failed } = JSON.parse(out);
           assert.equal(failed, undefined);
           assert.match(agent, engine === "chromium" ? /Chrome\// : /Firefox\//, "the page ran in the engine named");
           assert.deepEqual(early, [true, "invalid-input"]);
+          if (name === "plain") {
+            // The emulator's Date, which the page may read (same origin), corrected its clock.
+            assert.deepEqual(probe, [[2, 1], [1], [2]], "refused once, then right; set right, corrected back");
+            for (const [clock, n] of [[`${engine}-clock`, 21], [`${engine}-clock-2`, 1], [`${engine}-clock-3`, 1]]) {
+              assert.deepEqual(await recorded(clock), dirs(clock, n), "every dir recorded once");
+            }
+          }
           await expectPurged(tag, JSON.stringify(report), { said: false });
         });
       }
