@@ -1,6 +1,6 @@
 // The README's same-origin proxies, as written: the Node one and the Worker one (in workerd),
 // each forwarding to the emulator, with refreshCdnDir signing for the emulator's endpoint and
-// sending to the proxy through config.proxyUrl.
+// sending to the proxy through config.proxyUrl, and correcting its clock by the Date handed back.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -25,6 +25,16 @@ async function purgeThrough(proxyUrl, tag, api = "v2") {
   assert.deepEqual(result.dirs, dirs(tag, 21));
   const recorded = (await ctx.emu.purges()).filter((p) => p.dir.includes(`/${tag}/`));
   assert.deepEqual(recorded.map((p) => [p.api, p.dir]), dirs(tag, 21).map((d) => [api, d]), "signed for the endpoint, verified by it, recorded once");
+  // The proxy hands back the API's Date: a clock an hour off is corrected through it.
+  const real = Date.now;
+  try {
+    Date.now = () => real() - 3_600_000;
+    const skewed = await ctx.installed.lib.refreshCdnDir(config, dirs(`${tag}-clock`, 1));
+    assert.deepEqual(skewed.batches.map((b) => b.attempts), [2], "refused once as expired, then signed by the API's clock");
+  } finally {
+    Date.now = real;
+    await ctx.installed.lib.refreshCdnDir(config, dirs(`${tag}-clock-right`, 1)); // and corrected back
+  }
 }
 
 test("the README's Node proxy forwards what the page signed", async () => {
