@@ -1,7 +1,6 @@
 //! Just enough HTTP/1.1 for an API on loopback: requests with `Content-Length` bodies,
 //! keep-alive, and the two form encodings the API accepted (API-NOTES "Endpoint and action").
 
-use std::time::{SystemTime, UNIX_EPOCH};
 use std::io::{self, BufRead, Write};
 
 use qcloud_cdn_refresh::request::{parse_form, percent_decode};
@@ -123,10 +122,9 @@ impl Response {
         Response::new(status, "text/plain; charset=utf-8", body)
     }
 
-    /// Writes the response with a `Date` header of now, as an origin server with a clock must
-    /// (RFC 9110 §6.6.1) and the API's do: clients correct a skewed clock by it.
-    pub fn write_to(&self, w: &mut impl Write, close: bool) -> io::Result<()> {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    /// Writes the response with a `Date` header of `now` (Unix seconds), as an origin server
+    /// with a clock must (RFC 9110 §6.6.1) and the API's do: clients correct a skewed clock by it.
+    pub fn write_to(&self, w: &mut impl Write, close: bool, now: u64) -> io::Result<()> {
         let mut head = format!("HTTP/1.1 {} {}\r\ndate: {}\r\n", self.status, reason(self.status), http_date(now));
         for (k, v) in &self.headers {
             head.push_str(&format!("{k}: {v}\r\n"));

@@ -159,6 +159,7 @@ impl Drop for Server {
     }
 }
 
+/// Unix seconds: the API's clock, for its checks and its replies' `Date`.
 fn now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
@@ -174,7 +175,7 @@ fn serve(stream: TcpStream, shared: &Shared) {
             Ok(Some(req)) => req,
             Ok(None) => return,
             Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                let _ = Response::text(400, &format!("{e}\n")).write_to(&mut writer, true);
+                let _ = Response::text(400, &format!("{e}\n")).write_to(&mut writer, true, now());
                 return;
             }
             Err(_) => return,
@@ -187,7 +188,7 @@ fn serve(stream: TcpStream, shared: &Shared) {
         if shared.cors {
             res.headers.push(("access-control-allow-origin", "*".into()));
         }
-        if res.write_to(&mut writer, close).is_err() || close || res.cut {
+        if res.write_to(&mut writer, close, now()).is_err() || close || res.cut {
             return;
         }
     }
