@@ -131,7 +131,6 @@ pub fn retry_after_ms(value: &str, now_ms: u64) -> Option<u64> {
 
 /// Unix milliseconds of an IMF-fixdate, which is fixed-width: `Sun, 06 Nov 1994 08:49:37 GMT`.
 fn http_date_ms(s: &str) -> Option<u64> {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let at = |range: core::ops::Range<usize>| s.get(range).unwrap_or_default();
     let separators = [(3, ", "), (7, " "), (11, " "), (16, " "), (19, ":"), (22, ":"), (25, " GMT")];
     if s.len() != 29 || separators.iter().any(|&(i, sep)| at(i..i + sep.len()) != sep) {
@@ -139,7 +138,7 @@ fn http_date_ms(s: &str) -> Option<u64> {
     }
     let number = |range| digits(at(range));
     let (day, year) = (number(5..7)?, number(12..16)?);
-    let month = MONTHS.iter().position(|m| *m == at(8..11))? as u64 + 1;
+    let month = crate::time::MONTHS.iter().position(|m| *m == at(8..11))? as u64 + 1;
     let (h, m, sec) = (number(17..19)?, number(20..22)?, number(23..25)?);
     if year < 1970 || !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
         return None;

@@ -6,6 +6,9 @@ use alloc::string::String;
 
 use crate::text::cat;
 
+/// The month names of an HTTP date (RFC 9110 §5.6.7), January first.
+pub const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
 /// Days from 1970-01-01 to `year-month-day` (year ≥ 1970, month 1–12).
 pub fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
     let y = if month <= 2 { year - 1 } else { year };

@@ -190,9 +190,8 @@ pub fn parse_multipart(body: &str, boundary: &str) -> Result<Vec<(String, String
 /// An IMF-fixdate (RFC 9110 §5.6.7): `Sun, 06 Nov 1994 08:49:37 GMT`.
 pub fn http_date(unix: u64) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]; // 1970-01-01 was a Thursday
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let days = unix / 86_400;
     let (y, m, d) = qcloud_cdn_refresh::time::civil_from_days(days);
     let s = unix % 86_400;
-    format!("{}, {d:02} {} {y} {:02}:{:02}:{:02} GMT", DAYS[(days % 7) as usize], MONTHS[m as usize - 1], s / 3600, s / 60 % 60, s % 60)
+    format!("{}, {d:02} {} {y} {:02}:{:02}:{:02} GMT", DAYS[(days % 7) as usize], qcloud_cdn_refresh::time::MONTHS[m as usize - 1], s / 3600, s / 60 % 60, s % 60)
 }
