@@ -76,7 +76,8 @@ const dirsOf = (batches) => [].concat(...batches.map((b) => b.dirs));
 let skew = 0;
 export const now = () => Date.now() + skew;
 function learnClock(date) {
-  if (Math.abs(date - now()) >= 300000) skew = date - Date.now(); // false for NaN: no Date
+  const off = date - Date.now(); // NaN without a Date, and then the test is false
+  if (Math.abs(off - skew) >= 300000) skew = off;
 }
 
 // The runtime's own fetch, when config.fetch is not given (src/js/transport.rs).
@@ -134,18 +135,8 @@ async function send(fetch, { method, url, headers, body }, signal, timeoutMs) {
         return "fetch resolved to something that is not a Response (no HTTP status)";
       }
       if (typeof response.text !== "function") return "fetch resolved to something that is not a Response (no text())";
-      // Retry-After and Date, when there are headers (a fetch double may have none, and a Map
-      // standing in for Headers may hold a number).
-      const header = (name) => {
-        try {
-          const value = response.headers?.get?.(name);
-          return value === undefined || value === null ? undefined : String(value);
-        } catch {
-          // as if absent
-        }
-      };
-      const retryAfter = header("retry-after");
-      learnClock(Date.parse(header("date")));
+      const retryAfter = header(response, "retry-after");
+      learnClock(Date.parse(header(response, "date")));
       try {
         const text = await response.text();
         return { status, body: typeof text === "string" ? text : "", retryAfter };
@@ -162,6 +153,17 @@ async function send(fetch, { method, url, headers, body }, signal, timeoutMs) {
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+// A header of `response` as a string, or undefined: a fetch double may have no headers, or a
+// getter that throws, and a Map standing in for Headers may hold a number.
+function header(response, name) {
+  try {
+    const value = response.headers?.get?.(name);
+    return value === undefined || value === null ? undefined : String(value);
+  } catch {
+    // as if absent
   }
 }
 
