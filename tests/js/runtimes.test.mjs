@@ -2,7 +2,7 @@
 // emulator: Node 18, 24 and the Node running the tests (import, require, esbuild bundles), Deno 2.0
 // and the newest, Bun, workerd (esbuild and Rollup bundles), Firefox and Chromium (a page with no
 // bundler, and an esbuild browser bundle), and Vite 7 and 8 (dev server and build) and webpack in
-// Chromium.
+// Chromium, each build also from a page's Web Worker.
 // Each checks the emulator recorded exactly its dirs, and how a connection refused comes back:
 // not purged where the runtime says the request never left (Node, Deno, Bun), maybe purged where it
 // does not say (workerd, browsers).
@@ -118,15 +118,17 @@ const workerBundlers = {
   rollup: [bin("rollup"), ["--silent", "--config", "rollup.config.mjs"]], // warnings throw (onwarn)
   webpack: [process.execPath, ["webpack.mjs", "worker"]],
 };
-// webpack by its Node API (its CLI is another package): `node webpack.mjs worker|web` builds
-// src.js into worker.js (an ES module for workerd, the .wasm import left to it) or app.js (a
-// page's script, the .wasm emitted beside it); errors and warnings fail it.
+// webpack by its Node API (its CLI is another package): `node webpack.mjs worker|web|webworker`
+// builds src.js into worker.js (an ES module for workerd, the .wasm import left to it), web.js (a
+// page's script) or webworker.js (a page's Web Worker, by webpack's own conditions for it), the
+// last two with the .wasm emitted beside them; errors and warnings fail it.
 const webpackRunner = `import webpack from ${JSON.stringify(join(root, "tools", "node_modules", "webpack", "lib", "index.js"))};
 const worker = process.argv[2] === "worker";
 const config = {
   mode: "production",
   entry: "./src.js",
-  output: { path: process.cwd(), filename: worker ? "worker.js" : "app.js", ...(worker && { module: true, library: { type: "module" } }) },
+  output: { path: process.cwd(), filename: worker ? "worker.js" : \`\${process.argv[2]}.js\`, ...(worker && { module: true, library: { type: "module" } }) },
+  ...(process.argv[2] === "webworker" && { target: "webworker" }),
   ...(worker && {
     target: "webworker",
     experiments: { outputModule: true },
@@ -239,6 +241,19 @@ const clockProbe = (tag) => `(async () => {
 })()`;
 
 // In a page: what a test needs of a CdnError.
+// A page's Web Worker, which bundlers resolve by their conditions for workers: the same few
+// lines, reported to the page, which shows them.
+function workerApp(tag) {
+  const endpoint = new URL("/v2/index.php", ctx.emu.url).href;
+  return `${program(tag, { endpoint })}
+self.onmessage = () => main().then((report) => self.postMessage(\`{"report": \${report}}\`), (e) => self.postMessage(JSON.stringify({ failed: String((e && e.stack) || e) })));
+`;
+}
+const startWorker = (url, options = "") =>
+  `const worker = new Worker(${url}${options});
+worker.onmessage = (e) => (document.getElementById("out").textContent = e.data);
+worker.postMessage("go");
+`;
 const failure = "const failure = (e) => [e instanceof CdnError, e.kind, e.message, e.pending];";
 
 // The same two pages in each browser engine, each purging its own directories.
@@ -320,7 +335,7 @@ async function pageReport(browser, url) {
   return JSON.parse(await until(`${url}'s report`, () => browser.text("#out"), 30000));
 }
 
-test("dashboards: Vite 8 and 7 (the dev server and a build) and a webpack build, in Chromium", async (t) => {
+test("dashboards: Vite 8 and 7 (the dev server and a build) and webpack builds, pages and Web Workers, in Chromium", async (t) => {
   const browser = await startBrowser("chromium");
   try {
     for (const [name, { cli, config }] of Object.entries(vites)) {
@@ -348,15 +363,41 @@ test("dashboards: Vite 8 and 7 (the dev server and a build) and a webpack build,
         assert.deepEqual(probe, [true, "network", "could not load the WebAssembly module from ./missing.wasm: HTTP 404", []]);
         await expectPurged(tag, JSON.stringify(report), { said: false });
       });
+      await t.test(`${name}: a build whose Web Worker purges`, async () => {
+        const tag = `${slug}-worker`;
+        const dir = viteProject(tag, startWorker('new URL("./worker.js", import.meta.url)', ', { type: "module" }'), { ...config, base: "./", logLevel: "warn" });
+        writeFileSync(join(dir, "worker.js"), workerApp(tag));
+        const b = run(process.execPath, [vite(cli), "build"], { cwd: dir });
+        assert.equal(b.stderr.trim(), "", "no bundler warnings");
+        cpSync(join(dir, "dist"), join(scratch(), "web", tag), { recursive: true });
+        const { report, failed } = await pageReport(browser, `${ctx.emu.url}/${tag}/index.html`);
+        assert.equal(failed, undefined);
+        await expectPurged(tag, JSON.stringify(report), { said: false });
+      });
     }
     await t.test("webpack: a build (the .wasm emitted as an asset)", async () => {
       const tag = "webpack-build";
       const dir = join(scratch(), "web", tag);
       mkdirSync(dir);
-      writeFileSync(join(dir, "index.html"), page('<script defer src="app.js"></script>'));
+      writeFileSync(join(dir, "index.html"), page('<script defer src="web.js"></script>'));
       writeFileSync(join(dir, "src.js"), browserApp(tag));
       writeFileSync(join(dir, "webpack.mjs"), webpackRunner);
       run(process.execPath, ["webpack.mjs", "web"], { cwd: dir });
+      assert.equal(readdirSync(dir).filter((f) => f.endsWith(".wasm")).length, 1, "the .wasm emitted");
+      const { report, failed } = await pageReport(browser, `${ctx.emu.url}/${tag}/index.html`);
+      assert.equal(failed, undefined);
+      await expectPurged(tag, JSON.stringify(report), { said: false });
+    });
+    // webpack's conditions for this target include "worker", which wrangler names too (after
+    // "workerd"): it must not lead to the entry that imports the .wasm as a module.
+    await t.test("webpack: a Web Worker, built for webpack's webworker target", async () => {
+      const tag = "webpack-webworker";
+      const dir = join(scratch(), "web", tag);
+      mkdirSync(dir);
+      writeFileSync(join(dir, "index.html"), page(`<script>${startWorker('"webworker.js"')}</script>`));
+      writeFileSync(join(dir, "src.js"), workerApp(tag));
+      writeFileSync(join(dir, "webpack.mjs"), webpackRunner);
+      run(process.execPath, ["webpack.mjs", "webworker"], { cwd: dir });
       assert.equal(readdirSync(dir).filter((f) => f.endsWith(".wasm")).length, 1, "the .wasm emitted");
       const { report, failed } = await pageReport(browser, `${ctx.emu.url}/${tag}/index.html`);
       assert.equal(failed, undefined);
