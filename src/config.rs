@@ -175,21 +175,8 @@ impl Endpoint {
         if find_ascii(rest, b"?#").is_some() {
             return Err(bad("must not have a query or fragment: the API's parameters go there"));
         }
-        let (authority, path) = rest.split_at_checked(find_ascii(rest, b"/").unwrap_or(rest.len())).unwrap_or((rest, ""));
-        if find_ascii(authority, b"@").is_some() {
-            return Err(bad("must not contain credentials (user@host)"));
-        }
-        let (host, port) = dirs::split_port(authority).ok_or_else(|| bad("has an unclosed [IPv6] host"))?;
-        if host.is_empty() || host == "[]" {
-            return Err(bad("has no host"));
-        }
-        let port = match port {
-            None => None,
-            Some(p) if dirs::is_port(p) => {
-                p.get(p.bytes().take_while(|b| *b == b'0').count()..).filter(|p| *p != default_port)
-            }
-            Some(_) => return Err(bad("has an invalid port")),
-        };
+        let (host, port, path) = dirs::authority(rest).map_err(bad)?;
+        let port = port.and_then(|p| p.get(p.bytes().take_while(|b| *b == b'0').count()..)).filter(|p| *p != default_port);
         let signed_host = match port {
             Some(p) => cat!(host.to_ascii_lowercase(), ":", p),
             None => host.to_ascii_lowercase(),

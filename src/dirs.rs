@@ -27,7 +27,7 @@ const QUOTE_CHARS: usize = 80;
 /// A directory URL that the API can take.
 ///
 /// Invariant: starts with `http://` or `https://`, has a non-empty host (and a port of
-/// 1–65535 digits when one is named), contains no whitespace, no control character, no
+/// 1–65535 digits when one is named) and no credentials before it, contains no whitespace, no control character, no
 /// fragment and no backslash before any `?`. Anything a browser sends in a path or query is
 /// kept as given: non-ASCII, percent-escapes, `+ & = ; , ! * ' ( ) ~ @ $`, `?`. The value is
 /// signed raw and percent-encoded once on the wire (API-NOTES "Signature" 4 and 7).
@@ -59,17 +59,7 @@ impl Dir {
         if find_ascii(rest.get(..find_ascii(rest, b"?").unwrap_or(rest.len())).unwrap_or(rest), b"\\").is_some() {
             return Err(bad("has a backslash before any ?, which browsers send as /"));
         }
-        let authority = rest.get(..find_ascii(rest, b"/?#").unwrap_or(rest.len())).unwrap_or(rest);
-        let host_port = authority.bytes().rposition(|b| b == b'@').and_then(|at| authority.get(at + 1..)).unwrap_or(authority);
-        let (host, port) = split_port(host_port).ok_or_else(|| bad("has an unclosed [IPv6] host"))?;
-        if host.is_empty() || host == "[]" {
-            return Err(bad("has no host"));
-        }
-        if let Some(p) = port {
-            if !is_port(p) {
-                return Err(bad(&cat!("has an invalid port ", quote(p, QUOTE_CHARS))));
-            }
-        }
+        authority(rest).map_err(bad)?;
         if find_ascii(s, b"#").is_some() {
             return Err(bad("contains a fragment (#…), which is never sent to a server"));
         }
@@ -85,16 +75,25 @@ impl Dir {
     }
 }
 
-/// A port as a URL names it: decimal digits only (leading zeros allowed), from 1 to 65535.
-pub(crate) fn is_port(p: &str) -> bool {
-    matches!(digits(p), Some(1..=65535))
-}
-
-/// `host[:port]` or `[v6][:port]` → (host, port); `None` for an unclosed `[`.
-pub(crate) fn split_port(host_port: &str) -> Option<(&str, Option<&str>)> {
-    let host_end = if host_port.starts_with('[') { find_ascii(host_port, b"]")? + 1 } else { find_ascii(host_port, b":").unwrap_or(host_port.len()) };
-    let (host, rest) = host_port.split_at_checked(host_end)?;
-    Some((host, rest.strip_prefix(':').or(if rest.is_empty() { None } else { Some(rest) })))
+/// A URL's authority, `rest` being what follows its `scheme://`: `(host, port, what follows)`.
+/// Valid when it names no user or password (a browser never sends them, so no cache holds such
+/// a URL), has a host (`[v6]` closed), and any port is decimal digits (leading zeros allowed)
+/// from 1 to 65535. `Err` says what is wrong, to follow the input's name.
+pub(crate) fn authority(rest: &str) -> Result<(&str, Option<&str>, &str), &'static str> {
+    let (authority, after) = rest.split_at_checked(find_ascii(rest, b"/?#").unwrap_or(rest.len())).unwrap_or((rest, ""));
+    if find_ascii(authority, b"@").is_some() {
+        return Err("must not contain credentials (user@host)");
+    }
+    let host_end = if authority.starts_with('[') { find_ascii(authority, b"]").ok_or("has an unclosed [IPv6] host")? + 1 } else { find_ascii(authority, b":").unwrap_or(authority.len()) };
+    let (host, port) = authority.split_at_checked(host_end).unwrap_or((authority, ""));
+    if host.is_empty() || host == "[]" {
+        return Err("has no host");
+    }
+    let port = if port.is_empty() { None } else { Some(port.strip_prefix(':').unwrap_or(port)) };
+    match port.map(digits) {
+        Some(Some(1..=65535)) | None => Ok((host, port, after)),
+        _ => Err("has an invalid port"),
+    }
 }
 
 /// Validates every entry and drops exact duplicates, keeping the first occurrence's order
