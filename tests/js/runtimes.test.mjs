@@ -2,14 +2,15 @@
 // emulator: Node 18, 24 and the Node running the tests (import, require, esbuild bundles), Deno 2.0
 // and the newest, Bun, workerd (esbuild and Rollup bundles), Firefox and Chromium (a page with no
 // bundler, and an esbuild browser bundle), and Vite 7 and 8 (dev server and build) and webpack in
-// Chromium, each build also from a page's Web Worker.
+// Chromium, each build also from a page's Web Worker, and Next.js (build and dev server, a route
+// handler and a client component's page in Chromium).
 // Each checks the emulator recorded exactly its dirs, and how a connection refused comes back:
 // not purged where the runtime says the request never left (Node, Deno, Bun), maybe purged where it
 // does not say (workerd, browsers).
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, packageAndEmulator, startBrowser, startWorkerd, until, root } from "./helpers.mjs";
 
@@ -295,6 +296,79 @@ for (const engine of ["firefox", "chromium"]) {
     }
   });
 }
+
+// Next.js, the most used framework for React dashboards, its production build (Turbopack) and
+// its dev server: a route handler (the Node runtime, the default) purges in the server, and a
+// client component's page in Chromium. The app lives in the scratch project, Next.js in
+// tools/next (linked in), so Turbopack's root is set above both.
+const nextBin = join(root, "tools", "next", "node_modules", "next", "dist", "bin", "next");
+function nextApp(tag) {
+  const dir = join(scratch(), tag);
+  mkdirSync(join(dir, "app", "api", "purge"), { recursive: true });
+  mkdirSync(join(dir, "app", "client"));
+  mkdirSync(join(dir, "node_modules"));
+  for (const name of ["next", "react", "react-dom"]) symlinkSync(join(root, "tools", "next", "node_modules", name), join(dir, "node_modules", name));
+  symlinkSync(pkgDir(), join(dir, "node_modules", "qcloud-cdn-refresh"));
+  writeFileSync(join(dir, "next.config.mjs"), `export default ${JSON.stringify({ turbopack: { root: "/" }, allowedDevOrigins: ["127.0.0.1"] })};\n`);
+  writeFileSync(join(dir, "app", "layout.js"), "export default function Layout({ children }) { return <html><body>{children}</body></html>; }\n");
+  writeFileSync(join(dir, "app", "api", "purge", "route.js"), `${program(`${tag}-server`, { init: false })}export async function GET() { return new Response(await main()); }\n`);
+  // The page's script, imported once however often React runs the effect (twice in dev).
+  writeFileSync(join(dir, "app", "client", "app.js"), browserApp(`${tag}-client`));
+  writeFileSync(
+    join(dir, "app", "client", "page.js"),
+    `"use client";
+import { useEffect } from "react";
+export default function Page() {
+  useEffect(() => void import("./app.js"), []);
+  return <pre id="out"></pre>;
+}
+`,
+  );
+  return dir;
+}
+async function nextServer(dir, command) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [nextBin, command, "--port", String(port), "--hostname", "127.0.0.1"], {
+    cwd: dir,
+    stdio: "ignore",
+    detached: true,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), process.kill(-child.pid))));
+  try {
+    await until(`next ${command}`, () => child.exitCode !== null || fetch(url).then(() => true, () => false), 60000);
+    if (child.exitCode !== null) throw new Error(`next ${command} exited with ${child.exitCode}`);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { url, stop };
+}
+
+test("dashboards: Next.js 16, a route handler and a client component, built and in its dev server", async (t) => {
+  const browser = await startBrowser("chromium");
+  try {
+    for (const [mode, command] of [["build", "start"], ["dev", "dev"]]) {
+      await t.test(`next ${mode}`, async () => {
+        const tag = `next-${mode}`;
+        const dir = nextApp(tag);
+        if (mode === "build") run(process.execPath, [nextBin, "build"], { cwd: dir, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }, timeout: 180000 });
+        const server = await nextServer(dir, command);
+        try {
+          await expectPurged(`${tag}-server`, await (await fetch(`${server.url}/api/purge`)).text());
+          const { report, failed } = await pageReport(browser, `${server.url}/client`);
+          assert.equal(failed, undefined);
+          await expectPurged(`${tag}-client`, JSON.stringify(report), { said: false });
+        } finally {
+          await server.stop();
+        }
+      });
+    }
+  } finally {
+    await browser.stop();
+  }
+});
 
 // What admin dashboards are built with, in Chromium: Vite's dev server, which pre-bundles
 // dependencies, and its production build, of Vite 8 (Rolldown) and Vite 7 (esbuild and Rollup);
