@@ -18,7 +18,8 @@ Credentials come from the environment:
   TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TENCENTCLOUD_SESSION_TOKEN (optional)
 
 Options:
-  --file <path|->             read directory URLs from a file, or - for stdin
+  --file <path|->             read directory URLs from a file, or - for stdin: one per line,
+                              blank lines skipped, # starts a comment
   --api <v2|v3>               v3: PurgePathCache, TC3-HMAC-SHA256; v2 (default): RefreshCdnDir
   --endpoint <url>            API endpoint (default https://cdn.api.qcloud.com/v2/index.php,
                               or https://cdn.tencentcloudapi.com/ with --api v3)
@@ -90,9 +91,16 @@ function usage(message) {
   process.exit(2);
 }
 
+// The URLs of a list, one per line, each with where it came from (for messages about it): blank
+// lines and comments skipped, a comment being what follows a # at a line's start or after a
+// space (a URL has neither a space nor, as the API takes it, a #fragment).
 function readList(source) {
   const text = source === "-" ? readFileSync(0, "utf8") : readFileSync(source, "utf8");
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  const name = source === "-" ? "stdin" : source;
+  return text
+    .split(/\r?\n/)
+    .map((l, i) => [l.replace(/(^|\s)#.*/, "").trim(), `line ${i + 1} of ${name}`])
+    .filter(([l]) => l !== "");
 }
 
 async function main() {
@@ -109,14 +117,16 @@ async function main() {
     return void process.stdout.write(`${pkg.version}\n`);
   }
 
-  let dirs = positionals;
+  // Each URL and where it came from, for a message about dirs[N].
+  let listed = positionals.map((d, i) => [d, `URL ${i + 1} on the command line`]);
   if (o.file !== undefined) {
     try {
-      dirs = [...dirs, ...readList(o.file)];
+      listed = [...listed, ...readList(o.file)];
     } catch (e) {
       usage(`cannot read --file ${o.file}: ${e.code ?? e.message}`);
     }
   }
+  const dirs = listed.map(([d]) => d);
   if (dirs.length === 0) usage("give at least one directory URL (or --file)");
   if (o["secret-key"] !== undefined) {
     process.stderr.write("warning: --secret-key ends up in your shell history; prefer TENCENTCLOUD_SECRET_KEY\n");
@@ -206,6 +216,8 @@ async function main() {
       err(`qcloud-cdn-refresh: ${e.message}`);
       const option = e.kind === "invalid-input" ? /\bconfig\.(\w+)/.exec(e.message)?.[1] : undefined;
       if (Object.hasOwn(source, option ?? "")) err(`  config.${option} is ${source[option]} here`);
+      const dir = e.kind === "invalid-input" && /^dirs\[(\d+)\]/.exec(e.message);
+      if (dir && listed[dir[1]]) err(`  dirs[${dir[1]}] is ${listed[dir[1]][1]}`);
       const facts = ["code", "codeDesc", "moduleCode", "status"].filter((k) => e[k] !== null).map((k) => `${k} ${e[k]}`);
       if (facts.length) err(`  ${facts.join(", ")}`);
       const section = (title, list) => list.length && err(`  ${title} (${list.length}):\n${list.map((d) => `    ${d}`).join("\n")}`);

@@ -83,7 +83,8 @@ test("--daily-limit lets a larger quota purge more than 100 directories in one c
 
 test("--file reads a list (blank lines and # comments skipped), - reads stdin", async () => {
   const list = join(ctx.installed.dir, "list.txt");
-  writeFileSync(list, `# deploy 42\n${dirs("file", 3).join("\n")}\n\n`);
+  const [a, b, c] = dirs("file", 3);
+  writeFileSync(list, `# deploy 42\n${a}\n  ${b}\t# the assets\n\n${c} #\n`);
   assert.equal(cli(withEndpoint("--file", list)).status, 0);
   assert.deepEqual(await recorded("file"), dirs("file", 3));
   const r = cli(withEndpoint("--file", "-"), { input: `${dirs("stdin", 2).join("\r\n")}\r\n` });
@@ -218,7 +219,7 @@ test("bad usage and bad input exit 2 and say what to fix; nothing is sent", asyn
     [["--api", "v3", "--method", "GET", "https://www.test.com/x/"], /config\.method is only for config\.api "v2"/],
     [["--type", "3", "https://www.test.com/x/"], /config\.type must be 1 \(changed resources\) or 2 \(everything\), got 3/],
     [["--file", "/nonexistent/list.txt"], /cannot read --file \/nonexistent\/list\.txt: ENOENT/],
-    [["https://www.test.com/bad/ok/", "ftp://www.test.com/bad/"], /dirs\[1\] "ftp:\/\/www\.test\.com\/bad\/" must start with http:\/\/ or https:\/\//],
+    [["https://www.test.com/bad/ok/", "ftp://www.test.com/bad/"], /dirs\[1\] "ftp:\/\/www\.test\.com\/bad\/" must start with http:\/\/ or https:\/\/\n  dirs\[1\] is URL 2 on the command line\n/],
     [["--method", "PUT", "https://www.test.com/bad/"], /config\.method/],
     [["https://www.test.com/bad/1/", "https://www.test.com/bad/2/", "--daily-limit", "1"], /2 directories \(after removing duplicates\) exceed config\.dailyLimit of 1 per day.*\n  config\.dailyLimit is --daily-limit here\n/],
     [["--retries", "11", "https://www.test.com/bad/"], /config\.retries must be a whole number from 0 to 10, got 11\n  config\.retries is --retries here\n/],
@@ -232,6 +233,12 @@ test("bad usage and bad input exit 2 and say what to fix; nothing is sent", asyn
     assert.match(r.stderr, message);
     assert.equal(r.stdout, "");
   }
+  // A bad line of a list is named by its line, past comments and blank lines.
+  const list = join(ctx.installed.dir, "bad-list.txt");
+  writeFileSync(list, "# deploy 42\n\nhttps://www.test.com/bad/a/\r\nhttps://www.test.com/bad/b/#top\n");
+  const line = cli(withEndpoint("https://www.test.com/bad/arg/", "--file", list));
+  assert.equal(line.status, 2);
+  assert.match(line.stderr, /dirs\[2\] "https:\/\/www\.test\.com\/bad\/b\/#top" contains a fragment .*\n  dirs\[2\] is line 4 of .*bad-list\.txt\n/);
   const noKey = cli(withEndpoint("https://www.test.com/bad/"), { env: { TENCENTCLOUD_SECRET_KEY: "" } });
   assert.equal(noKey.status, 2);
   assert.match(noKey.stderr, /set TENCENTCLOUD_SECRET_KEY \(or pass --secret-key\)/);
