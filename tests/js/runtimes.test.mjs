@@ -111,11 +111,15 @@ for (const [name, deno] of [["deno", bin("deno")], ["deno-2.0", join(root, "tool
 }
 
 // How each bundler resolves the package for a Worker: the workerd/worker conditions, .wasm
-// imports left to the runtime. esbuild as wrangler runs it; Rollup (which Vite builds with) and
-// webpack drop a module's top-level code when package.json says it has no side effects and only
-// the names it re-exports are used: the entry that instantiates the .wasm must not be declared so.
+// imports left to the runtime. esbuild as wrangler runs it, and with the conditions wrangler
+// had before "workerd" (2023), which hand-written Workers build scripts still pass; Rollup
+// (which Vite builds with) and webpack drop a module's top-level code when package.json says it
+// has no side effects and only the names it re-exports are used: the entry that instantiates
+// the .wasm must not be declared so.
+const esbuildWorker = (conditions) => [bin("esbuild"), ["--log-level=warning", "src.js", "--bundle", "--format=esm", `--conditions=${conditions}`, "--external:*.wasm", "--outfile=worker.js"]];
 const workerBundlers = {
-  esbuild: [bin("esbuild"), ["--log-level=warning", "src.js", "--bundle", "--format=esm", "--conditions=workerd,worker,browser", "--external:*.wasm", "--outfile=worker.js"]],
+  esbuild: esbuildWorker("workerd,worker,browser"),
+  "esbuild-worker-browser": esbuildWorker("worker,browser"),
   rollup: [bin("rollup"), ["--silent", "--config", "rollup.config.mjs"]], // warnings throw (onwarn)
   webpack: [process.execPath, ["webpack.mjs", "worker"]],
 };
@@ -449,34 +453,28 @@ test("dashboards: Vite 8 and 7 (the dev server and a build) and webpack builds, 
         await expectPurged(tag, JSON.stringify(report), { said: false });
       });
     }
-    await t.test("webpack: a build (the .wasm emitted as an asset)", async () => {
-      const tag = "webpack-build";
-      const dir = join(scratch(), "web", tag);
-      mkdirSync(dir);
-      writeFileSync(join(dir, "index.html"), page('<script defer src="web.js"></script>'));
-      writeFileSync(join(dir, "src.js"), browserApp(tag));
-      writeFileSync(join(dir, "webpack.mjs"), webpackRunner);
-      run(process.execPath, ["webpack.mjs", "web"], { cwd: dir });
-      assert.equal(readdirSync(dir).filter((f) => f.endsWith(".wasm")).length, 1, "the .wasm emitted");
-      const { report, failed } = await pageReport(browser, `${ctx.emu.url}/${tag}/index.html`);
-      assert.equal(failed, undefined);
-      await expectPurged(tag, JSON.stringify(report), { said: false });
-    });
-    // webpack's conditions for this target include "worker", which wrangler names too (after
-    // "workerd"): it must not lead to the entry that imports the .wasm as a module.
-    await t.test("webpack: a Web Worker, built for webpack's webworker target", async () => {
-      const tag = "webpack-webworker";
-      const dir = join(scratch(), "web", tag);
-      mkdirSync(dir);
-      writeFileSync(join(dir, "index.html"), page(`<script>${startWorker('"webworker.js"')}</script>`));
-      writeFileSync(join(dir, "src.js"), workerApp(tag));
-      writeFileSync(join(dir, "webpack.mjs"), webpackRunner);
-      run(process.execPath, ["webpack.mjs", "webworker"], { cwd: dir });
-      assert.equal(readdirSync(dir).filter((f) => f.endsWith(".wasm")).length, 1, "the .wasm emitted");
-      const { report, failed } = await pageReport(browser, `${ctx.emu.url}/${tag}/index.html`);
-      assert.equal(failed, undefined);
-      await expectPurged(tag, JSON.stringify(report), { said: false });
-    });
+    // A page's script, and a page's Web Worker built for webpack's webworker target, whose
+    // conditions include "worker", which Workers build scripts name too: with "webpack", it
+    // must not lead to the entry that imports the .wasm as a module.
+    const webpackBuilds = [
+      ["a build (the .wasm emitted as an asset)", "web", '<script defer src="web.js"></script>', browserApp],
+      ["a Web Worker, built for webpack's webworker target", "webworker", `<script>${startWorker('"webworker.js"')}</script>`, workerApp],
+    ];
+    for (const [name, target, script, app] of webpackBuilds) {
+      await t.test(`webpack: ${name}`, async () => {
+        const tag = `webpack-${target}`;
+        const dir = join(scratch(), "web", tag);
+        mkdirSync(dir);
+        writeFileSync(join(dir, "index.html"), page(script));
+        writeFileSync(join(dir, "src.js"), app(tag));
+        writeFileSync(join(dir, "webpack.mjs"), webpackRunner);
+        run(process.execPath, ["webpack.mjs", target], { cwd: dir });
+        assert.equal(readdirSync(dir).filter((f) => f.endsWith(".wasm")).length, 1, "the .wasm emitted");
+        const { report, failed } = await pageReport(browser, `${ctx.emu.url}/${tag}/index.html`);
+        assert.equal(failed, undefined);
+        await expectPurged(tag, JSON.stringify(report), { said: false });
+      });
+    }
     await t.test("Vite 7: the dev server without optimizeDeps.exclude says what went wrong", async () => {
       const tag = "vite-7-dev-unconfigured";
       const app = `import { refreshCdnDir, CdnError } from "qcloud-cdn-refresh";
