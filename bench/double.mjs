@@ -2,7 +2,7 @@
 // `fetch` double that answers at once, so neither the network nor the emulator is in it.
 // refreshCdnDir against the reference with and without a per-request timeout, then signRequest
 // against the reference's signBody; 21 rounds of 2 000 calls in which the side that goes
-// first rotates, medians in µs per call. The README's "End to end" paragraph quotes it.
+// first rotates, medians in µs per call. bench/NOTES.md ("Where the time goes") quotes it.
 import * as lib from "../pkg/node.mjs";
 import { purge, purgeWithTimeout, signBody } from "./reference.mjs";
 import { paired } from "./rounds.mjs";
