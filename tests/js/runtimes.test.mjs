@@ -1,6 +1,7 @@
 // The installed tarball in every runtime it claims, each purging through a freshly started
 // emulator: Node 18, 24 and the Node running the tests (import, require, esbuild bundles), Deno 2.0
-// and the newest, Bun, workerd (esbuild and Rollup bundles), Firefox and Chromium (a page with no
+// and the newest, Bun, workerd (esbuild, Rollup and webpack bundles, and Cloudflare's Vite plugin,
+// built and in its dev server), Firefox and Chromium (a page with no
 // bundler, and an esbuild browser bundle), and Vite 7 and 8 (dev server and build) and webpack in
 // Chromium, each build also from a page's Web Worker, and Next.js (build and dev server, a route
 // handler and a client component's page in Chromium).
@@ -186,6 +187,57 @@ for (const [bundler, [tool, args]] of Object.entries(workerBundlers)) {
     }
   });
 }
+
+// Cloudflare's Vite plugin, as Cloudflare's templates build Workers (tools/cloudflare-vite, with
+// its own Vite, wrangler and workerd): `vite build`, whose output is run in workerd as wrangler
+// would deploy it, and `vite dev`, which runs the Worker in the plugin's own workerd.
+const cloudflareVite = join(root, "tools", "cloudflare-vite", "node_modules");
+function cloudflareViteApp(tag) {
+  const dir = join(scratch(), tag);
+  mkdirSync(join(dir, "src"), { recursive: true });
+  writeFileSync(join(dir, "src", "index.js"), `${program(tag, { init: false })}export default { async fetch(req) { return new Response(new URL(req.url).pathname === "/run" ? await main() : "ready"); } };\n`);
+  writeFileSync(join(dir, "wrangler.json"), JSON.stringify({ name: tag, main: "src/index.js", compatibility_date: "2025-09-01" }));
+  // The plugin where a project has it, so that Vite leaves it out of the config it bundles.
+  mkdirSync(join(dir, "node_modules", "@cloudflare"), { recursive: true });
+  symlinkSync(join(cloudflareVite, "@cloudflare", "vite-plugin"), join(dir, "node_modules", "@cloudflare", "vite-plugin"));
+  writeFileSync(join(dir, "vite.config.js"), 'import { cloudflare } from "@cloudflare/vite-plugin";\nexport default { plugins: [cloudflare()], logLevel: "warn" };\n');
+  return dir;
+}
+const cloudflareEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_SEND_METRICS: "false" };
+
+test("Cloudflare Workers: a Worker built by Cloudflare's Vite plugin, run in workerd, and in the plugin's dev server", async (t) => {
+  const vite = join(cloudflareVite, "vite", "bin", "vite.js");
+  await t.test("vite build", async () => {
+    const tag = "cloudflare-vite-build";
+    const dir = cloudflareViteApp(tag);
+    const b = run(process.execPath, [vite, "build"], { cwd: dir, env: cloudflareEnv });
+    assert.equal(b.stderr.trim(), "", "no bundler warnings");
+    const [environment] = readdirSync(join(dir, "dist")); // the Worker's, named after it
+    const out = join(dir, "dist", environment);
+    const assets = readdirSync(join(out, "assets")).filter((f) => f.endsWith(".wasm"));
+    assert.equal(assets.length, 1, "the .wasm emitted as a module of the Worker");
+    assert.match(readFileSync(join(out, "index.js"), "utf8"), new RegExp(`from "./assets/${assets[0].replace(".", "\\.")}"`), "imported as a module, as workerd.js does");
+    const workerd = await startWorkerd(out, { main: "index.js", wasm: [`assets/${assets[0]}`] });
+    try {
+      await expectPurged(tag, await (await fetch(`${workerd.url}/run`)).text(), { said: false });
+    } finally {
+      await workerd.stop();
+    }
+  });
+  await t.test("vite dev", async () => {
+    const tag = "cloudflare-vite-dev";
+    const port = await freePort();
+    const child = spawn(process.execPath, [vite, "--port", String(port), "--strictPort", "--host", "127.0.0.1"], { cwd: cloudflareViteApp(tag), stdio: "ignore", detached: true, env: cloudflareEnv });
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      await until("vite dev with Cloudflare's plugin", () => child.exitCode !== null || fetch(url).then((r) => r.ok, () => false), 60000);
+      assert.equal(child.exitCode, null, "the dev server runs");
+      await expectPurged(tag, await (await fetch(`${url}/run`)).text(), { said: false });
+    } finally {
+      await new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), process.kill(-child.pid))));
+    }
+  });
+});
 
 test("esbuild bundles for Node: ESM and ESM source to CommonJS carry the .wasm, require() bundles have it copied beside", async () => {
   const dir = join(scratch(), "node-bundle");
