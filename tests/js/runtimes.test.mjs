@@ -1,10 +1,10 @@
 // The installed tarball in every runtime it claims, each purging through a freshly started
-// emulator: Node 18, 24 and the Node running the tests (import, require, esbuild bundles), Deno 2.0
-// and the newest, Bun, workerd (esbuild, Rollup and webpack bundles, and Cloudflare's Vite plugin,
-// built and in its dev server), Firefox and Chromium (a page with no
-// bundler, and an esbuild browser bundle), and Vite 7 and 8 (dev server and build) and webpack in
-// Chromium, each build also from a page's Web Worker, and Next.js (build and dev server, a route
-// handler and a client component's page in Chromium).
+// emulator: Node 18, 24 and the Node running the tests (import, require, esbuild bundles), Deno
+// 2.0 and the newest, Bun, workerd (esbuild, Rollup and webpack bundles, and Cloudflare's Vite
+// plugin, built and in its dev server), Firefox and Chromium (a page with no bundler, and an
+// esbuild browser bundle), Vite 7 and 8 (dev server and build) and webpack in Chromium, each
+// build also from a page's Web Worker, and Next.js (build and dev server, a route handler and a
+// client component's page in Chromium).
 // Each checks the emulator recorded exactly its dirs, and how a connection refused comes back:
 // not purged where the runtime says the request never left (Node, Deno, Bun), maybe purged where it
 // does not say (workerd, browsers).
