@@ -27,8 +27,8 @@ const QUOTE_CHARS: usize = 80;
 /// A directory URL that the API can take.
 ///
 /// Invariant: starts with `http://` or `https://`, has a non-empty host (and a port of
-/// 1–65535 digits when one is named) and no credentials before it, contains no whitespace, no control character, no
-/// fragment and no backslash before any `?`. Anything a browser sends in a path or query is
+/// 1–65535 digits when one is named) and no credentials before it, contains no whitespace, no
+/// control character, no fragment and no backslash before any `?`. Anything a browser sends in a path or query is
 /// kept as given: non-ASCII, percent-escapes, `+ & = ; , ! * ' ( ) ~ @ $`, `?`. The value is
 /// signed raw and percent-encoded once on the wire (API-NOTES "Signature" 4 and 7).
 #[derive(Clone, Debug, PartialEq, Eq)]
