@@ -175,7 +175,7 @@ impl Endpoint {
         if find_ascii(rest, b"?#").is_some() {
             return Err(bad("must not have a query or fragment: the API's parameters go there"));
         }
-        let (host, port, path) = dirs::authority(rest).map_err(bad)?;
+        let (host, port, path) = dirs::authority(rest).map_err(|why| if why == dirs::CREDENTIALS { Error::invalid_input(cat!("config.endpoint ", why)) } else { bad(why) })?;
         let port = port.and_then(|p| p.get(p.bytes().take_while(|b| *b == b'0').count()..)).filter(|p| *p != default_port);
         let signed_host = match port {
             Some(p) => cat!(host.to_ascii_lowercase(), ":", p),

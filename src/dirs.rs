@@ -59,7 +59,7 @@ impl Dir {
         if find_ascii(rest.get(..find_ascii(rest, b"?").unwrap_or(rest.len())).unwrap_or(rest), b"\\").is_some() {
             return Err(bad("has a backslash before any ?, which browsers send as /"));
         }
-        authority(rest).map_err(bad)?;
+        authority(rest).map_err(|why| if why == CREDENTIALS { Error::invalid_input(cat!("dirs[", index, "] ", why)) } else { bad(why) })?;
         if find_ascii(s, b"#").is_some() {
             return Err(bad("contains a fragment (#…), which is never sent to a server"));
         }
@@ -75,6 +75,10 @@ impl Dir {
     }
 }
 
+/// Why [`authority`] refuses a URL with a user or password, whose message leaves the URL out,
+/// so that they reach no log.
+pub(crate) const CREDENTIALS: &str = "must not contain credentials (user@host)";
+
 /// A URL's authority, `rest` being what follows its `scheme://`: `(host, port, what follows)`.
 /// Valid when it names no user or password (a browser never sends them, so no cache holds such
 /// a URL), has a host (`[v6]` closed), and any port is decimal digits (leading zeros allowed)
@@ -82,7 +86,7 @@ impl Dir {
 pub(crate) fn authority(rest: &str) -> Result<(&str, Option<&str>, &str), &'static str> {
     let (authority, after) = rest.split_at_checked(find_ascii(rest, b"/?#").unwrap_or(rest.len())).unwrap_or((rest, ""));
     if find_ascii(authority, b"@").is_some() {
-        return Err("must not contain credentials (user@host)");
+        return Err(CREDENTIALS);
     }
     let host_end = if authority.starts_with('[') { find_ascii(authority, b"]").ok_or("has an unclosed [IPv6] host")? + 1 } else { find_ascii(authority, b":").unwrap_or(authority.len()) };
     let (host, port) = authority.split_at_checked(host_end).unwrap_or((authority, ""));
