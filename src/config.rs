@@ -163,7 +163,7 @@ pub struct Endpoint {
 
 impl Endpoint {
     pub fn parse(url: &str) -> Result<Endpoint, Error> {
-        let bad = |why: &str| Error::invalid_input(cat!("config.endpoint ", quote(url, 120), " ", why));
+        let bad = |why: &str| dirs::refused("config.endpoint", url, 120, why);
         let (rest, default_port) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
             (Some(r), _) => (r, "443"),
             (_, Some(r)) => (r, "80"),
@@ -175,7 +175,7 @@ impl Endpoint {
         if find_ascii(rest, b"?#").is_some() {
             return Err(bad("must not have a query or fragment: the API's parameters go there"));
         }
-        let (host, port, path) = dirs::authority(rest).map_err(|why| if why == dirs::CREDENTIALS { Error::invalid_input(cat!("config.endpoint ", why)) } else { bad(why) })?;
+        let (host, port, path) = dirs::authority(rest).map_err(bad)?;
         let port = port.and_then(|p| p.get(p.bytes().take_while(|b| *b == b'0').count()..)).filter(|p| *p != default_port);
         let signed_host = match port {
             Some(p) => cat!(host.to_ascii_lowercase(), ":", p),
@@ -264,7 +264,7 @@ pub struct Config {
 // measured 31 bytes larger with make size.
 #[allow(clippy::nonminimal_bool)]
 fn proxy(url: &str) -> Result<(), Error> {
-    let bad = |why: &str| Error::invalid_input(cat!("config.proxyUrl ", quote(url, 120), " ", why));
+    let bad = |why: &str| dirs::refused("config.proxyUrl", url, 120, why);
     let absolute = url.starts_with("https://") || url.starts_with("http://");
     if !absolute && !(url.starts_with('/') && !url.starts_with("//")) {
         return Err(bad("must be an http:// or https:// URL, or a path starting with /"));

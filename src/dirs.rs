@@ -37,7 +37,7 @@ pub struct Dir(String);
 impl Dir {
     /// Validates `s`, the `index`-th entry of the caller's list (named in the error).
     pub fn parse(index: usize, s: &str) -> Result<Dir, Error> {
-        let bad = |why: &str| Error::invalid_input(cat!("dirs[", index, "] ", quote(s, QUOTE_CHARS), " ", why));
+        let bad = |why: &str| refused(&cat!("dirs[", index, "]"), s, QUOTE_CHARS, why);
         if s.is_empty() {
             return Err(Error::invalid_input(cat!("dirs[", index, "] is an empty string")));
         }
@@ -59,7 +59,7 @@ impl Dir {
         if find_ascii(rest.get(..find_ascii(rest, b"?").unwrap_or(rest.len())).unwrap_or(rest), b"\\").is_some() {
             return Err(bad("has a backslash before any ?, which browsers send as /"));
         }
-        authority(rest).map_err(|why| if why == CREDENTIALS { Error::invalid_input(cat!("dirs[", index, "] ", why)) } else { bad(why) })?;
+        authority(rest).map_err(bad)?;
         if find_ascii(s, b"#").is_some() {
             return Err(bad("contains a fragment (#…), which is never sent to a server"));
         }
@@ -75,9 +75,18 @@ impl Dir {
     }
 }
 
-/// Why [`authority`] refuses a URL with a user or password, whose message leaves the URL out,
-/// so that they reach no log.
-pub(crate) const CREDENTIALS: &str = "must not contain credentials (user@host)";
+/// Why [`authority`] refuses a URL with a user or password.
+const CREDENTIALS: &str = "must not contain credentials (user@host)";
+
+/// The error for the URL input `name` (`dirs[3]`, `config.endpoint`) refused `why`: the URL
+/// quoted (at most `max` characters), but not when it holds credentials, which would reach
+/// whatever log shows the error.
+pub(crate) fn refused(name: &str, url: &str, max: usize, why: &str) -> Error {
+    if why == CREDENTIALS {
+        return Error::invalid_input(cat!(name, " ", why));
+    }
+    Error::invalid_input(cat!(name, " ", quote(url, max), " ", why))
+}
 
 /// A URL's authority, `rest` being what follows its `scheme://`: `(host, port, what follows)`.
 /// Valid when it names no user or password (a browser never sends them, so no cache holds such
