@@ -111,6 +111,10 @@ for (const [name, deno] of [["deno", bin("deno")], ["deno-2.0", join(root, "tool
   });
 }
 
+// A Cloudflare Worker that runs the program on /run.
+const cloudflareWorker = (tag) =>
+  `${program(tag, { init: false })}export default { async fetch(req) { return new Response(new URL(req.url).pathname === "/run" ? await main() : "ready"); } };\n`;
+
 // How each bundler resolves the package for a Worker: the workerd/worker conditions, .wasm
 // imports left to the runtime. esbuild as wrangler runs it, and with the conditions wrangler
 // had before "workerd" (2023), which hand-written Workers build scripts still pass; Rollup
@@ -134,9 +138,8 @@ const config = {
   mode: "production",
   entry: "./src.js",
   output: { path: process.cwd(), filename: worker ? "worker.js" : \`\${process.argv[2]}.js\`, ...(worker && { module: true, library: { type: "module" } }) },
-  ...(process.argv[2] === "webworker" && { target: "webworker" }),
+  target: process.argv[2] === "web" ? "web" : "webworker",
   ...(worker && {
-    target: "webworker",
     experiments: { outputModule: true },
     resolve: { conditionNames: ["workerd", "worker", "browser", "import"] },
     externals: { "./qcloud_cdn_refresh_bg.wasm": "module ./qcloud_cdn_refresh_bg.wasm" },
@@ -169,7 +172,7 @@ for (const [bundler, [tool, args]] of Object.entries(workerBundlers)) {
   test(`Cloudflare Workers: a worker bundled by ${bundler}, run in workerd`, async () => {
     const dir = join(scratch(), `worker-${bundler}`);
     mkdirSync(dir);
-    writeFileSync(join(dir, "src.js"), `${program(`workerd-${bundler}`, { init: false })}export default { async fetch(req) { return new Response(new URL(req.url).pathname === "/run" ? await main() : "ready"); } };\n`);
+    writeFileSync(join(dir, "src.js"), cloudflareWorker(`workerd-${bundler}`));
     writeFileSync(join(dir, "rollup.config.mjs"), rollupConfig);
     writeFileSync(join(dir, "webpack.mjs"), webpackRunner);
     const b = run(tool, args, { cwd: dir });
@@ -188,6 +191,24 @@ for (const [bundler, [tool, args]] of Object.entries(workerBundlers)) {
   });
 }
 
+// A dev server, `node script ...args(port)`, started in its own process group on a free loopback
+// port, once it answers as `ready` says (any 2xx by default); `stop()` ends the group.
+async function startServer(what, script, args, { cwd, env = process.env, ready = (r) => r.ok, ms = 60000 }) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [script, ...args(String(port))], { cwd, env, stdio: "ignore", detached: true });
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), process.kill(-child.pid))));
+  try {
+    await until(what, () => child.exitCode !== null || fetch(url).then(ready, () => false), ms);
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { url, stop };
+}
+const viteDevArgs = (port) => ["--port", port, "--strictPort", "--host", "127.0.0.1"];
+
 // Cloudflare's Vite plugin, as Cloudflare's templates build Workers (tools/cloudflare-vite, with
 // its own Vite, wrangler and workerd): `vite build`, whose output is run in workerd as wrangler
 // would deploy it, and `vite dev`, which runs the Worker in the plugin's own workerd.
@@ -195,7 +216,7 @@ const cloudflareVite = join(root, "tools", "cloudflare-vite", "node_modules");
 function cloudflareViteApp(tag) {
   const dir = join(scratch(), tag);
   mkdirSync(join(dir, "src"), { recursive: true });
-  writeFileSync(join(dir, "src", "index.js"), `${program(tag, { init: false })}export default { async fetch(req) { return new Response(new URL(req.url).pathname === "/run" ? await main() : "ready"); } };\n`);
+  writeFileSync(join(dir, "src", "index.js"), cloudflareWorker(tag));
   writeFileSync(join(dir, "wrangler.json"), JSON.stringify({ name: tag, main: "src/index.js", compatibility_date: "2025-09-01" }));
   // The plugin where a project has it, so that Vite leaves it out of the config it bundles.
   mkdirSync(join(dir, "node_modules", "@cloudflare"), { recursive: true });
@@ -226,15 +247,11 @@ test("Cloudflare Workers: a Worker built by Cloudflare's Vite plugin, run in wor
   });
   await t.test("vite dev", async () => {
     const tag = "cloudflare-vite-dev";
-    const port = await freePort();
-    const child = spawn(process.execPath, [vite, "--port", String(port), "--strictPort", "--host", "127.0.0.1"], { cwd: cloudflareViteApp(tag), stdio: "ignore", detached: true, env: cloudflareEnv });
-    const url = `http://127.0.0.1:${port}`;
+    const server = await startServer("vite dev with Cloudflare's plugin", vite, viteDevArgs, { cwd: cloudflareViteApp(tag), env: cloudflareEnv });
     try {
-      await until("vite dev with Cloudflare's plugin", () => child.exitCode !== null || fetch(url).then((r) => r.ok, () => false), 60000);
-      assert.equal(child.exitCode, null, "the dev server runs");
-      await expectPurged(tag, await (await fetch(`${url}/run`)).text(), { said: false });
+      await expectPurged(tag, await (await fetch(`${server.url}/run`)).text(), { said: false });
     } finally {
-      await new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), process.kill(-child.pid))));
+      await server.stop();
     }
   });
 });
@@ -382,25 +399,12 @@ export default function Page() {
   );
   return dir;
 }
-async function nextServer(dir, command) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [nextBin, command, "--port", String(port), "--hostname", "127.0.0.1"], {
+const nextServer = (dir, command) =>
+  startServer(`next ${command}`, nextBin, (port) => [command, "--port", port, "--hostname", "127.0.0.1"], {
     cwd: dir,
-    stdio: "ignore",
-    detached: true,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    ready: () => true, // the app has no page at /
   });
-  const url = `http://127.0.0.1:${port}`;
-  const stop = () => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), process.kill(-child.pid))));
-  try {
-    await until(`next ${command}`, () => child.exitCode !== null || fetch(url).then(() => true, () => false), 60000);
-    if (child.exitCode !== null) throw new Error(`next ${command} exited with ${child.exitCode}`);
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-  return { url, stop };
-}
 
 test("dashboards: Next.js 16, a route handler and a client component, built and in its dev server", async (t) => {
   const browser = await startBrowser("chromium");
@@ -447,18 +451,8 @@ function viteProject(name, app, config) {
 }
 const vite = (cli) => join(root, "tools", "node_modules", cli, "bin", "vite.js");
 async function viteDev(cli, dir) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [vite(cli), "--port", String(port), "--strictPort", "--host", "127.0.0.1"], { cwd: dir, stdio: "ignore", detached: true });
-  const url = `http://127.0.0.1:${port}/`;
-  const stop = () => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), process.kill(-child.pid))));
-  try {
-    await until(`${cli}'s dev server`, () => child.exitCode !== null || fetch(url).then((r) => r.ok, () => false), 30000);
-    if (child.exitCode !== null) throw new Error(`${cli} exited with ${child.exitCode}`);
-  } catch (e) {
-    await stop();
-    throw e;
-  }
-  return { url, stop };
+  const server = await startServer(`${cli}'s dev server`, vite(cli), viteDevArgs, { cwd: dir, ms: 30000 });
+  return { ...server, url: `${server.url}/` };
 }
 async function pageReport(browser, url) {
   await browser.goto(url);
