@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { writeFileSync, readFileSync } from "node:fs";
+import { writeFileSync, readFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { createServer } from "node:http";
 import { createHmac } from "node:crypto";
@@ -73,10 +73,12 @@ test("the tarball holds only what runs", () => {
     "browser.js",
     "cli.js",
     "deno.js",
+    "index.d.cts",
     "index.d.ts",
     "node.cjs",
     "node.mjs",
     "package.json",
+    "qcloud_cdn_refresh.d.cts",
     "qcloud_cdn_refresh.d.ts",
     "qcloud_cdn_refresh.js",
     "qcloud_cdn_refresh_bg.wasm",
@@ -262,4 +264,45 @@ export async function main(): Promise<number> {
   const dts = readFileSync(join(scratch, "node_modules", "qcloud-cdn-refresh", "qcloud_cdn_refresh.d.ts"), "utf8");
   const ours = dts.split("export type InitInput")[0];
   assert.doesNotMatch(ours, /\bany\b/, "no any in the public types");
+});
+
+// A TypeScript project that compiles to CommonJS (no "type": "module"), as many deploy scripts
+// are: its `import` becomes `require`, which resolves to node.cjs, and its types must say so
+// (index.d.cts). With ES-module types there, `module: node16` refuses the import (TS1479).
+test("the types compile for a CommonJS consumer (module node16 and nodenext), and its build runs", () => {
+  const tsc = join(root, "tools", "node_modules", ".bin", "tsc");
+  const dir = join(scratch, "cjs");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "commonjs" }));
+  writeFileSync(
+    join(dir, "consumer.ts"),
+    `
+import { signRequest, refreshCdnDir, init, CdnError } from "qcloud-cdn-refresh";
+import type { RefreshConfig, SignedRequest, RefreshResult, CdnErrorKind } from "qcloud-cdn-refresh";
+const config: RefreshConfig = { secretId: "id", secretKey: "key", timestamp: 1700000000, nonce: 7 };
+const signed: SignedRequest[] = signRequest(config, ["https://a.com/x/"]);
+let kind: CdnErrorKind | "none" = "none";
+try {
+  signRequest(config, ["ftp://a.com/"]);
+} catch (e) {
+  if (e instanceof CdnError) kind = e.kind;
+}
+const later: (c: RefreshConfig, d: string[]) => Promise<RefreshResult> = refreshCdnDir;
+init().then(() => console.log(JSON.stringify({ body: signed[0].body, kind, call: typeof later })));
+`,
+  );
+  for (const module of ["node16", "nodenext"]) {
+    const out = join(dir, `out-${module}`);
+    const args = ["--strict", "--module", module, "--moduleResolution", module, "--target", "es2022", "--outDir", out];
+    const run = spawnSync(tsc, [...args, "consumer.ts"], { cwd: dir, encoding: "utf8" });
+    assert.equal(run.status, 0, `${module}: ${run.stdout}${run.stderr}`);
+    const js = readFileSync(join(out, "consumer.js"), "utf8");
+    assert.match(js, /require\("qcloud-cdn-refresh"\)/, `${module} compiles to CommonJS`);
+    const ran = spawnSync(process.execPath, [join(out, "consumer.js")], { cwd: dir, encoding: "utf8" });
+    assert.equal(ran.status, 0, ran.stderr);
+    const got = JSON.parse(ran.stdout);
+    const config = { secretId: "id", secretKey: "key", timestamp: 1700000000, nonce: 7 };
+    assert.equal(got.body, lib.signRequest(config, ["https://a.com/x/"])[0].body, `${module}: the ES-module entry's bytes`);
+    assert.deepEqual([got.kind, got.call], ["invalid-input", "function"], module);
+  }
 });
