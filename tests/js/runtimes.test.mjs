@@ -3,8 +3,8 @@
 // 2.0 and the newest, Bun, workerd (esbuild, Rollup and webpack bundles, and Cloudflare's Vite
 // plugin, built and in its dev server), Firefox and Chromium (a page with no bundler, and an
 // esbuild browser bundle), Vite 7 and 8 (dev server and build) and webpack in Chromium, each
-// build also from a page's Web Worker, and Next.js (build and dev server, a route handler and a
-// client component's page in Chromium).
+// build also from a page's Web Worker, Next.js (build and dev server, a route handler and a
+// client component's page in Chromium), and the test runners Jest and Vitest.
 // Each checks the emulator recorded exactly its dirs, and how a connection refused comes back:
 // not purged where the runtime says the request never left (Node, Deno, Bun), maybe purged where it
 // does not say (workerd, browsers).
@@ -108,6 +108,58 @@ for (const [name, deno] of [["deno", bin("deno")], ["deno-2.0", join(root, "tool
       env: { ...process.env, DENO_DIR: join(scratch(), `.${name}`), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
     });
     await expectPurged(name, r.stdout);
+  });
+}
+
+// The test runners users test their code in (tools/test-runners), each running the program
+// from a test file; its output goes to a file, apart from the runner's own. Jest's jsdom
+// environment resolves `require` to node.cjs (Jest's conditions hold "node") but runs it with
+// jsdom's globals, which have no TextDecoder, TextEncoder or fetch; the environment here adds
+// Node's fetch alone, as users' Jest setups do, and nothing else. Vitest imports node.mjs in
+// its node, jsdom and happy-dom environments.
+const runners = join(root, "tools", "test-runners", "node_modules");
+const testRunners = {
+  jest: {
+    envs: { node: "node", jsdom: "./jsdom-with-fetch.js" },
+    file: (tag, env, out) =>
+      `/** @jest-environment ${env} */\n${program(tag, { esm: false })}test("purges", async () => { require("node:fs").writeFileSync(${JSON.stringify(out)}, await main()); });\n`,
+    setup: (dir) =>
+      writeFileSync(
+        join(dir, "jsdom-with-fetch.js"),
+        `const JSDOMEnvironment = require(${JSON.stringify(join(runners, "jest-environment-jsdom"))}).default;
+module.exports = class extends JSDOMEnvironment {
+  constructor(...args) {
+    super(...args);
+    this.global.fetch = fetch;
+  }
+};
+`,
+      ),
+    args: (dir) => [join(runners, "jest", "bin", "jest.js"), "--rootDir", dir, "--ci", "--no-cache"],
+    name: "test.cjs",
+  },
+  vitest: {
+    envs: { node: "node", jsdom: "jsdom", "happy-dom": "happy-dom" },
+    file: (tag, env, out) =>
+      `// @vitest-environment ${env}\nimport { test } from "vitest";\nimport { writeFileSync } from "node:fs";\n${program(tag)}test("purges", async () => { writeFileSync(${JSON.stringify(out)}, await main()); });\n`,
+    // Vitest loads an environment's package from the project, as a user's has it installed.
+    setup: (dir) => {
+      mkdirSync(join(dir, "node_modules"));
+      for (const name of ["vitest", "jsdom", "happy-dom"]) symlinkSync(join(runners, name), join(dir, "node_modules", name));
+    },
+    args: (dir) => [join(runners, "vitest", "vitest.mjs"), "run", "--root", dir],
+    name: "test.mjs",
+  },
+};
+for (const [runner, { envs, file, setup, args, name }] of Object.entries(testRunners)) {
+  test(`${runner} (${Object.keys(envs).join(", ")} environments): the installed tarball in a test file`, async () => {
+    const dir = join(scratch(), runner);
+    mkdirSync(dir);
+    setup(dir);
+    const tags = Object.keys(envs).map((env) => [env, `${runner}-${env}`]);
+    for (const [env, tag] of tags) writeFileSync(join(dir, `${tag}.${name}`), file(tag, envs[env], join(dir, `${tag}.json`)));
+    run(process.execPath, args(dir), { cwd: dir, timeout: 120000, env: { ...process.env, CI: "1", NO_COLOR: "1" } });
+    for (const [, tag] of tags) await expectPurged(tag, readFileSync(join(dir, `${tag}.json`), "utf8"));
   });
 }
 
