@@ -1,10 +1,13 @@
 // Node, `require`: `make pkg` bundles this with the ES-module glue into node.cjs (esbuild), so
-// CommonJS callers on any Node >= 18 get the same API; the .wasm is read from beside it.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+// CommonJS callers on any Node >= 18 get the same API. The .wasm is inlined as base64, as in
+// node.mjs: a bundle of `require()` code (a Lambda zip, a single-executable application) needs
+// nothing beside it. Buffer is imported, not global: Jest's jsdom environment runs this entry with
+// jsdom's globals (see scripts/pkg.sh).
+import { Buffer } from "node:buffer";
 import { initSync } from "./qcloud_cdn_refresh.js";
+import wasm from "./wasm-base64.js";
 
-initSync({ module: readFileSync(join(__dirname, "qcloud_cdn_refresh_bg.wasm")) });
+initSync({ module: Buffer.from(wasm, "base64") });
 
 export { refreshCdnDir, signRequest, CdnError } from "./api.js";
 

@@ -25,11 +25,16 @@ cdn_error=$(cd pkg && ls snippets/*/src/js/cdn_error.js)
 sed -i "s|@VERSION@|$version|" pkg/package.json
 sed -i "s|@CDN_ERROR_JS@|$cdn_error|" pkg/*.js pkg/*.mjs
 
-# CommonJS: the ES-module glue and CdnError bundled into one file; the .wasm stays separate
-# (require("fs") costs CommonJS nothing). The glue's URL-based loader (import.meta.url) is
-# never called here, so its warning is moot. The banner takes TextDecoder and TextEncoder from
-# node:util, not the global object: Jest's jsdom environment resolves `require` to this entry
-# (its conditions hold "node") but gives it jsdom's globals, which have neither.
+# Both Node entries carry the .wasm inside as base64 (see node.mjs and node-cjs.js), written
+# here to be bundled in.
+node -e 'const fs = require("fs");
+fs.writeFileSync("pkg/wasm-base64.js", `export default "${fs.readFileSync("pkg/qcloud_cdn_refresh_bg.wasm").toString("base64")}";\n`);'
+
+# CommonJS: the ES-module glue, CdnError and the .wasm bundled into one file. The glue's
+# URL-based loader (import.meta.url) is never called here, so its warning is moot. The banner
+# takes TextDecoder and TextEncoder from node:util, not the global object: Jest's jsdom
+# environment resolves `require` to this entry (its conditions hold "node") but gives it
+# jsdom's globals, which have neither.
 esbuild pkg/node-cjs.js --bundle --platform=node --format=cjs --target=node18 --log-level=warning \
   --log-override:empty-import-meta=silent --outfile=pkg/node.cjs \
   --banner:js='const { TextDecoder, TextEncoder } = require("node:util");'
@@ -42,10 +47,7 @@ sed 's|"./qcloud_cdn_refresh.js"|"./qcloud_cdn_refresh.cjs"|g' pkg/index.d.ts > 
 if grep -q '\.js"' pkg/index.d.cts; then echo "pkg: index.d.cts still points at a .js" >&2; exit 1; fi
 cp pkg/qcloud_cdn_refresh.d.ts pkg/qcloud_cdn_refresh.d.cts
 
-# Node, import: one module instead of six, which a fresh process loads a few ms sooner, with the
-# .wasm inside as base64 (see node.mjs), written here to be bundled in.
-node -e 'const fs = require("fs");
-fs.writeFileSync("pkg/wasm-base64.js", `export default "${fs.readFileSync("pkg/qcloud_cdn_refresh_bg.wasm").toString("base64")}";\n`);'
+# Node, import: one module instead of six, which a fresh process loads a few ms sooner.
 esbuild pkg/node.mjs --bundle --platform=node --format=esm --target=node18 --log-level=warning \
   --outfile=pkg/node.mjs --allow-overwrite
 rm pkg/wasm-base64.js
