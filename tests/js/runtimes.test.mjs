@@ -1,6 +1,6 @@
 // The installed tarball in every runtime it claims, each purging through a freshly started
 // emulator: Node 18, 24 and the Node running the tests (import, require, esbuild bundles), Deno
-// 2.0 and the newest, Bun, workerd (esbuild, Rollup and webpack bundles, and Cloudflare's Vite
+// 2.0 and the newest, Bun, a Node single-executable application, workerd (esbuild, Rollup and webpack bundles, and Cloudflare's Vite
 // plugin, built and in its dev server), Firefox and Chromium (a page with no bundler, and an
 // esbuild browser bundle), Vite 7 and 8 (dev server and build) and webpack in Chromium, each
 // build also from a page's Web Worker, Next.js (build and dev server, a route handler and a
@@ -11,7 +11,7 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, packageAndEmulator, startBrowser, startWorkerd, until, root } from "./helpers.mjs";
 
@@ -328,6 +328,23 @@ test("esbuild bundles for Node: ESM, ESM source to CommonJS and require() bundle
   await expectPurged("bundle-esm", run(process.execPath, ["node-bundle/esm/out.mjs"]).stdout);
   await expectPurged("bundle-esm-to-cjs", run(process.execPath, ["node-bundle/esm/esm-to.cjs"]).stdout);
   await expectPurged("bundle-cjs", run(process.execPath, ["node-bundle/cjs/out.cjs"]).stdout);
+});
+
+// A Node single-executable application (nodejs.org/api/single-executable-applications.html): one
+// CommonJS script, the esbuild bundle of require() code, injected into a copy of the node binary
+// with postject; it runs from a directory that holds nothing else.
+test("a Node single-executable application of a require() bundle", async () => {
+  const dir = join(scratch(), "sea");
+  mkdirSync(join(dir, "app"), { recursive: true });
+  writeFileSync(join(dir, "sea.cjs"), `${program("bundle-sea", { esm: false })}main().then(console.log);\n`);
+  run(bin("esbuild"), ["--log-level=warning", "sea.cjs", "--bundle", "--platform=node", "--outfile=out.cjs"], { cwd: dir });
+  writeFileSync(join(dir, "sea.json"), JSON.stringify({ main: "out.cjs", output: "prep.blob", disableExperimentalSEAWarning: true }));
+  run(process.execPath, ["--experimental-sea-config", "sea.json"], { cwd: dir });
+  const app = join(dir, "app", "app");
+  copyFileSync(process.execPath, app);
+  run(bin("postject"), [app, "NODE_SEA_BLOB", "prep.blob", "--sentinel-fuse", "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2"], { cwd: dir });
+  await expectPurged("bundle-sea", run(app, [], { cwd: join(dir, "app") }).stdout);
+  rmSync(app); // a copy of node: 100 MB
 });
 
 // Browser pages: `app.js` reports into the page; the test reads it over WebDriver.
