@@ -1,7 +1,7 @@
 // The installed tarball in every runtime it claims, each purging through a freshly started
-// emulator: Node 18, 24 and the Node running the tests (import, require, esbuild bundles), Deno
-// 2.0 and the newest, Bun, a Node single-executable application, workerd (esbuild, Rollup and webpack bundles, and Cloudflare's Vite
-// plugin, built and in its dev server), Firefox and Chromium (a page with no bundler, and an
+// emulator: Node 18, 24 and the Node running the tests (import, require, esbuild bundles, a
+// single-executable application), Deno 2.0 and the newest, Bun, workerd (esbuild, Rollup and
+// webpack bundles, and Cloudflare's Vite plugin, built and in its dev server), Firefox and Chromium (a page with no bundler, and an
 // esbuild browser bundle), Vite 7 and 8 (dev server and build) and webpack in Chromium, each
 // build also from a page's Web Worker, Next.js (build and dev server, a route handler and a
 // client component's page in Chromium), and the test runners Jest and Vitest.
