@@ -93,10 +93,26 @@ pub const KEYS: [&str; 23] = [
 /// `config.timeoutMs` when not given: per attempt.
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 
-/// The error for a key that is not in [`KEYS`], suggesting the known key it most likely meant.
+/// The error for a key that is not in [`KEYS`], suggesting the known key it most likely meant:
+/// the one it spells with another case or separators (`secret_id`), or else the only one that
+/// holds it or is held in it, four letters or more (`timeout`, STS's `TmpSecretId`); with none
+/// or several such, every known key is listed.
 pub fn unknown_key(key: &str) -> Error {
     let norm = |s: &str| s.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect::<String>();
-    let message = match KEYS.iter().find(|k| norm(k) == norm(key)) {
+    let n = norm(key);
+    let holds = |a: &[u8], b: &[u8]| b.len() >= 4 && (0..a.len()).any(|i| a[i..].starts_with(b));
+    let (mut hint, mut alike) = (None, 0);
+    for k in KEYS {
+        let m = norm(k);
+        if m == n {
+            (hint, alike) = (Some(k), 1);
+            break;
+        }
+        if holds(m.as_bytes(), n.as_bytes()) || holds(n.as_bytes(), m.as_bytes()) {
+            (hint, alike) = (Some(k), alike + 1);
+        }
+    }
+    let message = match hint.filter(|_| alike == 1) {
         Some(k) => cat!("config.", key, " is not a known option; did you mean ", k, "?"),
         None => {
             let mut known = cat!("config.", key, " is not a known option (known: ");

@@ -362,7 +362,18 @@ fn unknown_config_keys_are_named_with_a_hint() {
         ("secretkey", "config.secretkey is not a known option; did you mean secretKey?"),
         ("secret_id", "config.secret_id is not a known option; did you mean secretId?"),
         ("Method", "config.Method is not a known option; did you mean method?"),
+        ("timeout", "config.timeout is not a known option; did you mean timeoutMs?"),
+        ("TmpSecretId", "config.TmpSecretId is not a known option; did you mean secretId?"),
+        ("TmpSecretKey", "config.TmpSecretKey is not a known option; did you mean secretKey?"),
+        ("sessionToken", "config.sessionToken is not a known option; did you mean token?"),
+        ("abortSignal", "config.abortSignal is not a known option; did you mean signal?"),
+        ("maxRetries", "config.maxRetries is not a known option; did you mean retries?"),
+        ("FlushType", "config.FlushType is not a known option; did you mean type?"),
+        ("proxy", "config.proxy is not a known option; did you mean proxyUrl?"),
+        ("lang", "config.lang is not a known option; did you mean language?"),
         ("region", "config.region is not a known option (known: "),
+        ("retry", "config.retry is not a known option (known: "),
+        ("url", "config.url is not a known option (known: "),
     ];
     for (key, want) in table {
         let e = config::unknown_key(key);

@@ -114,11 +114,12 @@ fn sign_request_batches_with_fresh_nonces() {
 #[wasm_bindgen_test]
 async fn bad_inputs() {
     let good = r#"{"secretId":"id","secretKey":"key"}"#;
-    let table: [(&str, JsValue, &str, &str); 18] = [
+    let table: [(&str, JsValue, &str, &str); 19] = [
         ("\"id\"", dirs(1), "config must be an object like { secretId, secretKey }, got string", r#"["https://www.test.com/0/"]"#),
         ("[]", dirs(1), "config must be an object like { secretId, secretKey }, got an array", r#"["https://www.test.com/0/"]"#),
         ("null", dirs(1), "config must be an object like { secretId, secretKey }, got null", r#"["https://www.test.com/0/"]"#),
         (r#"{"secretId":"id","secretkey":"key"}"#, dirs(1), "config.secretkey is not a known option; did you mean secretKey?", r#"["https://www.test.com/0/"]"#),
+        (r#"{"secretId":"id","secretKey":"key","timeout":5000}"#, dirs(1), "config.timeout is not a known option; did you mean timeoutMs?", r#"["https://www.test.com/0/"]"#),
         (r#"{"secretId":7,"secretKey":"key"}"#, dirs(1), "config.secretId must be a string, got number", r#"["https://www.test.com/0/"]"#),
         (r#"{"secretId":"id"}"#, dirs(1), "config.secretKey is required", r#"["https://www.test.com/0/"]"#),
         // v3 puts the key id in a header: fetch threw on the newline, which was retried as a network error.
