@@ -222,6 +222,51 @@ console.log(JSON.stringify([nonce(), nonce(), nonce()]));`;
   }
 });
 
+// The .wasm's memory (its allocator is src/runtime.rs's own) and wasm-bindgen's table of
+// JavaScript values it holds must stop growing, whatever a call ends in, or a long-running
+// server or dashboard would grow without bound. A fresh process, so that the instance can be
+// caught as node.mjs makes it; a warm-up sizes both, then many more calls must add nothing.
+test("memory and the value table stop growing over many calls, failed ones too", () => {
+  writeFileSync(
+    join(scratch, "growth.mjs"),
+    `let instance;
+const Instance = WebAssembly.Instance;
+WebAssembly.Instance = function (module, imports) {
+  return (instance = new Instance(module, imports));
+};
+const { signRequest, refreshCdnDir } = await import("qcloud-cdn-refresh");
+const exports = Object.values(instance.exports);
+const memory = exports.find((e) => e instanceof WebAssembly.Memory);
+const table = exports.find((e) => e instanceof WebAssembly.Table);
+const config = { secretId: "AKIDgrowth", secretKey: "growth-key" };
+const dirs = Array.from({ length: 20 }, (_, i) => \`https://www.test.com/\${i}/中文/\`);
+const answer = (code) => async () => ({ status: 200, headers: new Map(), text: async () => JSON.stringify({ code, message: "m", codeDesc: code ? "AuthFailure" : "Success" }) });
+const v3 = async () => ({ status: 200, headers: new Map([["date", new Date().toUTCString()]]), text: async () => JSON.stringify({ Response: { TaskId: "t", RequestId: "r" } }) });
+const calls = [
+  () => signRequest(config, dirs),
+  () => signRequest({ ...config, api: "v3", token: "tok" }, dirs),
+  () => signRequest(config, ["ftp://x/"]),
+  () => signRequest({ ...config, bogus: 1 }, dirs),
+  () => refreshCdnDir({ ...config, fetch: answer(0) }, dirs),
+  () => refreshCdnDir({ ...config, fetch: answer(4100) }, dirs),
+  () => refreshCdnDir({ ...config, fetch: async () => { throw new Error("refused"); }, retries: 1, retryBaseMs: 0 }, dirs),
+  () => refreshCdnDir({ ...config, api: "v3", fetch: v3 }, dirs),
+];
+const round = async (n) => {
+  for (let i = 0; i < n; i++) for (const call of calls) await Promise.resolve().then(call).catch(() => {});
+};
+await round(200);
+const warm = [memory.buffer.byteLength, table.length];
+await round(1000);
+console.log(JSON.stringify({ warm, after: [memory.buffer.byteLength, table.length] }));
+`,
+  );
+  const run = spawnSync(process.execPath, ["growth.mjs"], { cwd: scratch, encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  const { warm, after } = JSON.parse(run.stdout);
+  assert.deepEqual(after, warm, "1 000 more rounds of every kind of call grew nothing");
+});
+
 test("the types compile for a consumer and catch a typo in a config key", () => {
   const tsc = join(root, "tools", "node_modules", ".bin", "tsc");
   const consumer = `
