@@ -88,6 +88,19 @@ test("the tarball holds only what runs", () => {
   assert.equal(installed.files.filter((f) => f.endsWith(".wasm")).length, 1, "one .wasm for every runtime");
 });
 
+// `npm publish` rewrites what it finds irregular in package.json and warns about it (a bin path
+// written "./cli.js" read "script name cli.js was invalid and removed"); `npm pkg fix` makes
+// the same rewrites, so it must find nothing to change.
+test("package.json is as npm would publish it (npm pkg fix changes nothing)", () => {
+  const dir = join(scratch, "pkg-fix");
+  mkdirSync(dir);
+  const original = readFileSync(join(root, "pkg", "package.json"), "utf8");
+  writeFileSync(join(dir, "package.json"), original);
+  const run = spawnSync("npm", ["pkg", "fix"], { cwd: dir, encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")), JSON.parse(original));
+});
+
 // The start of each active data segment of a .wasm (the binary format's section 11).
 function dataOffsets(wasm) {
   const data = [...sections(wasm)].find((s) => s.id === 11);
