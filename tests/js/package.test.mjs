@@ -3,7 +3,7 @@
 // signature with node:crypto (an oracle independent of the Rust signer).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync, readFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { createServer } from "node:http";
@@ -11,6 +11,7 @@ import { createHmac } from "node:crypto";
 import { installPackage, root } from "./helpers.mjs";
 import { leb, sections } from "./wasm-binary.mjs";
 
+const bin = (name) => join(root, "tools", "node_modules", ".bin", name);
 const ID = "AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D";
 const KEY = "pxPgRWDbCy86ZYyqBTDk7WmeRZSmPco0";
 let installed;
@@ -99,6 +100,20 @@ test("package.json is as npm would publish it (npm pkg fix changes nothing)", ()
   const run = spawnSync("npm", ["pkg", "fix"], { cwd: dir, encoding: "utf8" });
   assert.equal(run.status, 0, run.stderr);
   assert.deepEqual(JSON.parse(readFileSync(join(dir, "package.json"), "utf8")), JSON.parse(original));
+});
+
+// The exports map as the two linters of npm packages read it: @arethetypeswrong/cli resolves
+// every entry as TypeScript does (node10, node16 from CommonJS and from ES modules, bundler) and
+// checks the types match the JavaScript each gets; publint checks the map, the files and each
+// condition's module format. The .wasm is an asset, which has no types to find.
+test("arethetypeswrong and publint find no problem with the package", () => {
+  const tarball = execFileSync("npm", ["pack", join(root, "pkg"), "--pack-destination", scratch], { encoding: "utf8" }).trim().split("\n").pop();
+  const attw = spawnSync(bin("attw"), [join(scratch, tarball), "--format", "json", "--exclude-entrypoints", "./qcloud_cdn_refresh_bg.wasm"], { encoding: "utf8" });
+  assert.deepEqual(JSON.parse(attw.stdout).analysis.problems, [], attw.stdout);
+  assert.equal(attw.status, 0, attw.stderr);
+  const publint = spawnSync(bin("publint"), ["--strict", join(root, "pkg")], { encoding: "utf8" });
+  assert.equal(publint.status, 0, publint.stdout + publint.stderr);
+  assert.match(publint.stdout, /All good!/);
 });
 
 // The start of each active data segment of a .wasm (the binary format's section 11).
