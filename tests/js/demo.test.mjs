@@ -183,6 +183,8 @@ test("in a page, an API that sends no CORS headers purges, and the batch is mayb
     const [kind, message, maybe, pending] = text.split(" | ");
     assert.deepEqual([kind, maybe, pending], ["network", dir, ""], text);
     assert.match(message, /^batch 1 of 1: the request did not complete: .* \(2 attempts\); an attempt may have been processed, so its directories are in maybeSubmitted$/);
+    // A page cannot tell a missing CORS answer from a lost connection; the message says both.
+    assert.ok(message.includes(" (in a page, also how an API of another origin without CORS headers, as Tencent's, fails: use a same-origin config.proxyUrl) (2 attempts)"), message);
     assert.deepEqual((await api.purges()).map((p) => p.dir), [dir, dir], "purged by both attempts, though the page saw no reply");
     // retryMaybePurged: false stops at the first NetworkError: purged once.
     const once = "https://www.test.com/no-cors-once/";
