@@ -1,7 +1,7 @@
 // Browsers and bundlers: the .wasm is fetched on first use from beside this module
 // (new URL("qcloud_cdn_refresh_bg.wasm", import.meta.url)); `init(input?)` preloads it or
 // points elsewhere.
-import load from "./qcloud_cdn_refresh.js";
+import { initSync } from "./qcloud_cdn_refresh.js";
 import { refreshCdnDir as refresh, signRequest as sign, CdnError } from "./api.js";
 
 export { CdnError };
@@ -17,6 +17,10 @@ export function init(input) {
 // A URL is fetched here rather than by the glue so that a failure names it, and so that an HTML
 // page where the .wasm should be (a dev server's fallback when a bundler moved this module
 // without its .wasm, as Vite's before 8 does) is said in words, not as a bad magic number.
+// The bytes are compiled asynchronously, then instantiated at once by the glue's initSync: its
+// async loader (streaming compilation, and a console warning when the server's MIME type is
+// not application/wasm) is left out of the bundle; streaming gains nothing measurable for a
+// module this small.
 async function load1(input) {
   const url = typeof input == "string" || input instanceof URL ? input : undefined;
   try {
@@ -27,7 +31,8 @@ async function load1(input) {
         throw Error("an HTML page came back, not the .wasm: if a bundler moved this module, copy the .wasm beside it or pass its URL to init()");
       }
     }
-    await load({ module_or_path: input });
+    if (typeof input?.arrayBuffer == "function") input = await input.arrayBuffer(); // a Response
+    initSync({ module: input instanceof WebAssembly.Module ? input : await WebAssembly.compile(input) });
     ready = true;
   } catch (e) {
     loading = undefined; // a later call may try again

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync, readFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { createServer } from "node:http";
 import { createHmac } from "node:crypto";
 import { installPackage, root } from "./helpers.mjs";
@@ -247,6 +248,43 @@ console.log(JSON.stringify([nonce(), nonce(), nonce()]));`;
     const nonces = JSON.parse(run.stdout);
     assert.equal(new Set(nonces).size, 3, `Math.random() = ${random}: ${nonces}`);
     assert.ok(nonces.every((n) => /^[1-9][0-9]*$/.test(n)), `positive integers: ${nonces}`);
+  }
+});
+
+// browser.js's init() takes what its types say: a URL (the default, and the tests in browsers),
+// a Response, bytes or a compiled module. Each in a fresh process (a module is loaded once);
+// Node has fetch, Response and WebAssembly as a page does. What it signs matches node.mjs.
+test("browser.js: init() of a Response, bytes, an ArrayBuffer or a WebAssembly.Module, and of bytes that are not a .wasm", () => {
+  const pkgDir = join(scratch, "node_modules", "qcloud-cdn-refresh");
+  const config = { secretId: "AKIDinit", secretKey: "init-key", timestamp: 1700000000, nonce: 11 };
+  const want = lib.signRequest(config, ["https://a.com/x/"])[0].body;
+  const inputs = {
+    response: "new Response(bytes, { headers: { 'content-type': 'application/wasm' } })",
+    bytes: "bytes",
+    arrayBuffer: "bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)",
+    module: "new WebAssembly.Module(bytes)",
+    "not a .wasm": "new TextEncoder().encode('<!doctype html>')",
+  };
+  for (const [name, input] of Object.entries(inputs)) {
+    const script = `import { readFileSync } from "node:fs";
+const { init, signRequest, CdnError } = await import(${JSON.stringify(pathToFileURL(join(pkgDir, "browser.js")).href)});
+const bytes = readFileSync(${JSON.stringify(join(pkgDir, "qcloud_cdn_refresh_bg.wasm"))});
+try {
+  await init(${input});
+  console.log(JSON.stringify({ body: signRequest(${JSON.stringify(config)}, ["https://a.com/x/"])[0].body }));
+} catch (e) {
+  console.log(JSON.stringify({ error: [e instanceof CdnError, e.kind, e.message] }));
+}
+`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: scratch, encoding: "utf8" });
+    assert.equal(run.status, 0, `${name}: ${run.stderr}`);
+    const got = JSON.parse(run.stdout);
+    if (name === "not a .wasm") {
+      assert.deepEqual(got.error.slice(0, 2), [true, "network"], run.stdout);
+      assert.match(got.error[2], /^could not load the WebAssembly module: /, run.stdout);
+    } else {
+      assert.deepEqual(got, { body: want }, name);
+    }
   }
 });
 
