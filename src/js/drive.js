@@ -80,12 +80,12 @@ function learnClock(date) {
   if (Math.abs(off - skew) >= 300000) skew = off;
 }
 
-// What a page adds to a fetch that threw for a URL of another origin: a browser reports a reply
-// withheld for want of CORS headers as it reports a lost connection ("Failed to fetch"), and the
-// API sends none (README "A same-origin proxy").
-function crossOrigin(url) {
+// What a page adds when its own fetch (not config.fetch) threw for a URL of another origin: a
+// browser reports a reply withheld for want of CORS headers as it reports a lost connection
+// ("Failed to fetch"), and the API sends none (README "A same-origin proxy").
+function crossOrigin(fetch, url) {
   try {
-    if (hasPage() && new URL(url, location.href).origin !== location.origin) {
+    if (fetch === globalThis.fetch && hasPage() && new URL(url, location.href).origin !== location.origin) {
       return " (in a page, also how an API of another origin without CORS headers, as Tencent's, fails: use a same-origin config.proxyUrl)";
     }
   } catch {
@@ -139,7 +139,7 @@ async function send(fetch, { method, url, headers, body }, signal, timeoutMs) {
       if (body !== null) init.body = body;
       response = await fetch.call(globalThis, url, init);
     } catch (e) {
-      return describe(e) + crossOrigin(url);
+      return describe(e) + crossOrigin(fetch, url);
     }
     // A getter of a fetch double's or a polyfill's reply may throw (the outer catch); reading
     // the body may fail after the status came (the inner one).
