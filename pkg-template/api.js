@@ -48,5 +48,6 @@ export function refreshCdnDir(config, dirs) {
 export const signRequest = guard(sign);
 
 // Traps on purpose, through the same guard: how the tests check it. Not part of the API: no
-// entry of the package exports it, so the tests import this module by its path.
-export const __testTrap = guard(() => trap(true));
+// entry of the package exports it, so the tests import this module by its path. Pure, so that
+// a bundle without it (browser.js) leaves it out.
+export const __testTrap = /* @__PURE__ */ guard(() => trap(true));
