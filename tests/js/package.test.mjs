@@ -254,12 +254,13 @@ console.log(JSON.stringify([nonce(), nonce(), nonce()]));`;
 // browser.js's init() takes what its types say: a URL (the default, and the tests in browsers),
 // a Response, bytes or a compiled module. Each in a fresh process (a module is loaded once);
 // Node has fetch, Response and WebAssembly as a page does. What it signs matches node.mjs.
-test("browser.js: init() of a Response, bytes, an ArrayBuffer or a WebAssembly.Module, and of bytes that are not a .wasm", () => {
+test("browser.js: init() of a Response (of any MIME type), bytes, an ArrayBuffer or a WebAssembly.Module, and of bytes that are not a .wasm", () => {
   const pkgDir = join(scratch, "node_modules", "qcloud-cdn-refresh");
   const config = { secretId: "AKIDinit", secretKey: "init-key", timestamp: 1700000000, nonce: 11 };
   const want = lib.signRequest(config, ["https://a.com/x/"])[0].body;
   const inputs = {
     response: "new Response(bytes, { headers: { 'content-type': 'application/wasm' } })",
+    "response of another MIME type": "new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } })",
     bytes: "bytes",
     arrayBuffer: "bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)",
     module: "new WebAssembly.Module(bytes)",
