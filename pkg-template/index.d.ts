@@ -19,4 +19,10 @@ export type {
  * a `CdnError` of kind `"network"` naming the URL tried when the `.wasm` cannot be loaded; a later
  * call tries again.
  */
-export function init(input?: string | URL | Response | BufferSource | WebAssembly.Module): Promise<void>;
+export function init(input?: string | URL | Response | ArrayBuffer | ArrayBufferView | WasmModule): Promise<void>;
+
+/**
+ * `WebAssembly.Module` where the DOM library declares it (browsers, and bundler projects); a
+ * Node project compiled without it (the ES library and `@types/node`) has none to pass.
+ */
+type WasmModule = typeof globalThis extends { WebAssembly: { Module: new (...args: never[]) => infer M } } ? M : never;

@@ -40,6 +40,14 @@ esbuild pkg/node-cjs.js --bundle --platform=node --format=cjs --target=node18 --
   --banner:js='const { TextDecoder, TextEncoder } = require("node:util");'
 rm pkg/node-cjs.js
 
+# The glue's own loader types (InitInput, initSync, the default export) go: no entry exports
+# them, and they name DOM-only types (RequestInfo, BufferSource, WebAssembly), which a Node
+# project compiled without the DOM library (as @tsconfig/node20's) would fail to check.
+node -e 'const fs = require("fs"), f = "pkg/qcloud_cdn_refresh.d.ts", text = fs.readFileSync(f, "utf8");
+const at = text.indexOf("\nexport type InitInput ");
+if (at < 0) { console.error("pkg: no InitInput in the glue types"); process.exit(1); }
+fs.writeFileSync(f, text.slice(0, at + 1));'
+
 # TypeScript's types for `require` (the exports map's types.require): the same declarations as
 # .d.cts files, which TypeScript reads as CommonJS. With only the ES-module .d.ts, a CommonJS
 # project compiled with `module: node16` (or nodenext before TypeScript 5.8) refuses the import.

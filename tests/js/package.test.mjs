@@ -350,6 +350,8 @@ const body: string | null = signed[0].body;
 export async function main(): Promise<number> {
   await init();
   await init(new URL("https://cdn.example/qcloud_cdn_refresh_bg.wasm"));
+  if (seen.length > 9) await init(new Uint8Array(8));
+  if (seen.length > 9) await init(new WebAssembly.Module(new Uint8Array(8))); // DOM
   try {
     const r: RefreshResult = await refreshCdnDir(config, "https://a.com/");
     const b: BatchResult = r.batches[0];
@@ -368,6 +370,12 @@ export async function main(): Promise<number> {
   const args = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022"];
   writeFileSync(join(scratch, "consumer.ts"), consumer);
   let run = spawnSync(tsc, [...args, "consumer.ts"], { cwd: scratch, encoding: "utf8" });
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  // A Node project's usual setting (as @tsconfig/node20's): the ES library and @types/node, no
+  // DOM, and no skipLibCheck; the package's types must not name what only the DOM declares.
+  writeFileSync(join(scratch, "node-only.ts"), consumer.replace(/.*\/\/ DOM\n/, ""));
+  const nodeOnly = ["--lib", "es2022", "--types", "node", "--typeRoots", join(root, "tools", "node_modules", "@types")];
+  run = spawnSync(tsc, [...args, ...nodeOnly, "node-only.ts"], { cwd: scratch, encoding: "utf8" });
   assert.equal(run.status, 0, run.stdout + run.stderr);
   writeFileSync(join(scratch, "typo.ts"), consumer.replace('secretKey: "key"', 'secretkey: "key"'));
   run = spawnSync(tsc, [...args, "typo.ts"], { cwd: scratch, encoding: "utf8" });
