@@ -5,6 +5,9 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createServer } from "node:http";
+import { connect } from "node:net";
+import { once } from "node:events";
 import { packageAndEmulator, root } from "./helpers.mjs";
 
 const KEY = "cli-SECRET-key-0123456789";
@@ -56,6 +59,44 @@ for (const version of ["18", "24"]) {
     assert.deepEqual(await recorded(tag), dirs(tag, 21));
   });
 }
+
+// A CI runner behind an HTTP proxy: Node 24's own NODE_USE_ENV_PROXY=1 tunnels fetch through
+// HTTP_PROXY / HTTPS_PROXY, so the CLI needs no option of its own. The proxy here answers
+// CONNECT only, and records where each tunnel went.
+test("behind a proxy: under Node 24, NODE_USE_ENV_PROXY=1 sends through HTTP_PROXY", async () => {
+  const tunnels = [];
+  const proxy = createServer((req, res) => res.writeHead(405).end());
+  proxy.on("connect", (req, socket, head) => {
+    tunnels.push(req.url);
+    const [host, port] = req.url.split(":");
+    const upstream = connect(Number(port), host, () => {
+      socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      upstream.write(head);
+      upstream.pipe(socket).on("error", () => {});
+      socket.pipe(upstream).on("error", () => {});
+    });
+    upstream.on("error", () => socket.destroy());
+    socket.on("error", () => upstream.destroy());
+  });
+  await new Promise((r) => proxy.listen(0, "127.0.0.1", r));
+  try {
+    const tag = "proxied";
+    const env = credentials(ACCOUNT, { NODE_USE_ENV_PROXY: "1", HTTP_PROXY: `http://127.0.0.1:${proxy.address().port}` });
+    const child = spawn(join(root, "tools", "node24", "bin", "node"), [bin(), ...withEndpoint(...dirs(tag, 3))], { cwd: ctx.installed.dir, env });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const [code] = await once(child, "exit");
+    outputs.push(out);
+    assert.equal(code, 0, out);
+    assert.equal(out, "Success: purged 3 directories in 1 request(s)\n");
+    assert.deepEqual(tunnels, [new URL(ctx.emu.endpoint).host], "one tunnel, to the API");
+    assert.deepEqual(await recorded(tag), dirs(tag, 3));
+  } finally {
+    proxy.closeAllConnections();
+    await new Promise((r) => proxy.close(r));
+  }
+});
 
 test("--no-retry-maybe-purged stops at a connection lost after the API purged, instead of purging again", async () => {
   await ctx.emu.fault({ fault: "drop-after", skip: 1, secretId: ACCOUNT.secretId });
