@@ -301,7 +301,7 @@ test("--help and --version", () => {
   const help = cli(["--help"]);
   assert.equal(help.status, 0);
   assert.match(help.stdout, /^Usage: qcloud-cdn-refresh/);
-  for (const flag of ["--file", "--api", "--area", "--url-encode", "--language", "--batch-size", "--endpoint", "--method", "--signature-method", "--type", "--dry-run", "--json", "--secret-id", "--secret-key", "--version"]) {
+  for (const flag of ["NODE_USE_ENV_PROXY", "--file", "--api", "--area", "--url-encode", "--language", "--batch-size", "--endpoint", "--method", "--signature-method", "--type", "--dry-run", "--json", "--secret-id", "--secret-key", "--version"]) {
     assert.ok(help.stdout.includes(flag), flag);
   }
   const version = cli(["--version"]);
