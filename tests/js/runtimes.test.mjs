@@ -1,9 +1,9 @@
 // The installed tarball in every runtime it claims, each purging through a freshly started
 // emulator: Node 18, 24 and the Node running the tests (import, require, esbuild bundles, a
 // single-executable application), Deno 2.0 and the newest, Bun, workerd (esbuild, Rollup and
-// webpack bundles, and Cloudflare's Vite plugin, built and in its dev server), Firefox and Chromium (a page with no bundler, and an
-// esbuild browser bundle), Vite 7 and 8 (dev server and build) and webpack in Chromium, each
-// build also from a page's Web Worker, Next.js (build and dev server, a route handler and a
+// webpack bundles, and Cloudflare's Vite plugin, built and in its dev server), Firefox and
+// Chromium (a page with no bundler, and an esbuild browser bundle), Vite 7 and 8 (dev server and
+// build), webpack and Rspack in Chromium, each build also from a page's Web Worker, Next.js (build and dev server, a route handler and a
 // client component's page in Chromium), and the test runners Jest and Vitest.
 // Each checks the emulator recorded exactly its dirs, and how a connection refused comes back:
 // not purged where the runtime says the request never left (Node, Deno, Bun), maybe purged where it
@@ -180,11 +180,16 @@ const workerBundlers = {
   rollup: [bin("rollup"), ["--silent", "--config", "rollup.config.mjs"]], // warnings throw (onwarn)
   webpack: [process.execPath, ["webpack.mjs", "worker"]],
 };
-// webpack by its Node API (its CLI is another package): `node webpack.mjs worker|web|webworker`
-// builds src.js into worker.js (an ES module for workerd, the .wasm import left to it), web.js (a
-// page's script) or webworker.js (a page's Web Worker, by webpack's own conditions for it), the
-// last two with the .wasm emitted beside them; errors and warnings fail it.
-const webpackRunner = `import webpack from ${JSON.stringify(join(root, "tools", "node_modules", "webpack", "lib", "index.js"))};
+// webpack, or for pages Rspack (webpack's API and configuration, in Rust; ByteDance's, common
+// with Tencent Cloud's users), by its Node API: `node webpack.mjs worker|web|webworker` builds src.js
+// into worker.js (an ES module for workerd, the .wasm import left to it), web.js (a page's
+// script) or webworker.js (a page's Web Worker, by webpack's own conditions for it), the last
+// two with the .wasm emitted beside them; errors and warnings fail it.
+const packers = {
+  webpack: `import webpack from ${JSON.stringify(join(root, "tools", "node_modules", "webpack", "lib", "index.js"))};`,
+  rspack: `import { rspack as webpack } from ${JSON.stringify(join(root, "tools", "node_modules", "@rspack", "core", "dist", "index.js"))};`,
+};
+const packRunner = (packer) => `${packers[packer]}
 const worker = process.argv[2] === "worker";
 const config = {
   mode: "production",
@@ -226,7 +231,7 @@ for (const [bundler, [tool, args]] of Object.entries(workerBundlers)) {
     mkdirSync(dir);
     writeFileSync(join(dir, "src.js"), cloudflareWorker(`workerd-${bundler}`));
     writeFileSync(join(dir, "rollup.config.mjs"), rollupConfig);
-    writeFileSync(join(dir, "webpack.mjs"), webpackRunner);
+    writeFileSync(join(dir, "webpack.mjs"), packRunner("webpack"));
     const b = run(tool, args, { cwd: dir });
     assert.equal(b.stderr.trim(), "", "no bundler warnings");
     // Whole-line comments dropped: Rollup keeps the package's, which name what is not used.
@@ -528,7 +533,7 @@ async function pageReport(browser, url) {
   return JSON.parse(await until(`${url}'s report`, () => browser.text("#out"), 30000));
 }
 
-test("dashboards: Vite 8 and 7 (the dev server and a build) and webpack builds, pages and Web Workers, in Chromium", async (t) => {
+test("dashboards: Vite 8 and 7 (the dev server and a build), webpack and Rspack builds, pages and Web Workers, in Chromium", async (t) => {
   const browser = await startBrowser("chromium");
   try {
     for (const [name, { cli, config }] of Object.entries(vites)) {
@@ -575,14 +580,14 @@ test("dashboards: Vite 8 and 7 (the dev server and a build) and webpack builds, 
       ["a build (the .wasm emitted as an asset)", "web", '<script defer src="web.js"></script>', browserApp],
       ["a Web Worker, built for webpack's webworker target", "webworker", `<script>${startWorker('"webworker.js"')}</script>`, workerApp],
     ];
-    for (const [name, target, script, app] of webpackBuilds) {
-      await t.test(`webpack: ${name}`, async () => {
-        const tag = `webpack-${target}`;
+    for (const [packer, [name, target, script, app]] of Object.keys(packers).flatMap((p) => webpackBuilds.map((b) => [p, b]))) {
+      await t.test(`${packer}: ${name}`, async () => {
+        const tag = `${packer}-${target}`;
         const dir = join(scratch(), "web", tag);
         mkdirSync(dir);
         writeFileSync(join(dir, "index.html"), page(script));
         writeFileSync(join(dir, "src.js"), app(tag));
-        writeFileSync(join(dir, "webpack.mjs"), webpackRunner);
+        writeFileSync(join(dir, "webpack.mjs"), packRunner(packer));
         run(process.execPath, ["webpack.mjs", target], { cwd: dir });
         assert.equal(readdirSync(dir).filter((f) => f.endsWith(".wasm")).length, 1, "the .wasm emitted");
         const { report, failed } = await pageReport(browser, `${ctx.emu.url}/${tag}/index.html`);
