@@ -65,5 +65,17 @@ rm pkg/wasm-base64.js
 # new URL(..., import.meta.url), which esbuild leaves as written. The .d.ts files document it.
 esbuild pkg/browser.js --bundle --minify --format=esm --target=es2020 --log-level=warning \
   --outfile=pkg/browser.js --allow-overwrite
+# Workers: workerd.js becomes one ES module too, its .wasm import left to the Worker's bundler and
+# runtime. Bundled, it holds only the glue it uses (initSync), not the glue's async loader, whose
+# new URL(..., import.meta.url) makes Rspack compute a base URL at startup, which fails in workerd.
+esbuild pkg/workerd.js --bundle --format=esm --target=es2022 --log-level=warning \
+  --external:./qcloud_cdn_refresh_bg.wasm --outfile=pkg/workerd.js --allow-overwrite
+
+# Every entry now holds the glue, api.js and the snippets: they leave the package, and stay in
+# target/pkg-internal/ for the tests that reach api.js's trap hook (tests/js/reliability.test.mjs).
+rm -rf target/pkg-internal
+mkdir -p target/pkg-internal
+mv pkg/api.js pkg/qcloud_cdn_refresh.js pkg/snippets target/pkg-internal/
+cp pkg/qcloud_cdn_refresh_bg.wasm target/pkg-internal/
 chmod +x pkg/cli.js
 echo "pkg: built pkg/ ($version)"

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { freePort, packageAndEmulator } from "./helpers.mjs";
+import { freePort, packageAndEmulator, root } from "./helpers.mjs";
 
 const KEY = "RELIABILITY-secret-key-5f2a";
 const TOKEN = "RELIABILITY-session-token-9c1e";
@@ -20,11 +20,12 @@ const dirs = (tag, n) => Array.from({ length: n }, (_, i) => `https://www.test.c
 const recorded = async (tag) => (await ctx.emu.purges()).map((p) => p.dir).filter((d) => d.includes(`/${tag}/`));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// The installed package's own api.js over its glue and .wasm, which each entry bundles or
-// imports: its __testTrap, the hook that traps on purpose, is in no entry of the package.
+// api.js over the glue and .wasm, as `make pkg` leaves them in target/pkg-internal/ after
+// bundling them into every entry: its __testTrap, the hook that traps on purpose, is in no entry
+// of the package.
 let internals;
 async function loadInternals() {
-  const dir = join(ctx.installed.dir, "node_modules", "qcloud-cdn-refresh");
+  const dir = join(root, "target", "pkg-internal");
   const glue = await import(pathToFileURL(join(dir, "qcloud_cdn_refresh.js")));
   glue.initSync({ module: readFileSync(join(dir, "qcloud_cdn_refresh_bg.wasm")) });
   return { ...(await import(pathToFileURL(join(dir, "api.js")))), glue };

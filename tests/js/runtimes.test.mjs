@@ -179,9 +179,10 @@ const workerBundlers = {
   "esbuild-worker-browser": esbuildWorker("worker,browser"),
   rollup: [bin("rollup"), ["--silent", "--config", "rollup.config.mjs"]], // warnings throw (onwarn)
   webpack: [process.execPath, ["webpack.mjs", "worker"]],
+  rspack: [process.execPath, ["rspack.mjs", "worker"]],
 };
-// webpack, or for pages Rspack (webpack's API and configuration, in Rust; ByteDance's, common
-// with Tencent Cloud's users), by its Node API: `node webpack.mjs worker|web|webworker` builds src.js
+// webpack, or Rspack (webpack's API and configuration, in Rust; ByteDance's, common with
+// Tencent Cloud's users), by its Node API: `node webpack.mjs worker|web|webworker` builds src.js
 // into worker.js (an ES module for workerd, the .wasm import left to it), web.js (a page's
 // script) or webworker.js (a page's Web Worker, by webpack's own conditions for it), the last
 // two with the .wasm emitted beside them; errors and warnings fail it.
@@ -231,7 +232,7 @@ for (const [bundler, [tool, args]] of Object.entries(workerBundlers)) {
     mkdirSync(dir);
     writeFileSync(join(dir, "src.js"), cloudflareWorker(`workerd-${bundler}`));
     writeFileSync(join(dir, "rollup.config.mjs"), rollupConfig);
-    writeFileSync(join(dir, "webpack.mjs"), packRunner("webpack"));
+    for (const packer of Object.keys(packers)) writeFileSync(join(dir, `${packer}.mjs`), packRunner(packer));
     const b = run(tool, args, { cwd: dir });
     assert.equal(b.stderr.trim(), "", "no bundler warnings");
     // Whole-line comments dropped: Rollup keeps the package's, which name what is not used.
