@@ -10,7 +10,7 @@ use core::fmt;
 
 use crate::dirs::{self, BatchSize, PER_DAY};
 use crate::error::Error;
-use crate::text::{cat, find_ascii, first_space_or_control, number, quote, replace_all};
+use crate::text::{cat, contains, find_ascii, first_space_or_control, number, quote, replace_all};
 use crate::retry::{Policy, CAP_MS};
 use crate::sign::{Method, SignatureMethod};
 
@@ -100,7 +100,7 @@ pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 pub fn unknown_key(key: &str) -> Error {
     let norm = |s: &str| s.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect::<String>();
     let n = norm(key);
-    let holds = |a: &[u8], b: &[u8]| b.len() >= 4 && (0..a.len()).any(|i| a[i..].starts_with(b));
+    let holds = |a: &str, b: &str| b.len() >= 4 && contains(a, b);
     let (mut hint, mut alike) = (None, 0);
     for k in KEYS {
         let m = norm(k);
@@ -108,7 +108,7 @@ pub fn unknown_key(key: &str) -> Error {
             (hint, alike) = (Some(k), 1);
             break;
         }
-        if holds(m.as_bytes(), n.as_bytes()) || holds(n.as_bytes(), m.as_bytes()) {
+        if holds(&m, &n) || holds(&n, &m) {
             (hint, alike) = (Some(k), alike + 1);
         }
     }
