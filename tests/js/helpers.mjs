@@ -10,8 +10,10 @@ import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+// A tool `make setup` installs in tools/ (esbuild, tsc, workerd, ...).
+export const bin = (name) => join(root, "tools", "node_modules", ".bin", name);
 
-// `npm pack` of pkg/, installed into a fresh scratch project and imported by its name.
+// `npm pack` of pkg/ (`tarball`), installed into a fresh scratch project and imported by its name.
 export async function installPackage() {
   const dir = mkdtempSync(join(tmpdir(), "qcloud-cdn-refresh-"));
   const out = execFileSync("npm", ["pack", join(root, "pkg"), "--pack-destination", dir, "--json"], { encoding: "utf8" });
@@ -20,7 +22,7 @@ export async function installPackage() {
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", "--loglevel=error", join(dir, filename)], { cwd: dir });
   writeFileSync(join(dir, "lib.mjs"), 'export * from "qcloud-cdn-refresh";\n');
   const lib = await import(pathToFileURL(join(dir, "lib.mjs")));
-  return { dir, lib, files: files.map((f) => f.path).sort(), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, lib, tarball: join(dir, filename), files: files.map((f) => f.path).sort(), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 // For a test file: before its tests, the package installed as a user would and a fresh
@@ -112,7 +114,7 @@ const worker :Workerd.Worker = (
 `,
   );
   let log = "";
-  const child = spawn(join(root, "tools", "node_modules", ".bin", "workerd"), ["serve", join(dir, "config.capnp")], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(bin("workerd"), ["serve", join(dir, "config.capnp")], { stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.on("data", (c) => (log += c));
   child.stderr.on("data", (c) => (log += c));
   const url = `http://127.0.0.1:${port}`;

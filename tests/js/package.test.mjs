@@ -3,16 +3,15 @@
 // signature with node:crypto (an oracle independent of the Rust signer).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { writeFileSync, readFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createServer } from "node:http";
 import { createHmac } from "node:crypto";
-import { installPackage, root } from "./helpers.mjs";
+import { bin, installPackage, root } from "./helpers.mjs";
 import { leb, sections } from "./wasm-binary.mjs";
 
-const bin = (name) => join(root, "tools", "node_modules", ".bin", name);
 const ID = "AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D";
 const KEY = "pxPgRWDbCy86ZYyqBTDk7WmeRZSmPco0";
 let installed;
@@ -105,8 +104,7 @@ test("package.json is as npm would publish it (npm pkg fix changes nothing)", ()
 // checks the types match the JavaScript each gets; publint checks the map, the files and each
 // condition's module format. The .wasm is an asset, which has no types to find.
 test("arethetypeswrong and publint find no problem with the package", () => {
-  const tarball = execFileSync("npm", ["pack", join(root, "pkg"), "--pack-destination", scratch], { encoding: "utf8" }).trim().split("\n").pop();
-  const attw = spawnSync(bin("attw"), [join(scratch, tarball), "--format", "json", "--exclude-entrypoints", "./qcloud_cdn_refresh_bg.wasm"], { encoding: "utf8" });
+  const attw = spawnSync(bin("attw"), [installed.tarball, "--format", "json", "--exclude-entrypoints", "./qcloud_cdn_refresh_bg.wasm"], { encoding: "utf8" });
   assert.deepEqual(JSON.parse(attw.stdout).analysis.problems, [], attw.stdout);
   assert.equal(attw.status, 0, attw.stderr);
   const publint = spawnSync(bin("publint"), ["--strict", join(root, "pkg")], { encoding: "utf8" });
@@ -332,7 +330,7 @@ console.log(JSON.stringify({ warm, after: [memory.buffer.byteLength, table.lengt
 });
 
 test("the types compile for a consumer and catch a typo in a config key", () => {
-  const tsc = join(root, "tools", "node_modules", ".bin", "tsc");
+  const tsc = bin("tsc");
   const consumer = `
 import { refreshCdnDir, signRequest, init, CdnError } from "qcloud-cdn-refresh";
 import type { RefreshConfig, RefreshResult, SignedRequest, BatchResult, CdnErrorKind, ProgressEvent, FetchInit, FetchResponse } from "qcloud-cdn-refresh";
@@ -387,7 +385,7 @@ export async function main(): Promise<number> {
 // are: its `import` becomes `require`, which resolves to node.cjs, and its types must say so
 // (index.d.cts). With ES-module types there, `module: node16` refuses the import (TS1479).
 test("the types compile for a CommonJS consumer (module node16 and nodenext), and its build runs", () => {
-  const tsc = join(root, "tools", "node_modules", ".bin", "tsc");
+  const tsc = bin("tsc");
   const dir = join(scratch, "cjs");
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "commonjs" }));

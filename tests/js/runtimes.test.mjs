@@ -1,10 +1,11 @@
 // The installed tarball in every runtime it claims, each purging through a freshly started
 // emulator: Node 18, 24 and the Node running the tests (import, require, esbuild bundles, a
-// single-executable application), Deno 2.0 and the newest, Bun, workerd (esbuild, Rollup and
-// webpack bundles, and Cloudflare's Vite plugin, built and in its dev server), Firefox and
-// Chromium (a page with no bundler, and an esbuild browser bundle), Vite 7 and 8 (dev server and
-// build), webpack and Rspack in Chromium, each build also from a page's Web Worker, Next.js (build and dev server, a route handler and a
-// client component's page in Chromium), and the test runners Jest and Vitest.
+// single-executable application), Deno 2.0 and the newest, Bun, workerd (esbuild, Rollup,
+// webpack and Rspack bundles, and Cloudflare's Vite plugin, built and in its dev server), Firefox
+// and Chromium (a page with no bundler, and an esbuild browser bundle), Vite 7 and 8 (dev server
+// and build), webpack and Rspack in Chromium, each build also from a page's Web Worker, Next.js
+// (build and dev server, a route handler and a client component's page in Chromium), and the
+// test runners Jest and Vitest.
 // Each checks the emulator recorded exactly its dirs, and how a connection refused comes back:
 // not purged where the runtime says the request never left (Node, Deno, Bun), maybe purged where it
 // does not say (workerd, browsers).
@@ -13,10 +14,9 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freePort, packageAndEmulator, startBrowser, startWorkerd, until, root } from "./helpers.mjs";
+import { bin, freePort, packageAndEmulator, startBrowser, startWorkerd, until, root } from "./helpers.mjs";
 
 const ACCOUNT = { secretId: "AKIDruntimes", secretKey: "runtimes-secret-key", domains: ["www.test.com"], dailyLimit: 10000 };
-const bin = (name) => join(root, "tools", "node_modules", ".bin", name);
 // The emulator also serves the installed package at /pkg/ and the scratch project's web/ at /.
 const ctx = packageAndEmulator((installed) => {
   mkdirSync(join(installed.dir, "web"));

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
-import { packageAndEmulator, root } from "./helpers.mjs";
+import { bin, packageAndEmulator, root } from "./helpers.mjs";
 
 // The official Node SDK's TC3 signer: an oracle, a dev dependency in tools/, never shipped.
 const require = createRequire(join(root, "tools", "package.json"));
@@ -152,7 +152,7 @@ test("the keys of one API are refused with the other", () => {
 });
 
 test("the types keep v2-only and v3-only keys apart", () => {
-  const tsc = join(root, "tools", "node_modules", ".bin", "tsc");
+  const tsc = bin("tsc");
   const args = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022"];
   const good = `
 import { refreshCdnDir, type RefreshConfig, type RefreshConfigV3 } from "qcloud-cdn-refresh";
