@@ -180,11 +180,7 @@ pub struct Endpoint {
 impl Endpoint {
     pub fn parse(url: &str) -> Result<Endpoint, Error> {
         let bad = |why: &str| dirs::refused("config.endpoint", url, 120, why);
-        let (rest, default_port) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
-            (Some(r), _) => (r, "443"),
-            (_, Some(r)) => (r, "80"),
-            _ => return Err(bad("must start with http:// or https://")),
-        };
+        let (scheme, default_port, rest) = dirs::scheme(url).ok_or_else(|| bad("must start with http:// or https://"))?;
         if first_space_or_control(url).is_some() {
             return Err(bad("contains whitespace or a control character"));
         }
@@ -192,14 +188,10 @@ impl Endpoint {
             return Err(bad("must not have a query or fragment: the API's parameters go there"));
         }
         let (host, port, path) = dirs::authority(rest).map_err(bad)?;
-        let port = port.and_then(|p| p.get(p.bytes().take_while(|b| *b == b'0').count()..)).filter(|p| *p != default_port);
-        let signed_host = match port {
-            Some(p) => cat!(host.to_ascii_lowercase(), ":", p),
-            None => host.to_ascii_lowercase(),
-        };
+        let signed_host = dirs::host_port(String::new(), host, port, default_port);
         let path = if path.is_empty() { "/" } else { path };
         Ok(Endpoint {
-            url: cat!(url.get(..url.len() - rest.len()).unwrap_or_default(), signed_host, path),
+            url: cat!(scheme, signed_host, path),
             host: signed_host,
             path: path.to_owned(),
             hostname: host.to_ascii_lowercase(),

@@ -28,7 +28,9 @@ const QUOTE_CHARS: usize = 80;
 ///
 /// Invariant: starts with `http://` or `https://`, has a non-empty host (and a port of
 /// 1–65535 digits when one is named) and no credentials before it, contains no whitespace, no
-/// control character, no fragment and no backslash before any `?`. Anything a browser sends in a path or query is
+/// control character, no fragment and no backslash before any `?`. The scheme, host and port
+/// are written as a browser's URL writes them ([`host_port`]; a path at least `/`), so one
+/// directory has one spelling and is sent once. Anything a browser sends in a path or query is
 /// kept as given: non-ASCII, percent-escapes, `+ & = ; , ! * ' ( ) ~ @ $`, `?`. The value is
 /// signed raw and percent-encoded once on the wire (API-NOTES "Signature" 4 and 7).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,20 +52,22 @@ impl Dir {
             push_hex(&mut code, c as u32, 4);
             return Err(bad(&cat!("contains ", what, " (U+", code, ") at byte ", at)));
         }
-        let rest = s
-            .strip_prefix("https://")
-            .or_else(|| s.strip_prefix("http://"))
-            .ok_or_else(|| bad("must start with http:// or https://"))?;
+        let (scheme, default_port, rest) = scheme(s).ok_or_else(|| bad("must start with http:// or https://"))?;
         // A browser reads `\` before the query as `/` (WHATWG URL, special schemes), so the
         // API would be asked to purge a path no browser requests.
         if find_ascii(rest.get(..find_ascii(rest, b"?").unwrap_or(rest.len())).unwrap_or(rest), b"\\").is_some() {
             return Err(bad("has a backslash before any ?, which browsers send as /"));
         }
-        authority(rest).map_err(bad)?;
+        let (host, port, after) = authority(rest).map_err(bad)?;
         if find_ascii(s, b"#").is_some() {
             return Err(bad("contains a fragment (#…), which is never sent to a server"));
         }
-        Ok(Dir(s.to_owned()))
+        let mut url = host_port(scheme.into(), host, port, default_port);
+        if !after.starts_with('/') {
+            url.push('/');
+        }
+        url.push_str(after);
+        Ok(Dir(url))
     }
 
     pub fn as_str(&self) -> &str {
@@ -73,6 +77,27 @@ impl Dir {
     pub fn into_string(self) -> String {
         self.0
     }
+}
+
+/// A URL's scheme, matched in any case: `(scheme as sent, its default port, what follows)`.
+pub(crate) fn scheme(url: &str) -> Option<(&'static str, &'static str, &str)> {
+    [("https://", "443"), ("http://", "80")].into_iter().find_map(|(scheme, port)| {
+        let (head, rest) = url.split_at_checked(scheme.len())?;
+        head.eq_ignore_ascii_case(scheme).then_some((scheme, port, rest))
+    })
+}
+
+/// `head` (in lower case) followed by `host` and `port` as a browser's URL writes them (WHATWG
+/// URL): the host in lower case, the port without leading zeros, and none when it is
+/// `default_port`.
+pub(crate) fn host_port(mut head: String, host: &str, port: Option<&str>, default_port: &str) -> String {
+    head.push_str(host);
+    head.make_ascii_lowercase();
+    if let Some(p) = port.and_then(|p| p.get(p.bytes().take_while(|b| *b == b'0').count()..)).filter(|p| *p != default_port) {
+        head.push(':');
+        head.push_str(p);
+    }
+    head
 }
 
 /// Why [`authority`] refuses a URL with a user or password.

@@ -264,23 +264,32 @@ fn byte_order_is_a_stable_byte_sort() {
     }
 }
 
-/// Directories a browser would send are accepted and signed raw.
+/// Directories a browser would send are accepted and signed raw, the scheme, host and port
+/// written as a browser's URL writes them: (given, as sent).
 #[test]
 fn valid_directories() {
     let ok = [
-        "http://www.test.com/test/",
-        "https://www.test.com",
-        "https://www.test.com:8443/a/",
-        "https://example.com/中文/目录/",
-        "https://example.com/a%20b/",
-        "https://example.com/+&=;,!*'()~@$/",
-        "https://example.com/a/?v=1&w=2",
-        "https://example.com/a/?path=C:\\dir", // a browser sends a query's backslash as it is
-        "http://[::1]:8080/a/",
-        "http://127.0.0.1/a/",
+        ("http://www.test.com/test/", "http://www.test.com/test/"),
+        ("https://www.test.com", "https://www.test.com/"),
+        ("https://www.test.com?v=1", "https://www.test.com/?v=1"),
+        ("https://www.test.com:8443/a/", "https://www.test.com:8443/a/"),
+        ("https://example.com/中文/目录/", "https://example.com/中文/目录/"),
+        ("https://example.com/a%20b/", "https://example.com/a%20b/"),
+        ("https://example.com/+&=;,!*'()~@$/", "https://example.com/+&=;,!*'()~@$/"),
+        ("https://example.com/a/?v=1&w=2", "https://example.com/a/?v=1&w=2"),
+        ("https://example.com/a/?path=C:\\dir", "https://example.com/a/?path=C:\\dir"), // a browser sends a query's backslash as it is
+        ("http://[::1]:8080/a/", "http://[::1]:8080/a/"),
+        ("http://127.0.0.1/a/", "http://127.0.0.1/a/"),
+        ("HTTPS://WWW.Test.COM/Static/", "https://www.test.com/Static/"),
+        ("Http://[FE80::1]/A/", "http://[fe80::1]/A/"),
+        ("https://www.test.com:443/a/", "https://www.test.com/a/"),
+        ("https://www.test.com:00443/a/", "https://www.test.com/a/"),
+        ("http://www.test.com:80/a/", "http://www.test.com/a/"),
+        ("https://www.test.com:80/a/", "https://www.test.com:80/a/"),
+        ("http://www.test.com:08080/a/", "http://www.test.com:8080/a/"),
     ];
-    for d in ok {
-        assert_eq!(Dir::parse(0, d).map(Dir::into_string), Ok(d.to_owned()), "{d}");
+    for (given, sent) in ok {
+        assert_eq!(Dir::parse(0, given).map(Dir::into_string), Ok(sent.to_owned()), "{given}");
     }
     let purge = Purge::new(raw("POST", "HmacSHA1", None), &["https://example.com/中文/+&=/?q=1"]).unwrap();
     let r = purge.request(0, 0, 0).unwrap();
@@ -297,7 +306,7 @@ fn bad_inputs() {
         (vec!["https://a.com/", ""], raw("POST", "HmacSHA1", None), "dirs[1] is an empty string"),
         (vec!["ftp://x/"], raw("POST", "HmacSHA1", None), "dirs[0] \"ftp://x/\" must start with http:// or https://"),
         (vec!["www.test.com/a/"], raw("POST", "HmacSHA1", None), "dirs[0] \"www.test.com/a/\" must start with http:// or https://"),
-        (vec!["HTTP://x.com/"], raw("POST", "HmacSHA1", None), "dirs[0] \"HTTP://x.com/\" must start with http:// or https://"),
+        (vec!["http:/x.com/"], raw("POST", "HmacSHA1", None), "dirs[0] \"http:/x.com/\" must start with http:// or https://"),
         (vec!["https:///a/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https:///a/\" has no host"),
         (vec!["https://:80/a/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://:80/a/\" has no host"),
         (vec!["https://a.com:99999/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com:99999/\" has an invalid port"),
@@ -396,6 +405,7 @@ fn endpoints_sign_host_and_path() {
         ("http://localhost:80/v2/index.php", "http://localhost/v2/index.php", "localhost", "/v2/index.php"),
         ("https://H.example.com:8443", "https://h.example.com:8443/", "h.example.com:8443", "/"),
         ("http://[::1]:8787/v2/index.php", "http://[::1]:8787/v2/index.php", "[::1]:8787", "/v2/index.php"),
+        ("HTTPS://CDN.api.qcloud.com/v2/index.php", "https://cdn.api.qcloud.com/v2/index.php", "cdn.api.qcloud.com", "/v2/index.php"),
     ];
     for (given, url, host, path) in table {
         let e = Endpoint::parse(given).unwrap();
@@ -445,6 +455,9 @@ fn duplicates_are_sent_once() {
     let purge = Purge::new(raw("POST", "HmacSHA1", None), &["https://a.com/x/", "https://a.com/y/", "https://a.com/x/", "https://a.com/X/"]).unwrap();
     let r = purge.request(0, 0, 0).unwrap();
     assert_eq!(r.dirs, ["https://a.com/x/", "https://a.com/y/", "https://a.com/X/"]);
+    // One directory however its scheme, host and port are spelled: sent once, as first given.
+    let purge = Purge::new(raw("POST", "HmacSHA1", None), &["https://A.com/x/", "HTTPS://a.COM:443/x/", "https://a.com:0443/x/", "http://a.com/x/"]).unwrap();
+    assert_eq!(purge.request(0, 0, 0).unwrap().dirs, ["https://a.com/x/", "http://a.com/x/"]);
     // 120 entries that are 20 distinct dirs fit one batch and the daily limit.
     let dirs: Vec<String> = (0..120).map(|i| format!("https://a.com/{}/", i % 20)).collect();
     assert_eq!(Purge::new(raw("POST", "HmacSHA1", None), &dirs).unwrap().batch_count(), 1);

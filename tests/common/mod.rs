@@ -94,6 +94,17 @@ fn sign_request_known_answers() {
     }
 }
 
+/// A directory's scheme, host and default port are signed as a browser's URL writes them, so
+/// another spelling of the known answer's directory gives the known answer, and is sent once.
+#[wasm_bindgen_test]
+fn directories_are_signed_as_a_browser_spells_them() {
+    let dirs = Array::of2(&"HTTP://WWW.Test.COM:80/test/".into(), &"http://www.test.com/test/".into());
+    let requests = Array::from(&sign_request(json(&format!("{{{DOC}}}")), dirs.into()).unwrap());
+    let r = requests.get(0);
+    assert_eq!((requests.length(), stringify(&get(&r, "dirs"))), (1, r#"["http://www.test.com/test/"]"#.to_owned()));
+    assert!(text(&r, "body").ends_with("&Signature=dwayh9PCYVBTZQbQ6BPO%2B5WI3js%3D"), "{}", text(&r, "body"));
+}
+
 #[wasm_bindgen_test]
 fn sign_request_batches_with_fresh_nonces() {
     let config = json(r#"{"secretId":"id","secretKey":"key"}"#);
