@@ -31,60 +31,60 @@ interface CommonConfig {
   /** The API key secret; used to sign, never sent, printed or put in an error. Printable ASCII without spaces. */
   secretKey: string;
   /** Session token of temporary credentials: `Token` (v2) or `X-TC-Token` (v3). Printable ASCII without spaces. */
-  token?: string | null;
+  token?: string | null | undefined;
   /** Full endpoint URL; default `https://cdn.api.qcloud.com/v2/index.php` (v2), `https://cdn.tencentcloudapi.com/` (v3, whose path must be `/`). */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** 1 refreshes changed resources (v3: `FlushType` `flush`, the default), 2 everything (`delete`). */
-  type?: 1 | 2;
+  type?: 1 | 2 | undefined;
   /** Directories per request: default 20; at most 20 (v2) or 500 (v3). */
-  batchSize?: number;
+  batchSize?: number | undefined;
   /** More directories than this in one call are refused before anything is sent. Default 100. */
-  dailyLimit?: number;
+  dailyLimit?: number | undefined;
   /** Unix seconds to sign with instead of the clock (`Date.now()`, corrected by a reply's `Date` 5 minutes or more from it). */
-  timestamp?: number;
+  timestamp?: number | undefined;
   /** v2: the first batch's `Nonce` instead of a random one; batch i uses nonce + i, and its k-th retry nonce + i + k × batches. */
-  nonce?: number;
+  nonce?: number | undefined;
   /** A fetch-compatible function to send through; default `globalThis.fetch`. */
-  fetch?: (url: string, init: FetchInit) => Promise<FetchResponse>;
+  fetch?: ((url: string, init: FetchInit) => Promise<FetchResponse>) | undefined;
   /** Milliseconds one attempt may take (request and reply body); default 30000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Retries of a batch after a transient failure (network, 429/502/503/504, 6000/6200, RequestLimitExceeded, InternalError) or a refusal as expired (4500, AuthFailure.SignatureExpire); default 2. */
-  retries?: number;
+  retries?: number | undefined;
   /** The first backoff window in ms, doubled per retry (full jitter, capped at 20 s); default 200. */
-  retryBaseMs?: number;
+  retryBaseMs?: number | undefined;
   /** Whether a failure that may have purged the batch (a connection lost after sending, a gateway's 502 or 504) is retried too, which may purge it twice; default true. false ends the call there, the batch in `maybeSubmitted`. */
-  retryMaybePurged?: boolean;
+  retryMaybePurged?: boolean | undefined;
   /** Cancels the whole call: nothing more is sent, and a request in flight is abandoned. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Called after each accepted batch and not awaited; an exception it throws, or a promise it returns that rejects, is ignored. */
-  onProgress?: (event: ProgressEvent) => void;
+  onProgress?: ((event: ProgressEvent) => void) | undefined;
   /** Send to this URL (or, in a page, a same-origin path) instead of `endpoint`, still signing for `endpoint`. */
-  proxyUrl?: string;
+  proxyUrl?: string | undefined;
 }
 
 /** API 2.0 `RefreshCdnDir` (the default), as specified and emulated; retired by Tencent in 2022. */
 export interface RefreshConfigV2 extends CommonConfig {
-  api?: "v2";
+  api?: "v2" | undefined;
   /** Default `"POST"` (form body). `"GET"` puts the signature in the URL. */
-  method?: "POST" | "GET";
+  method?: "POST" | "GET" | undefined;
   /** Default `"HmacSHA1"`. */
-  signatureMethod?: "HmacSHA1" | "HmacSHA256";
-  area?: never;
-  urlEncode?: never;
-  language?: never;
+  signatureMethod?: "HmacSHA1" | "HmacSHA256" | undefined;
+  area?: undefined;
+  urlEncode?: undefined;
+  language?: undefined;
 }
 
 /** API 3.0 `PurgePathCache`, signed with TC3-HMAC-SHA256: what purges a Tencent Cloud CDN today. */
 export interface RefreshConfigV3 extends CommonConfig {
   api: "v3";
   /** Which acceleration area's caches to purge; default both. */
-  area?: "mainland" | "overseas";
+  area?: "mainland" | "overseas" | undefined;
   /** Encode non-ASCII characters of the paths before purging. */
-  urlEncode?: boolean;
+  urlEncode?: boolean | undefined;
   /** The language of the API's error messages (`X-TC-Language`); Tencent's default is Chinese. */
-  language?: "en-US" | "zh-CN";
-  method?: never;
-  signatureMethod?: never;
+  language?: "en-US" | "zh-CN" | undefined;
+  method?: undefined;
+  signatureMethod?: undefined;
 }
 
 /** Options of `refreshCdnDir` and `signRequest`: v2 keys are a type error with `api: "v3"`, and v3 keys without it. */

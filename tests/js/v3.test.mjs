@@ -160,7 +160,15 @@ const v2: RefreshConfig = { secretId: "i", secretKey: "k", method: "GET", signat
 const v3: RefreshConfigV3 = { api: "v3", secretId: "i", secretKey: "k", area: "overseas", urlEncode: true, language: "en-US", batchSize: 500, type: 2 };
 // A config in an unannotated variable: the README's \`as const\` keeps "v3" a literal.
 const plain = { api: "v3" as const, secretId: "i", secretKey: "k", area: "mainland" as const };
-export const run = () => Promise.all([refreshCdnDir(v2, "https://a.com/"), refreshCdnDir(v3, ["https://a.com/"]), refreshCdnDir(plain, "https://a.com/")]);
+// Options that may be undefined, as read from the environment: "not given", also under
+// exactOptionalPropertyTypes (@tsconfig/strictest), which tells a missing key from undefined.
+declare const env: Record<string, string | undefined>;
+const maybe: RefreshConfig = {
+  api: undefined, secretId: "i", secretKey: "k", token: env.TOKEN, endpoint: env.ENDPOINT, proxyUrl: env.PROXY, type: undefined,
+  timeoutMs: env.T ? Number(env.T) : undefined, fetch: undefined, signal: undefined, onProgress: undefined, method: undefined, area: undefined,
+};
+const maybe3: RefreshConfig = { api: "v3", secretId: "i", secretKey: "k", area: env.AREA === "overseas" ? "overseas" : undefined, language: undefined, urlEncode: undefined, method: undefined };
+export const run = () => Promise.all([refreshCdnDir(v2, "https://a.com/"), refreshCdnDir(v3, ["https://a.com/"]), refreshCdnDir(plain, "https://a.com/"), refreshCdnDir(maybe, "https://a.com/"), refreshCdnDir(maybe3, "https://a.com/")]);
 `;
   const bad = {
     "v3-with-method": `import type { RefreshConfig } from "qcloud-cdn-refresh";\nexport const c: RefreshConfig = { api: "v3", secretId: "i", secretKey: "k", method: "POST" };\n`,
@@ -172,12 +180,14 @@ export const run = () => Promise.all([refreshCdnDir(v2, "https://a.com/"), refre
   };
   const dir = ctx.installed.dir;
   writeFileSync(join(dir, "v3-good.ts"), good);
-  let r = spawnSync(tsc, [...args, "v3-good.ts"], { cwd: dir, encoding: "utf8" });
-  assert.equal(r.status, 0, r.stdout + r.stderr);
-  for (const [name, source] of Object.entries(bad)) {
-    writeFileSync(join(dir, `${name}.ts`), source);
-    r = spawnSync(tsc, [...args, `${name}.ts`], { cwd: dir, encoding: "utf8" });
-    assert.notEqual(r.status, 0, `${name} must not compile`);
-    if (name === "widened-api") assert.match(r.stdout, /Type 'string' is not assignable to type '"v3"/, r.stdout);
+  for (const name of Object.keys(bad)) writeFileSync(join(dir, `${name}.ts`), bad[name]);
+  for (const flags of [args, [...args, "--exactOptionalPropertyTypes"]]) {
+    let r = spawnSync(tsc, [...flags, "v3-good.ts"], { cwd: dir, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    for (const name of Object.keys(bad)) {
+      r = spawnSync(tsc, [...flags, `${name}.ts`], { cwd: dir, encoding: "utf8" });
+      assert.notEqual(r.status, 0, `${name} must not compile (${flags.at(-1)})`);
+      if (name === "widened-api") assert.match(r.stdout, /Type 'string' is not assignable to type '"v3"/, r.stdout);
+    }
   }
 });
