@@ -24,7 +24,7 @@ Options:
   --api <v2|v3>               v3: PurgePathCache, TC3-HMAC-SHA256; v2 (default): RefreshCdnDir
   --endpoint <url>            API endpoint (default https://cdn.api.qcloud.com/v2/index.php,
                               or https://cdn.tencentcloudapi.com/ with --api v3)
-  --type <1|2>                1 refreshes changed resources, 2 everything
+  --type <1|2>                1 (or flush) refreshes changed resources, 2 (or delete) everything
   --batch-size <n>            directories per request (default 20; up to 500 with --api v3)
   --area <mainland|overseas>  v3: purge one acceleration area only
   --url-encode                v3: encode non-ASCII characters of the paths before purging
@@ -76,7 +76,7 @@ const FLAGS = [
   ["endpoint", "endpoint"],
   ["method", "method"],
   ["signature-method", "signatureMethod"],
-  ["type", "type", true],
+  ["type", "type"],
   ["api", "api"],
   ["area", "area"],
   ["url-encode", "urlEncode"],
@@ -139,6 +139,11 @@ async function main() {
     return n;
   };
   const options = Object.fromEntries(FLAGS.map(([flag, key, whole]) => [key, whole ? integer(flag) : o[flag]]));
+  // --type also takes API 3.0's FlushType words, as Tencent's documentation spells them.
+  if (o.type !== undefined) {
+    options.type = { 1: 1, 2: 2, flush: 1, delete: 2 }[o.type];
+    if (!options.type) usage(`--type must be 1, 2, flush or delete, got ${JSON.stringify(o.type)}`);
+  }
   if (o["no-retry-maybe-purged"]) options.retryMaybePurged = false;
 
   const secretId = o["secret-id"] || process.env.TENCENTCLOUD_SECRET_ID;

@@ -199,6 +199,10 @@ impl Endpoint {
     }
 }
 
+/// What `config.type` may be, in the words of both APIs (API-NOTES "Endpoint and action",
+/// API-NOTES-V3 "Request"), for a caller who knows `FlushType`.
+pub const TYPE_RULE: &str = "1 (changed resources: FlushType \"flush\") or 2 (everything: \"delete\")";
+
 /// RefreshCdnDir `type` (API-NOTES "Endpoint and action").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RefreshType {
@@ -397,7 +401,7 @@ impl Config {
             None => None,
             Some(1.0) => Some(RefreshType::Changed),
             Some(2.0) => Some(RefreshType::All),
-            Some(t) => return Err(Error::invalid_input(cat!("config.type must be 1 (changed resources) or 2 (everything), got ", number(t)))),
+            Some(t) => return Err(Error::invalid_input(cat!("config.type must be ", TYPE_RULE, ", got ", number(t)))),
         };
         let daily_limit = match raw.daily_limit {
             None => PER_DAY,

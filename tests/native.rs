@@ -336,7 +336,7 @@ fn bad_inputs() {
         (vec!["https://a.com/"], raw("post", "HmacSHA1", None), "config.method must be \"POST\" or \"GET\", got \"post\""),
         (vec!["https://a.com/"], raw("GET", "HmacSHA1", Some("t")), "config.method \"GET\" would put config.token in the URL, where logs keep it; use \"POST\" (the default)"),
         (vec!["https://a.com/"], raw("POST", "HmacMD5", None), "config.signatureMethod must be \"HmacSHA1\" or \"HmacSHA256\", got \"HmacMD5\""),
-        (vec!["https://a.com/"], RawConfig { refresh_type: Some(3.0), ..raw("POST", "HmacSHA1", None) }, "config.type must be 1 (changed resources) or 2 (everything), got 3"),
+        (vec!["https://a.com/"], RawConfig { refresh_type: Some(3.0), ..raw("POST", "HmacSHA1", None) }, "config.type must be 1 (changed resources: FlushType \"flush\") or 2 (everything: \"delete\"), got 3"),
         (vec!["https://a.com/"], RawConfig { daily_limit: Some(0.0), ..raw("POST", "HmacSHA1", None) }, "config.dailyLimit must be a whole number from 1 to 4294967295, got 0"),
         (vec!["https://a.com/"], RawConfig { timestamp: Some(1.5), ..raw("POST", "HmacSHA1", None) }, "config.timestamp must be a whole number from 1 to 9007199254740991, got 1.5"),
         (vec!["https://a.com/"], RawConfig { nonce: Some(-1.0), ..raw("POST", "HmacSHA1", None) }, "config.nonce must be a whole number from 1 to 9007199254740991, got -1"),

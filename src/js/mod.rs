@@ -474,7 +474,7 @@ fn read_option(object: &Object, key: &JsValue, raw: &mut RawConfig, hooks: &mut 
     let wrong = |what: &str, v: &JsValue| Error::invalid_input(cat!("config.", name, " must be ", what, ", got ", type_name(v)));
     match slot {
         Slot::Text(field) => *field = Some(v.as_string().ok_or_else(|| wrong("a string", &v))?),
-        Slot::Number(field) => *field = Some(v.as_f64().ok_or_else(|| wrong("a number", &v))?),
+        Slot::Number(field) => *field = Some(v.as_f64().ok_or_else(|| wrong(if name == "type" { config::TYPE_RULE } else { "a number" }, &v))?),
         Slot::Flag(field) => *field = Some(v.as_bool().ok_or_else(|| wrong("a boolean", &v))?),
         Slot::Fetch => hooks.fetch = Some(v.dyn_into::<Function>().map_err(|v| wrong("a function", &v))?),
         Slot::OnProgress if v.is_function() => hooks.on_progress = v,

@@ -135,7 +135,7 @@ async fn bad_inputs() {
         (r#"{"secretId":"id"}"#, dirs(1), "config.secretKey is required", r#"["https://www.test.com/0/"]"#),
         // v3 puts the key id in a header: fetch threw on the newline, which was retried as a network error.
         (r#"{"api":"v3","secretId":"AKID\n","secretKey":"key"}"#, dirs(1), "config.secretId has whitespace at its end; Tencent's key ids, keys and tokens are printable ASCII without spaces", r#"["https://www.test.com/0/"]"#),
-        (r#"{"secretId":"id","secretKey":"key","type":"2"}"#, dirs(1), "config.type must be a number, got string", r#"["https://www.test.com/0/"]"#),
+        (r#"{"secretId":"id","secretKey":"key","type":"2"}"#, dirs(1), "config.type must be 1 (changed resources: FlushType \"flush\") or 2 (everything: \"delete\"), got string", r#"["https://www.test.com/0/"]"#),
         (r#"{"secretId":"id","secretKey":"key","fetch":5}"#, dirs(1), "config.fetch must be a function, got number", r#"["https://www.test.com/0/"]"#),
         (r#"{"secretId":"id","secretKey":"key","method":"PUT"}"#, dirs(1), "config.method must be \"POST\" or \"GET\", got \"PUT\"", r#"["https://www.test.com/0/"]"#),
         (good, JsValue::from(5), "dirs must be an array of directory URLs (or one URL string), got number", "[]"),

@@ -164,9 +164,10 @@ test("--api v3 purges with PurgePathCache; --dry-run redacts the X-TC-Token head
   assert.equal(r.stdout, "Success: purged 21 directories in 1 request(s)\n");
   const log = (await ctx.emu.purges()).filter((p) => p.dir.includes("/v3/"));
   assert.deepEqual(log.map((p) => [p.api, p.dir]), dirs("v3", 21).map((d) => ["v3", d]));
-  const dry = cli(["--api", "v3", "--dry-run", "--json", "--language", "en-US", ...dirs("v3dry", 1)], { account: TEMP });
+  const dry = cli(["--api", "v3", "--dry-run", "--json", "--language", "en-US", "--type", "delete", ...dirs("v3dry", 1)], { account: TEMP });
   assert.equal(dry.status, 0, dry.stderr);
   const [req] = JSON.parse(dry.stdout);
+  assert.match(req.body, /"FlushType":"delete"/, "--type takes FlushType's own words too");
   assert.equal(req.headers["x-tc-token"], "[redacted]");
   assert.equal(req.headers["x-tc-language"], "en-US");
   assert.match(req.headers.authorization, /^TC3-HMAC-SHA256 Credential=AKIDclitemp\//);
@@ -256,9 +257,9 @@ test("bad usage and bad input exit 2 and say what to fix; nothing is sent", asyn
   const cases = [
     [[], /give at least one directory URL/],
     [["--bogus", "https://www.test.com/x/"], /Unknown option '--bogus'/],
-    [["--type", "x", "https://www.test.com/x/"], /--type must be a whole number, got "x"/],
+    [["--type", "x", "https://www.test.com/x/"], /--type must be 1, 2, flush or delete, got "x"/],
     [["--api", "v3", "--method", "GET", "https://www.test.com/x/"], /config\.method is only for config\.api "v2"/],
-    [["--type", "3", "https://www.test.com/x/"], /config\.type must be 1 \(changed resources\) or 2 \(everything\), got 3/],
+    [["--type", "3", "https://www.test.com/x/"], /--type must be 1, 2, flush or delete, got "3"/],
     [["--file", "/nonexistent/list.txt"], /cannot read --file \/nonexistent\/list\.txt: ENOENT/],
     [["https://www.test.com/bad/ok/", "ftp://www.test.com/bad/"], /dirs\[1\] "ftp:\/\/www\.test\.com\/bad\/" must start with http:\/\/ or https:\/\/\n  dirs\[1\] is URL 2 on the command line\n/],
     [["--method", "PUT", "https://www.test.com/bad/"], /config\.method/],
