@@ -68,7 +68,9 @@ pub fn request(data: &[u8]) {
         Ok(p) => p,
         Err(e) => return assert_eq!(e.kind, Kind::InvalidInput, "{}", e.message),
     };
-    let domains = dirs.iter().filter_map(|d| api::dir_host(d)).map(str::to_owned).collect();
+    // The account owns the domains of the directories as sent, their scheme written in lower case.
+    let requests = purge.sign_all(NOW, || 1000);
+    let domains = requests.iter().flat_map(|r| &r.dirs).filter_map(|d| api::dir_host(d)).map(str::to_owned).collect();
     let account = Account { secret_id: ID.into(), secret_key: KEY.into(), token, domains, daily_limit: u32::MAX };
     let mut api = Api::new(vec![account]);
     let endpoint = &purge.config().endpoint;
