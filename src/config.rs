@@ -277,7 +277,7 @@ pub struct Config {
 #[allow(clippy::nonminimal_bool)]
 fn proxy(url: &str) -> Result<(), Error> {
     let bad = |why: &str| dirs::refused("config.proxyUrl", url, 120, why);
-    let absolute = url.starts_with("https://") || url.starts_with("http://");
+    let absolute = dirs::scheme(url).is_some();
     if !absolute && !(url.starts_with('/') && !url.starts_with("//")) {
         return Err(bad("must be an http:// or https:// URL, or a path starting with /"));
     }
