@@ -6,13 +6,20 @@ import { CdnError } from "./@CDN_ERROR_JS@";
 
 export { CdnError };
 
-function internal(e, dirs) {
+function internal(e, config, dirs) {
   if (!(e instanceof WebAssembly.RuntimeError)) return e;
   let given = [];
   try {
-    given = typeof dirs === "string" ? [dirs] : Array.from(dirs ?? [], String);
+    // The directories as the call sent them (one spelling each, as in submitted and
+    // maybeSubmitted), planned again: the module keeps working after a trap. As given when
+    // planning is what trapped, or refuses.
+    given = sign(config, dirs).flatMap((r) => r.dirs);
   } catch {
-    // dirs that cannot be read cannot be listed
+    try {
+      given = typeof dirs === "string" ? [dirs] : Array.from(dirs ?? [], String);
+    } catch {
+      // dirs that cannot be read cannot be listed
+    }
   }
   // What src/js/drive.js knew when a call trapped; nothing was sent when anything else did.
   const { purged: submitted = [], maybe: maybeSubmitted = [] } = e;
@@ -27,9 +34,9 @@ function guard(f) {
   return (config, dirs) => {
     try {
       const out = f(config, dirs);
-      return out instanceof Promise ? out.catch((e) => Promise.reject(internal(e, dirs))) : out;
+      return out instanceof Promise ? out.catch((e) => Promise.reject(internal(e, config, dirs))) : out;
     } catch (e) {
-      throw internal(e, dirs);
+      throw internal(e, config, dirs);
     }
   };
 }

@@ -396,9 +396,13 @@ test("a trap in the middle of a call lists the accepted batches as submitted and
   };
   const config = { secretId: A.secretId, secretKey: KEY, endpoint: ctx.emu.endpoint, retryBaseMs: 1 };
   try {
-    // Batch 2's reply came back (the emulator purged it), then reading it trapped.
+    // Batch 2's reply came back (the emulator purged it), then reading it trapped. The list
+    // repeats two directories of batch 1, one spelled another way, and one of batch 3 so spelled:
+    // each is listed once.
     trapAt("report", 2);
-    const sent = await refreshCdnDir(config, [...dirs("trap1", 45), dirs("trap1", 1)[0]]).catch((x) => x);
+    const spelled = (d) => d.replace("https://www.test.com", "HTTPS://WWW.Test.COM:443");
+    const again = [dirs("trap1", 1)[0], spelled(dirs("trap1", 2)[1]), spelled(dirs("trap1", 41)[40])];
+    const sent = await refreshCdnDir(config, [...dirs("trap1", 45), ...again]).catch((x) => x);
     assert.equal(sent.kind, "internal", sent.message);
     const want = dirs("trap1", 45);
     assert.deepEqual([sent.submitted, sent.maybeSubmitted, sent.pending], [want.slice(0, 20), want.slice(20, 40), want.slice(40)]);
