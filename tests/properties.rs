@@ -1,5 +1,6 @@
-//! Property tests of the core: for arbitrary valid directories and options, what goes on the
-//! wire decodes to exactly the parameters that were signed, and the signature verifies; for
+//! Property tests of the core: for arbitrary valid directories (their scheme, host and port
+//! spelled any way) and options, what goes on the wire decodes to exactly the parameters that
+//! were signed, each directory as a browser spells it, and the signature verifies; for
 //! arbitrary replies and failures, a call accounts for every directory; the JSON reader reads
 //! arbitrary text as serde_json does.
 #![cfg(not(target_arch = "wasm32"))]
@@ -15,33 +16,40 @@ use qcloud_cdn_refresh::{Error, Purge, RawConfig};
 
 const KEY: &str = "property-secret-key";
 
-/// A directory URL a browser could send: scheme, host, optional port, a path of unreserved,
-/// reserved, percent-escaped and non-ASCII characters, an optional query.
-fn dir() -> impl Strategy<Value = String> {
-    let host = "[a-z0-9]([a-z0-9-]{0,12}[a-z0-9])?(\\.[a-z]{2,5}){1,2}";
-    let port = prop::option::of(1u16..=65535);
+/// A directory URL a browser could send, and the same URL as the library sends it: scheme,
+/// host (each in a random case), optional port (or the scheme's default, with leading zeros or
+/// not), a path of unreserved, reserved, percent-escaped and non-ASCII characters, an optional
+/// query. As sent, the scheme and host are in lower case and a default port is gone.
+fn dir() -> impl Strategy<Value = (String, String)> {
+    let host = "[a-zA-Z0-9]([a-zA-Z0-9-]{0,12}[a-zA-Z0-9])?(\\.[a-zA-Z]{2,5}){1,2}";
+    let port = prop_oneof![Just(None), (1u16..=65535).prop_map(|p| Some(p.to_string())), "0{0,2}".prop_map(|z| Some(format!("{z}DEFAULT")))];
     let segment = "([a-zA-Z0-9._~+&=;,!*'()@$-]|%[0-9A-F]{2}|中文|é|😀){0,10}";
     let path = prop::collection::vec(segment, 0..4);
     let query = prop::option::of("[a-z0-9=&%+]{0,12}");
-    (prop::bool::ANY, host, port, path, query).prop_map(|(https, host, port, path, query)| {
-        let mut s = String::from(if https { "https://" } else { "http://" });
-        s.push_str(&host);
+    (prop::bool::ANY, "[hH][tT][tT][pP]", host, port, path, query).prop_map(|(https, http, host, port, path, query)| {
+        let (scheme, default) = if https { (format!("{http}s"), "443") } else { (http, "80") };
+        let port = port.map(|p| p.replace("DEFAULT", default));
+        let mut given = format!("{scheme}://{host}");
+        let mut sent = format!("{}://{}", scheme.to_ascii_lowercase(), host.to_ascii_lowercase());
         if let Some(p) = port {
-            s.push_str(&format!(":{p}"));
+            given.push_str(&format!(":{p}"));
+            if p.trim_start_matches('0') != default {
+                sent.push_str(&format!(":{}", p.trim_start_matches('0')));
+            }
         }
+        let mut rest = String::new();
         for seg in path {
-            s.push('/');
-            s.push_str(&seg);
+            rest.push('/');
+            rest.push_str(&seg);
         }
-        s.push('/');
+        rest.push('/');
         if let Some(q) = query {
-            s.push('?');
-            s.push_str(&q);
+            rest.push('?');
+            rest.push_str(&q);
         }
-        s
+        (given + &rest, sent + &rest)
     })
 }
-
 
 /// JSON text, well-formed or nearly: values nested four deep from atoms at the edges of RFC
 /// 8259 (every escape, surrogate pairs and lone surrogates, raw control characters, leading
@@ -181,9 +189,10 @@ proptest! {
             daily_limit: Some(1000.0),
             ..RawConfig::default()
         };
-        let purge = Purge::new(raw, &dirs).expect("valid directories are accepted");
+        let (given, sent): (Vec<String>, Vec<String>) = dirs.into_iter().unzip();
+        let purge = Purge::new(raw, &given).expect("valid directories are accepted");
         let mut unique: Vec<&String> = Vec::new();
-        for d in &dirs {
+        for d in &sent {
             if !unique.contains(&d) {
                 unique.push(d);
             }
