@@ -68,16 +68,15 @@ pub fn request(data: &[u8]) {
         Ok(p) => p,
         Err(e) => return assert_eq!(e.kind, Kind::InvalidInput, "{}", e.message),
     };
+    let requests: Vec<_> = (0..purge.batch_count()).map(|i| purge.request(i, NOW, 1000 + i as u64).expect("every batch signs")).collect();
     // The account owns the domains of the directories as sent, their scheme written in lower case.
-    let requests = purge.sign_all(NOW, || 1000);
     let domains = requests.iter().flat_map(|r| &r.dirs).filter_map(|d| api::dir_host(d)).map(str::to_owned).collect();
     let account = Account { secret_id: ID.into(), secret_key: KEY.into(), token, domains, daily_limit: u32::MAX };
     let mut api = Api::new(vec![account]);
     let endpoint = &purge.config().endpoint;
-    for i in 0..purge.batch_count() {
-        let r = purge.request(i, NOW, 1000 + i as u64).expect("every batch signs");
+    for (i, r) in requests.iter().enumerate() {
         if purge.config().api == Api3 {
-            let answer = api.handle_v3(&Call3::from_request(&r, &endpoint.host), NOW);
+            let answer = api.handle_v3(&Call3::from_request(r, &endpoint.host), NOW);
             assert!(matches!(answer, Reply3::Success { .. }), "the emulator refused v3 batch {i}: {answer:?} ({r:?})");
             continue;
         }
