@@ -425,7 +425,8 @@ fn read_config(config: &JsValue) -> Result<(RawConfig, Hooks), Error> {
 /// Where an option goes once read, and so what it must be.
 enum Slot<'a> {
     Text(&'a mut Option<String>),
-    Number(&'a mut Option<f64>),
+    /// A number, and what the error for anything else says it must be.
+    Number(&'a mut Option<f64>, &'static str),
     Flag(&'a mut Option<bool>),
     Fetch,
     Signal,
@@ -444,14 +445,14 @@ fn slot<'a>(name: &str, raw: &'a mut RawConfig) -> Option<Slot<'a>> {
         "proxyUrl" => Slot::Text(&mut raw.proxy_url),
         "api" => Slot::Text(&mut raw.api),
         "area" => Slot::Text(&mut raw.area),
-        "type" => Slot::Number(&mut raw.refresh_type),
-        "dailyLimit" => Slot::Number(&mut raw.daily_limit),
-        "timestamp" => Slot::Number(&mut raw.timestamp),
-        "nonce" => Slot::Number(&mut raw.nonce),
-        "timeoutMs" => Slot::Number(&mut raw.timeout_ms),
-        "retries" => Slot::Number(&mut raw.retries),
-        "retryBaseMs" => Slot::Number(&mut raw.retry_base_ms),
-        "batchSize" => Slot::Number(&mut raw.batch_size),
+        "type" => Slot::Number(&mut raw.refresh_type, config::TYPE_RULE),
+        "dailyLimit" => Slot::Number(&mut raw.daily_limit, "a number"),
+        "timestamp" => Slot::Number(&mut raw.timestamp, "a number"),
+        "nonce" => Slot::Number(&mut raw.nonce, "a number"),
+        "timeoutMs" => Slot::Number(&mut raw.timeout_ms, "a number"),
+        "retries" => Slot::Number(&mut raw.retries, "a number"),
+        "retryBaseMs" => Slot::Number(&mut raw.retry_base_ms, "a number"),
+        "batchSize" => Slot::Number(&mut raw.batch_size, "a number"),
         "urlEncode" => Slot::Flag(&mut raw.url_encode),
         "language" => Slot::Text(&mut raw.language),
         "retryMaybePurged" => Slot::Flag(&mut raw.retry_maybe_purged),
@@ -474,7 +475,7 @@ fn read_option(object: &Object, key: &JsValue, raw: &mut RawConfig, hooks: &mut 
     let wrong = |what: &str, v: &JsValue| Error::invalid_input(cat!("config.", name, " must be ", what, ", got ", type_name(v)));
     match slot {
         Slot::Text(field) => *field = Some(v.as_string().ok_or_else(|| wrong("a string", &v))?),
-        Slot::Number(field) => *field = Some(v.as_f64().ok_or_else(|| wrong(if name == "type" { config::TYPE_RULE } else { "a number" }, &v))?),
+        Slot::Number(field, what) => *field = Some(v.as_f64().ok_or_else(|| wrong(what, &v))?),
         Slot::Flag(field) => *field = Some(v.as_bool().ok_or_else(|| wrong("a boolean", &v))?),
         Slot::Fetch => hooks.fetch = Some(v.dyn_into::<Function>().map_err(|v| wrong("a function", &v))?),
         Slot::OnProgress if v.is_function() => hooks.on_progress = v,
