@@ -71,20 +71,22 @@ const OPTIONS = {
   version: { type: "boolean", short: "v" },
 };
 
-// Each flag that sets a config option: the option, and whether its value is a whole number.
+// Each flag that sets a config option: the option, and what its value is read as when it is not
+// a string ("whole": a whole number; "type": 1 or 2, or API 3.0's FlushType words for them, as
+// Tencent's documentation spells them).
 const FLAGS = [
   ["endpoint", "endpoint"],
   ["method", "method"],
   ["signature-method", "signatureMethod"],
-  ["type", "type"],
+  ["type", "type", "type"],
   ["api", "api"],
   ["area", "area"],
   ["url-encode", "urlEncode"],
   ["language", "language"],
-  ["batch-size", "batchSize", true],
-  ["timeout", "timeoutMs", true],
-  ["retries", "retries", true],
-  ["daily-limit", "dailyLimit", true],
+  ["batch-size", "batchSize", "whole"],
+  ["timeout", "timeoutMs", "whole"],
+  ["retries", "retries", "whole"],
+  ["daily-limit", "dailyLimit", "whole"],
 ];
 
 function usage(message) {
@@ -132,18 +134,15 @@ async function main() {
   if (o["secret-key"] !== undefined) {
     process.stderr.write("warning: --secret-key ends up in your shell history; prefer TENCENTCLOUD_SECRET_KEY\n");
   }
-  const integer = (flag) => {
-    if (o[flag] === undefined) return undefined;
-    const n = Number(o[flag]);
-    if (o[flag].trim() === "" || !Number.isInteger(n)) usage(`--${flag} must be a whole number, got ${JSON.stringify(o[flag])}`);
-    return n;
+  const read = {
+    whole: (flag, v) => {
+      const n = Number(v);
+      if (v.trim() === "" || !Number.isInteger(n)) usage(`--${flag} must be a whole number, got ${JSON.stringify(v)}`);
+      return n;
+    },
+    type: (flag, v) => ({ 1: 1, 2: 2, flush: 1, delete: 2 })[v] ?? usage(`--${flag} must be 1, 2, flush or delete, got ${JSON.stringify(v)}`),
   };
-  const options = Object.fromEntries(FLAGS.map(([flag, key, whole]) => [key, whole ? integer(flag) : o[flag]]));
-  // --type also takes API 3.0's FlushType words, as Tencent's documentation spells them.
-  if (o.type !== undefined) {
-    options.type = { 1: 1, 2: 2, flush: 1, delete: 2 }[o.type];
-    if (!options.type) usage(`--type must be 1, 2, flush or delete, got ${JSON.stringify(o.type)}`);
-  }
+  const options = Object.fromEntries(FLAGS.map(([flag, key, as]) => [key, as && o[flag] !== undefined ? read[as](flag, o[flag]) : o[flag]]));
   if (o["no-retry-maybe-purged"]) options.retryMaybePurged = false;
 
   const secretId = o["secret-id"] || process.env.TENCENTCLOUD_SECRET_ID;
