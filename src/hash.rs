@@ -117,12 +117,10 @@ impl Hasher {
     fn update(&mut self, mut data: &[u8]) {
         self.len += data.len() as u64;
         while !data.is_empty() {
-            let take = (BLOCK - self.fill).min(data.len());
-            let (now, rest) = data.split_at(take);
-            self.block[self.fill..self.fill + take].copy_from_slice(now);
+            let take = copy(self.block.get_mut(self.fill..).unwrap_or_default(), data);
             self.fill += take;
-            data = rest;
-            if self.fill == BLOCK {
+            data = data.get(take..).unwrap_or_default();
+            if self.fill >= BLOCK {
                 self.hash.compress(&mut self.state, &self.block);
                 self.fill = 0;
             }
@@ -152,6 +150,13 @@ pub fn digest(hash: Hash, data: &[u8]) -> Vec<u8> {
     h.finish()
 }
 
+/// Copies what fits of `from` to the start of `to`; returns how many bytes that was. Unlike
+/// `copy_from_slice`, no length can fail, so no panic message is built into the `.wasm`.
+fn copy(to: &mut [u8], from: &[u8]) -> usize {
+    to.iter_mut().zip(from).for_each(|(to, from)| *to = *from);
+    to.len().min(from.len())
+}
+
 /// RFC 2104 HMAC: `H((K ^ opad) || H((K ^ ipad) || message))`, where `K` is `key` zero-padded
 /// to the block size, or its hash when it is longer than a block.
 pub fn hmac(hash: Hash, key: &[u8], message: &[u8]) -> Vec<u8> {
@@ -163,7 +168,7 @@ pub fn hmac(hash: Hash, key: &[u8], message: &[u8]) -> Vec<u8> {
     } else {
         key
     };
-    k[..key.len()].copy_from_slice(key);
+    copy(&mut k, key);
     let mut inner = Hasher::new(hash);
     inner.update(&k.map(|b| b ^ 0x36));
     inner.update(message);

@@ -69,7 +69,7 @@ impl Parser<'_> {
     }
 
     fn eat(&mut self, lit: &str) -> Option<()> {
-        self.b[self.i..].starts_with(lit.as_bytes()).then(|| self.i += lit.len())
+        self.b.get(self.i..).unwrap_or_default().starts_with(lit.as_bytes()).then(|| self.i += lit.len())
     }
 
     fn value(&mut self, depth: usize) -> Option<Value> {

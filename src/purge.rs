@@ -222,9 +222,9 @@ impl Purge {
         err.error_code = err.error_code.as_deref().map(|c| secrets.redact(c));
         err.request_id = err.request_id.as_deref().map(|c| secrets.redact(c));
         let maybe = if in_flight || self.reached { (split + self.per_batch()).min(self.dirs.len()) } else { split };
-        err.submitted = dirs::to_strings(&self.dirs[..split]);
-        err.maybe_submitted = dirs::to_strings(&self.dirs[split..maybe]);
-        err.pending = dirs::to_strings(&self.dirs[maybe..]);
+        err.submitted = dirs::to_strings(self.dirs.get(..split).unwrap_or_default());
+        err.maybe_submitted = dirs::to_strings(self.dirs.get(split..maybe).unwrap_or_default());
+        err.pending = dirs::to_strings(self.dirs.get(maybe..).unwrap_or_default());
         if self.reached && !in_flight {
             let which = if self.failures > 1 { "; an attempt" } else { "; the request" };
             err.message = cat!(err.message, which, " may have been processed, so its directories are in maybeSubmitted");

@@ -65,7 +65,7 @@ fn push_decimal(out: &mut String, mut v: u64) {
         }
     }
     // ASCII digits: always UTF-8. One copy instead of a `push` (and its UTF-8 encoder) per digit.
-    out.push_str(ascii(&digits[i..]));
+    out.push_str(ascii(digits.get(i..).unwrap_or_default()));
 }
 
 /// `cat!(a, b, …)`: the pieces concatenated into a new `String`.
@@ -81,7 +81,7 @@ pub(crate) use cat;
 /// Whether `needle` occurs in `text`. A plain scan, as in [`replace_all`]: `str::contains`
 /// with a string pattern brings a two-way searcher into the `.wasm`, and these texts are short.
 pub(crate) fn contains(text: &str, needle: &str) -> bool {
-    text.as_bytes().windows(needle.len()).any(|w| w == needle.as_bytes())
+    needle.is_empty() || text.as_bytes().windows(needle.len().max(1)).any(|w| w == needle.as_bytes())
 }
 
 /// `text` with every occurrence of `needle` (non-empty) replaced by `with`, left to right. A
@@ -92,7 +92,7 @@ pub(crate) fn replace_all(text: &str, needle: &str, with: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let (mut i, mut copied) = (0, 0);
     while !n.is_empty() && i + n.len() <= t.len() {
-        if t[i..].starts_with(n) {
+        if t.get(i..).unwrap_or_default().starts_with(n) {
             out.push_str(text.get(copied..i).unwrap_or_default());
             out.push_str(with);
             i += n.len();
