@@ -189,11 +189,13 @@ impl Endpoint {
         }
         let (host, port, path) = dirs::authority(rest).map_err(bad)?;
         let signed_host = dirs::host_port(String::new(), host, port, default_port);
-        let path = if path.is_empty() { "/" } else { path };
+        // `fetch` sends the path resolved, so that is what is signed.
+        let mut resolved = String::new();
+        dirs::push_path(&mut resolved, path);
         Ok(Endpoint {
-            url: cat!(scheme, signed_host, path),
+            url: cat!(scheme, signed_host, resolved),
             host: signed_host,
-            path: path.to_owned(),
+            path: resolved,
             hostname: host.to_ascii_lowercase(),
         })
     }

@@ -28,11 +28,12 @@ const QUOTE_CHARS: usize = 80;
 ///
 /// Invariant: starts with `http://` or `https://`, has a non-empty host (and a port of
 /// 1–65535 digits when one is named) and no credentials before it, contains no whitespace, no
-/// control character, no fragment and no backslash before any `?`. The scheme, host and port
-/// are written as a browser's URL writes them ([`host_port`]; a path at least `/`), so one
-/// directory has one spelling and is sent once. Anything a browser sends in a path or query is
-/// kept as given: non-ASCII, percent-escapes, `+ & = ; , ! * ' ( ) ~ @ $`, `?`. The value is
-/// signed raw and percent-encoded once on the wire (API-NOTES "Signature" 4 and 7).
+/// control character, no fragment and no backslash before any `?`. The scheme, host, port and
+/// the path's dot segments are written as a browser's URL writes them ([`host_port`],
+/// [`push_path`]), so one directory has one spelling and is sent once. Anything else a browser
+/// sends in a path or query is kept as given: non-ASCII, percent-escapes,
+/// `+ & = ; , ! * ' ( ) ~ @ $`, `?`. The value is signed raw and percent-encoded once on the
+/// wire (API-NOTES "Signature" 4 and 7).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dir(String);
 
@@ -63,10 +64,9 @@ impl Dir {
             return Err(bad("contains a fragment (#…), which is never sent to a server"));
         }
         let mut url = host_port(scheme.into(), host, port, default_port);
-        if !after.starts_with('/') {
-            url.push('/');
-        }
-        url.push_str(after);
+        let (path, query) = after.split_at_checked(find_ascii(after, b"?").unwrap_or(after.len())).unwrap_or((after, ""));
+        push_path(&mut url, path);
+        url.push_str(query);
         Ok(Dir(url))
     }
 
@@ -98,6 +98,42 @@ pub(crate) fn host_port(mut head: String, host: &str, port: Option<&str>, defaul
         head.push_str(p);
     }
     head
+}
+
+/// Appends `path` (empty or from a `/`, up to any `?`) as a browser's URL resolves it (WHATWG
+/// URL, path state): at least `/`, with its `.` and `..` segments, also spelled `%2e`, resolved.
+/// A browser never requests `/a/../b/`, only `/b/`, which is what a cache holds.
+pub(crate) fn push_path(url: &mut String, mut path: &str) {
+    let root = url.len();
+    loop {
+        path = path.get(1..).unwrap_or("");
+        let (segment, rest) = path.split_at_checked(find_ascii(path, b"/").unwrap_or(path.len())).unwrap_or((path, ""));
+        let dots = dots(segment.as_bytes());
+        if dots == 2 {
+            while url.len() > root && url.pop() != Some('/') {}
+        }
+        if !(1..=2).contains(&dots) {
+            url.push('/');
+            url.push_str(segment);
+        } else if rest.is_empty() {
+            url.push('/');
+        }
+        if rest.is_empty() {
+            return;
+        }
+        path = rest;
+    }
+}
+
+/// How many dots a path segment is made of (`.` or `%2e` in any case each), or 0 when it holds
+/// anything else: 1 is WHATWG URL's single-dot segment, 2 its double-dot segment.
+fn dots(mut segment: &[u8]) -> usize {
+    let mut n = 0;
+    while let [b'.', rest @ ..] | [b'%', b'2', b'e' | b'E', rest @ ..] = segment {
+        segment = rest;
+        n += 1;
+    }
+    if segment.is_empty() { n } else { 0 }
 }
 
 /// Why [`authority`] refuses a URL with a user or password.

@@ -287,6 +287,20 @@ fn valid_directories() {
         ("http://www.test.com:80/a/", "http://www.test.com/a/"),
         ("https://www.test.com:80/a/", "https://www.test.com:80/a/"),
         ("http://www.test.com:08080/a/", "http://www.test.com:8080/a/"),
+        // dot segments resolved as a browser resolves them, in the path only
+        ("https://a.com/x/../y/", "https://a.com/y/"),
+        ("https://a.com/./y/./", "https://a.com/y/"),
+        ("https://a.com/x/..", "https://a.com/"),
+        ("https://a.com/x/.", "https://a.com/x/"),
+        ("https://a.com/..", "https://a.com/"),
+        ("https://a.com/../../y/", "https://a.com/y/"),
+        ("https://a.com/x/%2e%2E/.%2e/%2E./y/", "https://a.com/y/"),
+        ("https://a.com/x/%2e/", "https://a.com/x/"),
+        ("https://a.com/x//../y/", "https://a.com/x/y/"),
+        ("https://a.com/x/..?a=/../", "https://a.com/?a=/../"),
+        ("https://a.com/x/...y/.../", "https://a.com/x/...y/.../"),
+        ("https://a.com/x/.a/a./%2ex/", "https://a.com/x/.a/a./%2ex/"),
+        ("https://a.com/中文/../文/", "https://a.com/文/"),
     ];
     for (given, sent) in ok {
         assert_eq!(Dir::parse(0, given).map(Dir::into_string), Ok(sent.to_owned()), "{given}");
@@ -408,6 +422,8 @@ fn endpoints_sign_host_and_path() {
         ("https://H.example.com:8443", "https://h.example.com:8443/", "h.example.com:8443", "/"),
         ("http://[::1]:8787/v2/index.php", "http://[::1]:8787/v2/index.php", "[::1]:8787", "/v2/index.php"),
         ("HTTPS://CDN.api.qcloud.com/v2/index.php", "https://cdn.api.qcloud.com/v2/index.php", "cdn.api.qcloud.com", "/v2/index.php"),
+        // `fetch` resolves dot segments before it sends, so the signed path must too
+        ("https://cdn.api.qcloud.com/x/../v2/./index.php", "https://cdn.api.qcloud.com/v2/index.php", "cdn.api.qcloud.com", "/v2/index.php"),
     ];
     for (given, url, host, path) in table {
         let e = Endpoint::parse(given).unwrap();
@@ -460,6 +476,9 @@ fn duplicates_are_sent_once() {
     // One directory however its scheme, host and port are spelled: sent once, as first given.
     let purge = Purge::new(raw("POST", "HmacSHA1", None), &["https://A.com/x/", "HTTPS://a.COM:443/x/", "https://a.com:0443/x/", "http://a.com/x/"]).unwrap();
     assert_eq!(purge.request(0, 0, 0).unwrap().dirs, ["https://a.com/x/", "http://a.com/x/"]);
+    // ... and however its path's dot segments are spelled.
+    let purge = Purge::new(raw("POST", "HmacSHA1", None), &["https://a.com/x/", "https://a.com/y/../x/", "https://a.com/./x/%2e/"]).unwrap();
+    assert_eq!(purge.request(0, 0, 0).unwrap().dirs, ["https://a.com/x/"]);
     // 120 entries that are 20 distinct dirs fit one batch and the daily limit.
     let dirs: Vec<String> = (0..120).map(|i| format!("https://a.com/{}/", i % 20)).collect();
     assert_eq!(Purge::new(raw("POST", "HmacSHA1", None), &dirs).unwrap().batch_count(), 1);

@@ -18,15 +18,19 @@ const KEY: &str = "property-secret-key";
 
 /// A directory URL a browser could send, and the same URL as the library sends it: scheme,
 /// host (each in a random case), optional port (or the scheme's default, with leading zeros or
-/// not), a path of unreserved, reserved, percent-escaped and non-ASCII characters, an optional
-/// query. As sent, the scheme and host are in lower case and a default port is gone.
+/// not), a path of unreserved, reserved, percent-escaped and non-ASCII characters and of dot
+/// segments, an optional query. As sent, the scheme and host are in lower case, a default port
+/// is gone and the dot segments are resolved.
 fn dir() -> impl Strategy<Value = (String, String)> {
     let host = "[a-zA-Z0-9]([a-zA-Z0-9-]{0,12}[a-zA-Z0-9])?(\\.[a-zA-Z]{2,5}){1,2}";
     let port = prop_oneof![Just(None), (1u16..=65535).prop_map(|p| Some(p.to_string())), "0{0,2}".prop_map(|z| Some(format!("{z}DEFAULT")))];
-    let segment = "([a-zA-Z0-9._~+&=;,!*'()@$-]|%[0-9A-F]{2}|中文|é|😀){0,10}";
-    let path = prop::collection::vec(segment, 0..4);
+    let segment = prop_oneof![
+        4 => "([a-zA-Z0-9._~+&=;,!*'()@$-]|%[0-9A-F]{2}|中文|é|😀){0,10}",
+        1 => "(\\.|%2[eE]){1,3}",
+    ];
+    let path = prop::collection::vec(segment, 0..6);
     let query = prop::option::of("[a-z0-9=&%+]{0,12}");
-    (prop::bool::ANY, "[hH][tT][tT][pP]", host, port, path, query).prop_map(|(https, http, host, port, path, query)| {
+    (prop::bool::ANY, "[hH][tT][tT][pP]", host, port, path, prop::bool::weighted(0.9), query).prop_map(|(https, http, host, port, path, slash, query)| {
         let (scheme, default) = if https { (format!("{http}s"), "443") } else { (http, "80") };
         let port = port.map(|p| p.replace("DEFAULT", default));
         let mut given = format!("{scheme}://{host}");
@@ -37,17 +41,28 @@ fn dir() -> impl Strategy<Value = (String, String)> {
                 sent.push_str(&format!(":{}", p.trim_start_matches('0')));
             }
         }
-        let mut rest = String::new();
-        for seg in path {
-            rest.push('/');
-            rest.push_str(&seg);
+        // The path as a stack of segments (WHATWG URL): `.` (or `%2e`, in any case) is dropped,
+        // `..` in any of its spellings pops one, and a dot segment at the end leaves a `/`.
+        let mut path = path;
+        if slash {
+            path.push(String::new());
         }
-        rest.push('/');
-        if let Some(q) = query {
-            rest.push('?');
-            rest.push_str(&q);
+        let dots = |s: &str| s.to_ascii_lowercase().replace("%2e", ".");
+        let mut kept: Vec<&str> = Vec::new();
+        for seg in &path {
+            match dots(seg).as_str() {
+                "." => {}
+                ".." => drop(kept.pop()),
+                _ => kept.push(seg),
+            }
         }
-        (given + &rest, sent + &rest)
+        if path.last().is_some_and(|seg| matches!(dots(seg).as_str(), "." | "..")) {
+            kept.push("");
+        }
+        let query = query.map(|q| format!("?{q}")).unwrap_or_default();
+        let given_path: String = path.iter().map(|seg| format!("/{seg}")).collect();
+        let sent_path = if kept.is_empty() { "/".to_owned() } else { kept.iter().map(|seg| format!("/{seg}")).collect() };
+        (format!("{given}{given_path}{query}"), format!("{sent}{sent_path}{query}"))
     })
 }
 

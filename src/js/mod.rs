@@ -145,7 +145,7 @@ export interface RefreshResult {
   code: 0;
   message: string;
   codeDesc: string;
-  /** Every directory purged, in order, as sent: its scheme and host in lower case and without a default port; duplicates removed. */
+  /** Every directory purged, in order, as sent: its scheme and host in lower case, without a default port, its path's `.` and `..` segments resolved; duplicates removed. */
   dirs: string[];
   batches: BatchResult[];
 }

@@ -94,11 +94,12 @@ fn sign_request_known_answers() {
     }
 }
 
-/// A directory's scheme, host and default port are signed as a browser's URL writes them, so
-/// another spelling of the known answer's directory gives the known answer, and is sent once.
+/// A directory's scheme, host, default port and dot segments are signed as a browser's URL
+/// writes them, so other spellings of the known answer's directory give the known answer, and
+/// are sent once.
 #[wasm_bindgen_test]
 fn directories_are_signed_as_a_browser_spells_them() {
-    let dirs = Array::of2(&"HTTP://WWW.Test.COM:80/test/".into(), &"http://www.test.com/test/".into());
+    let dirs = Array::of3(&"HTTP://WWW.Test.COM:80/test/".into(), &"http://www.test.com/test/".into(), &"http://www.test.com/x/../test/%2E/".into());
     let requests = Array::from(&sign_request(json(&format!("{{{DOC}}}")), dirs.into()).unwrap());
     let r = requests.get(0);
     assert_eq!((requests.length(), stringify(&get(&r, "dirs"))), (1, r#"["http://www.test.com/test/"]"#.to_owned()));
