@@ -295,6 +295,11 @@ fn proxy(url: &str) -> Result<(), Error> {
 /// The largest integer a JavaScript number holds exactly.
 pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
+/// The last second with a four-digit year, 9999-12-31T23:59:59Z: TC3 signs the timestamp's date
+/// as `YYYY-MM-DD` (API-NOTES-V3 "TC3-HMAC-SHA256" step 2), and milliseconds given for seconds
+/// (`Date.now()`, 13 digits), which the API would refuse as expired, are far above it.
+pub const MAX_TIMESTAMP: u64 = 253_402_300_799;
+
 /// `value` when it is printable ASCII without spaces (`!` to `~`), as Tencent's key ids, keys
 /// and session tokens are. Anything else, typically a newline read from a file along with the
 /// key, would make every signature wrong (API-NOTES "Signature" 6) or, in API 3.0's headers
@@ -409,7 +414,7 @@ impl Config {
             None => PER_DAY,
             Some(v) => whole("dailyLimit", v, 1, u32::MAX as u64)? as u32,
         };
-        let timestamp = raw.timestamp.map(|v| whole("timestamp", v, 1, MAX_SAFE_INTEGER)).transpose()?;
+        let timestamp = raw.timestamp.map(|v| whole("timestamp (Unix seconds)", v, 1, MAX_TIMESTAMP)).transpose()?;
         let nonce = raw.nonce.map(|v| whole("nonce", v, 1, MAX_SAFE_INTEGER)).transpose()?;
         let timeout_ms = raw.timeout_ms.map_or(Ok(DEFAULT_TIMEOUT_MS), |v| whole("timeoutMs", v, 1, 3_600_000))?;
         let defaults = Policy::default();

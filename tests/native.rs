@@ -352,7 +352,8 @@ fn bad_inputs() {
         (vec!["https://a.com/"], raw("POST", "HmacMD5", None), "config.signatureMethod must be \"HmacSHA1\" or \"HmacSHA256\", got \"HmacMD5\""),
         (vec!["https://a.com/"], RawConfig { refresh_type: Some(3.0), ..raw("POST", "HmacSHA1", None) }, "config.type must be 1 (changed resources: FlushType \"flush\") or 2 (everything: \"delete\"), got 3"),
         (vec!["https://a.com/"], RawConfig { daily_limit: Some(0.0), ..raw("POST", "HmacSHA1", None) }, "config.dailyLimit must be a whole number from 1 to 4294967295, got 0"),
-        (vec!["https://a.com/"], RawConfig { timestamp: Some(1.5), ..raw("POST", "HmacSHA1", None) }, "config.timestamp must be a whole number from 1 to 9007199254740991, got 1.5"),
+        (vec!["https://a.com/"], RawConfig { timestamp: Some(1.5), ..raw("POST", "HmacSHA1", None) }, "config.timestamp (Unix seconds) must be a whole number from 1 to 253402300799, got 1.5"),
+        (vec!["https://a.com/"], RawConfig { timestamp: Some(1_796_003_855_147.0), ..raw("POST", "HmacSHA1", None) }, "config.timestamp (Unix seconds) must be a whole number from 1 to 253402300799, got 1796003855147"),
         (vec!["https://a.com/"], RawConfig { nonce: Some(-1.0), ..raw("POST", "HmacSHA1", None) }, "config.nonce must be a whole number from 1 to 9007199254740991, got -1"),
         (vec!["https://a.com/"], RawConfig { nonce: Some(f64::NAN), ..raw("POST", "HmacSHA1", None) }, "config.nonce must be a whole number from 1 to 9007199254740991, got NaN"),
         (vec!["https://a.com/"], RawConfig { endpoint: Some("cdn.api.qcloud.com/v2/index.php".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"cdn.api.qcloud.com/v2/index.php\" must start with http:// or https://"),
@@ -981,7 +982,8 @@ fn known_answers_of_tc3() {
     }
 }
 
-/// The TC3 credential date across leap days, month and year ends, 1970, 2038 and 2100.
+/// The TC3 credential date across leap days, month and year ends, 1970, 2038, 2100 and the
+/// last second `config.timestamp` may name.
 #[test]
 fn utc_dates() {
     for (timestamp, date) in [
@@ -999,9 +1001,12 @@ fn utc_dates() {
         (4_107_456_000, "2100-02-28"),
         (4_107_542_400, "2100-03-01"),
         (1_700_000_000, "2023-11-14"),
+        (config::MAX_TIMESTAMP, "9999-12-31"),
     ] {
         assert_eq!(time::utc_date(timestamp), date, "{timestamp}");
     }
+    let last = RawConfig { timestamp: Some(config::MAX_TIMESTAMP as f64), ..raw("POST", "HmacSHA1", None) };
+    assert!(config::Config::from_raw(&last).is_ok());
     for days in (0..80_000).step_by(7) {
         let (y, m, d) = time::civil_from_days(days);
         assert_eq!(time::days_from_civil(y, m, d), days);

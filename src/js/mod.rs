@@ -40,7 +40,7 @@ interface CommonConfig {
   batchSize?: number | undefined;
   /** More directories than this in one call are refused before anything is sent. Default 100. */
   dailyLimit?: number | undefined;
-  /** Unix seconds to sign with instead of the clock (`Date.now()`, corrected by a reply's `Date` 5 minutes or more from it). */
+  /** Unix seconds (not `Date.now()`'s milliseconds; at most 253402300799, the end of 9999) to sign with instead of the clock (`Date.now()`, corrected by a reply's `Date` 5 minutes or more from it). */
   timestamp?: number | undefined;
   /** v2: the first batch's `Nonce` instead of a random one; batch i uses nonce + i, and its k-th retry nonce + i + k × batches. */
   nonce?: number | undefined;

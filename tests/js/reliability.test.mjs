@@ -339,6 +339,7 @@ test("absurd inputs are refused at once with invalid-input, naming the input", a
     [{ ...ok, timeoutMs: 0 }, ["https://www.test.com/a/"], /^config\.timeoutMs must be a whole number from 1 to 3600000, got 0$/],
     [{ ...ok, retries: 11 }, ["https://www.test.com/a/"], /^config\.retries must be a whole number from 0 to 10, got 11$/],
     [{ ...ok, retryBaseMs: -1 }, ["https://www.test.com/a/"], /^config\.retryBaseMs must be a whole number from 0 to 20000, got -1$/],
+    [{ ...ok, timestamp: Date.now() }, ["https://www.test.com/a/"], /^config\.timestamp \(Unix seconds\) must be a whole number from 1 to 253402300799, got \d{13}$/],
     [{ ...ok, signal: {} }, ["https://www.test.com/a/"], /^config\.signal must be an AbortSignal, got object$/],
     [{ ...ok, onProgress: "log" }, ["https://www.test.com/a/"], /^config\.onProgress must be a function, got string$/],
     [{ ...ok, proxyUrl: "ftp://x/" }, ["https://www.test.com/a/"], /^config\.proxyUrl "ftp:\/\/x\/" must be an http:\/\/ or https:\/\/ URL, or a path starting with \/$/],
