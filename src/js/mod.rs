@@ -199,6 +199,8 @@ extern "C" {
     fn well_formed(s: &JsValue) -> bool;
     #[wasm_bindgen(js_name = inheritedKeys, catch)]
     fn inherited_keys(config: &Object) -> Result<Array, JsValue>;
+    #[wasm_bindgen(js_name = typeName)]
+    fn type_name(v: &JsValue) -> String;
 }
 
 #[wasm_bindgen(module = "/src/js/drive.js")]
@@ -337,15 +339,7 @@ fn sender(purge: Purge, mut hooks: Hooks) -> Result<(Purge, Function, Hooks), Er
     Ok((purge, fetch, hooks))
 }
 
-fn type_name(v: &JsValue) -> String {
-    if v.is_null() {
-        "null".into()
-    } else if Array::is_array(v) {
-        "an array".into()
-    } else {
-        v.js_typeof().as_string().unwrap_or_default()
-    }
-}
+
 
 /// `dirs`: an array of strings, or one string. An invalid entry names its index.
 /// Every read goes through `Reflect`, which catches, so a getter or a Proxy trap that throws

@@ -37,6 +37,19 @@ export function wellFormed(s) {
   return true;
 }
 
+// What a wrong value is, for "got …": its typeof, but "null", "an array", and the class of an
+// object made by one (Set, URL, AbortController: what a caller most likely passed by mistake,
+// which "object" would not say). A Proxy whose trap throws is an "object".
+export function typeName(v) {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  try {
+    const name = typeof v === "object" && Object.getPrototypeOf(v)?.constructor?.name;
+    if (typeof name === "string" && name && name !== "Object" && name.length <= 40) return name;
+  } catch {}
+  return typeof v;
+}
+
 // The string keys `config` inherits and does not have itself, nearest first, each once: a
 // class instance's getters, or the defaults of Object.create(defaults). Object.prototype's
 // own keys are not options.
