@@ -36,7 +36,11 @@ async function load1(input) {
     ready = true;
   } catch (e) {
     loading = undefined; // a later call may try again
-    throw new CdnError(`could not load the WebAssembly module${url ? ` from ${url}` : ""}: ${e?.message ?? e}`, { kind: "network" });
+    // Chromium's words for a page whose Content-Security-Policy refuses WebAssembly suggest
+    // 'unsafe-eval', which would allow eval() too; 'wasm-unsafe-eval' allows only this.
+    let why = String(e?.message ?? e);
+    if (/CSP|Content Security/i.test(why)) why = why.replace(/\.?$/, "; allow it with script-src 'wasm-unsafe-eval' in the page's Content-Security-Policy");
+    throw new CdnError(`could not load the WebAssembly module${url ? ` from ${url}` : ""}: ${why}`, { kind: "network" });
   }
 }
 

@@ -407,7 +407,19 @@ worker.postMessage("go");
 `;
 const failure = "const failure = (e) => [e instanceof CdnError, e.kind, e.message, e.pending];";
 
-// The same two pages in each browser engine, each purging its own directories.
+// A page whose Content-Security-Policy refuses to compile WebAssembly: what its call says.
+const cspApp = () => `import { refreshCdnDir, CdnError } from "qcloud-cdn-refresh";
+${failure}
+refreshCdnDir({ secretId: ${JSON.stringify(ACCOUNT.secretId)}, secretKey: ${JSON.stringify(ACCOUNT.secretKey)}, endpoint: ${JSON.stringify(new URL("/v2/index.php", ctx.emu.url).href)} }, ["https://www.test.com/csp/"]).then(
+  () => (document.getElementById("out").textContent = JSON.stringify({ failed: "purged" })),
+  (e) => (document.getElementById("out").textContent = JSON.stringify({ report: failure(e) })),
+);
+`;
+const csp = (policy) => `<meta http-equiv="Content-Security-Policy" content="${policy}">`;
+
+// The same two pages in each browser engine, each purging its own directories; the bundle's
+// page under a strict Content-Security-Policy that allows only WebAssembly beyond 'self', as
+// an admin dashboard's may be; and a third whose policy refuses WebAssembly.
 for (const engine of ["firefox", "chromium"]) {
   test(`browsers: a plain page with an import map, and an esbuild browser bundle, in ${engine}`, async (t) => {
     const web = join(scratch(), "web", engine);
@@ -415,11 +427,17 @@ for (const engine of ["firefox", "chromium"]) {
     writeFileSync(join(web, "plain", "index.html"), page(`<script type="importmap">{"imports": {"qcloud-cdn-refresh": "/pkg/browser.js"}}</script><script type="module" src="app.js"></script>`));
     writeFileSync(join(web, "plain", "app.js"), browserApp(`${engine}-plain`, clockProbe(`${engine}-clock`)));
     mkdirSync(join(web, "bundled"));
-    writeFileSync(join(web, "bundled", "index.html"), page('<script type="module" src="app.js"></script>'));
+    writeFileSync(join(web, "bundled", "index.html"), page(`${csp("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'")}<script type="module" src="app.js"></script>`));
     writeFileSync(join(scratch(), `${engine}-src.js`), browserApp(`${engine}-bundle`));
     const b = run(bin("esbuild"), ["--log-level=warning", `${engine}-src.js`, "--bundle", "--format=esm", "--platform=browser", "--minify", `--outfile=web/${engine}/bundled/app.js`]);
     assert.equal(b.stderr.trim(), "", "no bundler warnings");
     copyFileSync(join(pkgDir(), "qcloud_cdn_refresh_bg.wasm"), join(web, "bundled", "qcloud_cdn_refresh_bg.wasm"));
+    mkdirSync(join(web, "csp"));
+    writeFileSync(join(web, "csp", "index.html"), page(`${csp("script-src 'self'")}<script type="module" src="app.js"></script>`));
+    writeFileSync(join(scratch(), `${engine}-csp.js`), cspApp());
+    const c = run(bin("esbuild"), ["--log-level=warning", `${engine}-csp.js`, "--bundle", "--format=esm", "--platform=browser", `--outfile=web/${engine}/csp/app.js`]);
+    assert.equal(c.stderr.trim(), "", "no bundler warnings");
+    copyFileSync(join(pkgDir(), "qcloud_cdn_refresh_bg.wasm"), join(web, "csp", "qcloud_cdn_refresh_bg.wasm"));
 
     const browser = await startBrowser(engine);
     try {
@@ -441,6 +459,14 @@ for (const engine of ["firefox", "chromium"]) {
           await expectPurged(tag, JSON.stringify(report), { said: false });
         });
       }
+      await t.test("a Content-Security-Policy without 'wasm-unsafe-eval'", async () => {
+        await browser.goto(`${ctx.emu.url}/${engine}/csp/index.html`);
+        const { report, failed } = JSON.parse(await until("the csp page's report", () => browser.text("#out"), 30000));
+        assert.equal(failed, undefined);
+        const [isCdnError, kind, message, pending] = report;
+        assert.deepEqual([isCdnError, kind, pending], [true, "network", ["https://www.test.com/csp/"]]);
+        assert.match(message, /^could not load the WebAssembly module from http:\/\/\S+\/csp\/qcloud_cdn_refresh_bg\.wasm: .*(CSP|Content Security).*; allow it with script-src 'wasm-unsafe-eval' in the page's Content-Security-Policy$/i);
+      });
     } finally {
       await browser.stop();
     }
