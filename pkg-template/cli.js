@@ -219,8 +219,11 @@ async function main() {
     else {
       if (interrupted) err(`qcloud-cdn-refresh: interrupted by ${interrupted}`);
       err(`qcloud-cdn-refresh: ${e.message}`);
-      const option = e.kind === "invalid-input" ? /\bconfig\.(\w+)/.exec(e.message)?.[1] : undefined;
-      if (Object.hasOwn(source, option ?? "")) err(`  config.${option} is ${source[option]} here`);
+      // Each option the message names, in its order: the one at fault, and any it says to set.
+      const named = e.kind === "invalid-input" ? e.message.match(/\bconfig\.\w+/g) ?? [] : [];
+      for (const option of new Set(named.map((n) => n.slice(7)))) {
+        if (Object.hasOwn(source, option)) err(`  config.${option} is ${source[option]} here`);
+      }
       const dir = e.kind === "invalid-input" && /^dirs\[(\d+)\]/.exec(e.message);
       if (dir && listed[dir[1]]) err(`  dirs[${dir[1]}] is ${listed[dir[1]][1]}`);
       const facts = ["code", "codeDesc", "moduleCode", "status"].filter((k) => e[k] !== null).map((k) => `${k} ${e[k]}`);

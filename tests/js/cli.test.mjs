@@ -275,7 +275,9 @@ test("bad usage and bad input exit 2 and say what to fix; nothing is sent", asyn
     [[], /give at least one directory URL/],
     [["--bogus", "https://www.test.com/x/"], /Unknown option '--bogus'/],
     [["--type", "x", "https://www.test.com/x/"], /--type must be 1, 2, flush or delete, got "x"/],
-    [["--api", "v3", "--method", "GET", "https://www.test.com/x/"], /config\.method is only for config\.api "v2"/],
+    // Every option a message names is mapped to its flag: the one at fault, and the one to set.
+    [["--api", "v3", "--method", "GET", "https://www.test.com/x/"], /config\.method is only for config\.api "v2"\n  config\.method is --method here\n  config\.api is --api here\n/],
+    [["--endpoint", "https://cdn.tencentcloudapi.com/", "https://www.test.com/x/"], /config\.endpoint is API 3\.0's, which takes no API 2\.0 request: add config\.api "v3"\n  config\.endpoint is --endpoint here\n  config\.api is --api here\n/],
     [["--type", "3", "https://www.test.com/x/"], /--type must be 1, 2, flush or delete, got "3"/],
     [["--file", "/nonexistent/list.txt"], /cannot read --file \/nonexistent\/list\.txt: ENOENT/],
     [["https://www.test.com/bad/ok/", "ftp://www.test.com/bad/"], /dirs\[1\] "ftp:\/\/www\.test\.com\/bad\/" must start with http:\/\/ or https:\/\/\n  dirs\[1\] is URL 2 on the command line\n/],
