@@ -1,7 +1,18 @@
 // The error every failed call of qcloud-cdn-refresh rejects with: a real Error (instanceof
 // works, it has a stack) whose fields a program can branch on. Built in Rust at the boundary
 // (src/js/mod.rs) from the crate's one error type; never holds the secret key or the token.
+//
+// One process may load two copies of the package: its ES module and its CommonJS build (an
+// `import` in one place, a `require` in another), or two versions. Each has its own class, so
+// `instanceof` checks the mark every CdnError carries instead, under one key for them all.
+const mark = Symbol.for("qcloud-cdn-refresh.CdnError");
+
 export class CdnError extends Error {
+  static [Symbol.hasInstance](value) {
+    // A subclass (which a caller may make) keeps the usual test.
+    return this === CdnError ? value?.[mark] === true : Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+
   constructor(message, fields = {}) {
     super(message);
     this.kind = fields.kind ?? "internal";
@@ -17,6 +28,10 @@ export class CdnError extends Error {
 
   get name() {
     return "CdnError";
+  }
+
+  get [mark]() {
+    return true;
   }
 
   // JSON.stringify(error) keeps the message, which Error itself leaves out.

@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync, readFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
 import { createServer } from "node:http";
 import { createHmac } from "node:crypto";
 import { bin, installPackage, root } from "./helpers.mjs";
@@ -219,6 +220,30 @@ test("failures reject with the package's CdnError and account for every dir", as
     assert.deepEqual([err.kind, err.code, err.codeDesc, err.submitted, err.pending], ["api", 4100, "AuthFailure", [], dirs(1)]);
     assert.ok(!JSON.stringify(err).includes("wrong-key") && !err.stack.includes("wrong-key"));
   });
+});
+
+// Both entries loaded in one process (an `import` here, a `require` there) are two copies with
+// two classes; the README's `err instanceof CdnError` must hold for an error of either.
+test("a CdnError of the package's other copy (ES module and CommonJS build in one process) is instanceof CdnError", () => {
+  const cjs = createRequire(join(scratch, "index.js"))("qcloud-cdn-refresh");
+  assert.notEqual(cjs.CdnError, lib.CdnError, "two copies, two classes");
+  const thrown = (copy) => {
+    try {
+      copy.signRequest({}, []);
+    } catch (e) {
+      return e;
+    }
+    assert.fail("signRequest did not throw");
+  };
+  for (const [from, to] of [[cjs, lib], [lib, cjs]]) {
+    const e = thrown(from);
+    assert.ok(e instanceof to.CdnError && e instanceof from.CdnError && e instanceof Error, String(e));
+  }
+  for (const other of [new Error("x"), { name: "CdnError", kind: "api" }, null, "CdnError"]) assert.ok(!(other instanceof lib.CdnError), String(other));
+  // A caller's subclass keeps the usual test.
+  class Mine extends lib.CdnError {}
+  assert.ok(new Mine("m") instanceof Mine && new Mine("m") instanceof lib.CdnError && new Mine("m") instanceof cjs.CdnError);
+  assert.ok(!(thrown(lib) instanceof Mine));
 });
 
 test("a refused connection is a network error with every dir pending", async () => {
