@@ -31,8 +31,9 @@ pub fn random() -> f64 {
 }
 
 /// The next nonce: a random start drawn once, then counting up, skipping 0, so nonces never
-/// repeat within one JS realm however many calls run at once (the API refuses a repeat as a
-/// replay, API-NOTES "Common parameters").
+/// repeat within one instance of this module (one per JS realm, unless it loads both the ES
+/// module and the CommonJS build) however many calls run at once (the API refuses a repeat as
+/// a replay, API-NOTES "Common parameters").
 pub fn nonce() -> u64 {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let mut n = NEXT.load(Ordering::Relaxed);
