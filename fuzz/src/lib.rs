@@ -13,6 +13,7 @@
 use qcloud_cdn_emulator::api::{self, Account, Api, Call};
 use qcloud_cdn_emulator::api3::{Call3, Reply3};
 use qcloud_cdn_refresh::config::Api::{V2 as Api2, V3 as Api3};
+use qcloud_cdn_refresh::dirs::Dir;
 use qcloud_cdn_refresh::purge::Step;
 use qcloud_cdn_refresh::request::parse_form;
 use qcloud_cdn_refresh::sign::Method;
@@ -69,6 +70,10 @@ pub fn request(data: &[u8]) {
         Err(e) => return assert_eq!(e.kind, Kind::InvalidInput, "{}", e.message),
     };
     let requests: Vec<_> = (0..purge.batch_count()).map(|i| purge.request(i, NOW, 1000 + i as u64).expect("every batch signs")).collect();
+    // A directory as sent is already as a browser writes it: read again, it is unchanged.
+    for d in requests.iter().flat_map(|r| &r.dirs) {
+        assert_eq!(Dir::parse(0, d).map(Dir::into_string).as_ref(), Ok(d), "sent {d:?} is not a fixed point");
+    }
     // The account owns the domains of the directories as sent, their scheme written in lower case.
     let domains = requests.iter().flat_map(|r| &r.dirs).filter_map(|d| api::dir_host(d)).map(str::to_owned).collect();
     let account = Account { secret_id: ID.into(), secret_key: KEY.into(), token, domains, daily_limit: u32::MAX };
