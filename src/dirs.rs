@@ -152,7 +152,8 @@ pub(crate) fn refused(name: &str, url: &str, max: usize, why: &str) -> Error {
 /// A URL's authority, `rest` being what follows its `scheme://`: `(host, port, what follows)`.
 /// Valid when it names no user or password (a browser never sends them, so no cache holds such
 /// a URL), has a host (`[v6]` closed), and any port is decimal digits (leading zeros allowed)
-/// from 1 to 65535. `Err` says what is wrong, to follow the input's name.
+/// from 1 to 65535; an empty one (`host:`) is none, as a browser reads it. `Err` says what is
+/// wrong, to follow the input's name.
 pub(crate) fn authority(rest: &str) -> Result<(&str, Option<&str>, &str), &'static str> {
     let (authority, after) = rest.split_at_checked(find_ascii(rest, b"/?#").unwrap_or(rest.len())).unwrap_or((rest, ""));
     if find_ascii(authority, b"@").is_some() {
@@ -163,7 +164,10 @@ pub(crate) fn authority(rest: &str) -> Result<(&str, Option<&str>, &str), &'stat
     if host.is_empty() || host == "[]" {
         return Err("has no host");
     }
-    let port = if port.is_empty() { None } else { Some(port.strip_prefix(':').unwrap_or(port)) };
+    let port = match port {
+        "" | ":" => None,
+        p => Some(p.strip_prefix(':').unwrap_or(p)),
+    };
     match port.map(digits) {
         Some(Some(1..=65535)) | None => Ok((host, port, after)),
         _ => Err("has an invalid port"),

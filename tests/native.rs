@@ -287,6 +287,8 @@ fn valid_directories() {
         ("http://www.test.com:80/a/", "http://www.test.com/a/"),
         ("https://www.test.com:80/a/", "https://www.test.com:80/a/"),
         ("http://www.test.com:08080/a/", "http://www.test.com:8080/a/"),
+        ("https://www.test.com:/a/", "https://www.test.com/a/"), // an empty port is none
+        ("http://[::1]:/a/", "http://[::1]/a/"),
         // dot segments resolved as a browser resolves them, in the path only
         ("https://a.com/x/../y/", "https://a.com/y/"),
         ("https://a.com/./y/./", "https://a.com/y/"),
