@@ -355,6 +355,18 @@ test("a Node single-executable application of a require() bundle", async () => {
   rmSync(app); // a copy of node: 100 MB
 });
 
+// Bun's single-file executable (`bun build --compile`), which deploy tools ship as one binary:
+// the program and the package inside, run from a directory that holds nothing else.
+test("a Bun single-file executable", async () => {
+  const dir = join(scratch(), "bun-compile");
+  mkdirSync(join(dir, "app"), { recursive: true });
+  writeFileSync(join(scratch(), "bun-compile.mjs"), `${program("bun-compile")}console.log(await main());\n`);
+  const app = join(dir, "app", "app");
+  run(bin("bun"), ["build", "--compile", "bun-compile.mjs", "--outfile", app]);
+  await expectPurged("bun-compile", run(app, [], { cwd: join(dir, "app") }).stdout);
+  rmSync(app); // a copy of bun: 100 MB
+});
+
 // Browser pages: `app.js` reports into the page; the test reads it over WebDriver.
 function page(script) {
   return `<!doctype html><meta charset="utf-8"><title>runtime test</title>${script}<pre id="out"></pre>`;
