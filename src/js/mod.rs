@@ -199,6 +199,7 @@ extern "C" {
     fn well_formed(s: &JsValue) -> bool;
     #[wasm_bindgen(js_name = inheritedKeys, catch)]
     fn inherited_keys(config: &Object) -> Result<Array, JsValue>;
+    /// What a wrong value is, for "got …": its class when it has one (`Set`, `URL`).
     #[wasm_bindgen(js_name = typeName)]
     fn type_name(v: &JsValue) -> String;
 }
@@ -338,8 +339,6 @@ fn sender(purge: Purge, mut hooks: Hooks) -> Result<(Purge, Function, Hooks), Er
     let fetch = transport::fetch(hooks.fetch.take())?;
     Ok((purge, fetch, hooks))
 }
-
-
 
 /// `dirs`: an array of strings, or one string. An invalid entry names its index.
 /// Every read goes through `Reflect`, which catches, so a getter or a Proxy trap that throws
