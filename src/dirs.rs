@@ -104,6 +104,10 @@ pub(crate) fn host_port(mut head: String, host: &str, port: Option<&str>, defaul
 /// URL, path state): at least `/`, with its `.` and `..` segments, also spelled `%2e`, resolved.
 /// A browser never requests `/a/../b/`, only `/b/`, which is what a cache holds.
 pub(crate) fn push_path(url: &mut String, mut path: &str) {
+    // Without a `.` or a `%`, no segment is a dot segment: the path is pushed whole.
+    if !path.is_empty() && find_ascii(path, b".%").is_none() {
+        return url.push_str(path);
+    }
     let root = url.len();
     loop {
         path = path.get(1..).unwrap_or("");
