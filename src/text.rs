@@ -119,10 +119,18 @@ pub(crate) fn first_space_or_control(s: &str) -> Option<(usize, char)> {
 /// The byte offset of the first of the ASCII bytes `set` in `s`: a plain byte scan, where a
 /// `[char]` pattern decodes every character first. An ASCII byte never occurs inside a
 /// multi-byte UTF-8 sequence, so the offset is always a character boundary.
-// `set` is one to three bytes: comparing each is smaller than `slice::contains`'s memchr.
+// `set` is one to three bytes: comparing each is smaller than `slice::contains`'s memchr. An
+// index loop, because `bytes().position()` or `enumerate()` compile to 160 bytes more.
 #[allow(clippy::manual_contains)]
 pub(crate) fn find_ascii(s: &str, set: &[u8]) -> Option<usize> {
-    s.bytes().position(|b| set.iter().any(|&c| c == b))
+    let mut i = 0;
+    while let Some(b) = s.as_bytes().get(i) {
+        if set.iter().any(|c| c == b) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// `s` as a decimal number: one or more ASCII digits and nothing else (no sign, no space);
