@@ -140,17 +140,38 @@ fn dots(mut segment: &[u8]) -> usize {
     if segment.is_empty() { n } else { 0 }
 }
 
-/// Why [`authority`] refuses a URL with a user or password.
-const CREDENTIALS: &str = "must not contain credentials (user@host)";
-
 /// The error for the URL input `name` (`dirs[3]`, `config.endpoint`) refused `why`: the URL
-/// quoted (at most `max` characters), but not when it holds credentials, which would reach
-/// whatever log shows the error.
+/// quoted (at most `max` characters), its credentials [`redact`]ed.
 pub(crate) fn refused(name: &str, url: &str, max: usize, why: &str) -> Error {
-    if why == CREDENTIALS {
-        return Error::invalid_input(cat!(name, " ", why));
+    Error::invalid_input(cat!(name, " ", quote(&redact(url), max), " ", why))
+}
+
+/// `url` with what its authority holds before an `@` (a user name and password) replaced by
+/// `[redacted]`, so that an error quoting a refused URL, or listing it as pending, carries no
+/// password to whatever log shows the error, whichever rule refused it. The authority is found
+/// as loosely as a browser finds it: after a `scheme:` that `/` or `\` follows (or from the
+/// start), past every `/` and `\`, up to the next `/ \ ? #`. Without an `@` there, `url` as given.
+pub(crate) fn redact(url: &str) -> String {
+    let b = url.as_bytes();
+    let slash = |i: usize| matches!(b.get(i), Some(b'/' | b'\\'));
+    let mut start = find_ascii(url, b":").map_or(0, |i| i + 1);
+    if !slash(start) {
+        start = 0;
     }
-    Error::invalid_input(cat!(name, " ", quote(url, max), " ", why))
+    while slash(start) {
+        start += 1;
+    }
+    let (mut i, mut at) = (start, None);
+    while let Some(c) = b.get(i).filter(|c| !matches!(c, b'/' | b'\\' | b'?' | b'#')) {
+        if *c == b'@' {
+            at = Some(i);
+        }
+        i += 1;
+    }
+    match at {
+        Some(at) => cat!(url.get(..start).unwrap_or(""), "[redacted]", url.get(at..).unwrap_or("")),
+        None => url.into(),
+    }
 }
 
 /// A URL's authority, `rest` being what follows its `scheme://`: `(host, port, what follows)`.
@@ -161,7 +182,7 @@ pub(crate) fn refused(name: &str, url: &str, max: usize, why: &str) -> Error {
 pub(crate) fn authority(rest: &str) -> Result<(&str, Option<&str>, &str), &'static str> {
     let (authority, after) = rest.split_at_checked(find_ascii(rest, b"/?#").unwrap_or(rest.len())).unwrap_or((rest, ""));
     if find_ascii(authority, b"@").is_some() {
-        return Err(CREDENTIALS);
+        return Err("must not contain credentials (user@host)");
     }
     let host_end = if authority.starts_with('[') { find_ascii(authority, b"]").ok_or("has an unclosed [IPv6] host")? + 1 } else { find_ascii(authority, b":").unwrap_or(authority.len()) };
     let (host, port) = authority.split_at_checked(host_end).unwrap_or((authority, ""));

@@ -5,7 +5,6 @@
 //! message that carries text from outside (an API message, a network error) passes through
 //! [`crate::config::Credentials::redact`] before it is stored.
 
-use alloc::borrow::ToOwned;
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -118,10 +117,14 @@ impl Error {
         Error::new(Kind::InvalidInput, message)
     }
 
-    /// For an error raised before anything was sent: every directory given is pending.
+    /// For an error raised before anything was sent: every directory given is pending, as
+    /// given but for credentials, which are [`redact`](crate::dirs::redact)ed.
     pub fn nothing_sent<S: AsRef<str>>(mut self, dirs: &[S]) -> Self {
         self.submitted.clear();
-        self.pending = dirs.iter().map(|s| s.as_ref().to_owned()).collect();
+        self.pending.clear();
+        for d in dirs {
+            self.pending.push(crate::dirs::redact(d.as_ref()));
+        }
         self
     }
 }

@@ -328,8 +328,19 @@ fn bad_inputs() {
         (vec!["https://a.com:99999/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com:99999/\" has an invalid port"),
         (vec!["https://a.com:x/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com:x/\" has an invalid port"),
         (vec!["https://[::1/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://[::1/\" has an unclosed [IPv6] host"),
-        (vec!["https://user:pw@a.com/x/"], raw("POST", "HmacSHA1", None), "dirs[0] must not contain credentials (user@host)"),
-        (vec!["https://a.com@b.com/x/"], raw("POST", "HmacSHA1", None), "dirs[0] must not contain credentials (user@host)"),
+        // a password never reaches a message or `pending`, whichever rule refuses its URL
+        (vec!["https://user:hunter2@a.com/x/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://[redacted]@a.com/x/\" must not contain credentials (user@host)"),
+        (vec!["https://a.com@b.com/x/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://[redacted]@b.com/x/\" must not contain credentials (user@host)"),
+        (vec!["https://a.com/", "https://u:hunter2@x:hunter2@a.com:99999/"], raw("POST", "HmacSHA1", None), "dirs[1] \"https://[redacted]@a.com:99999/\" must not contain credentials (user@host)"),
+        (vec!["https://u:hunter2@a.com/x y/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://[redacted]@a.com/x y/\" contains whitespace (U+0020) at byte 25"),
+        (vec!["https://u:hunter2@a.com/#top"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://[redacted]@a.com/#top\" must not contain credentials (user@host)"),
+        (vec!["https://u:hunter2@a.com\\x/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://[redacted]@a.com\\\\x/\" has a backslash before any ?, which browsers send as /"),
+        (vec!["ftp://u:hunter2@a.com/"], raw("POST", "HmacSHA1", None), "dirs[0] \"ftp://[redacted]@a.com/\" must start with http:// or https://"),
+        (vec!["HTTPS:\\\\u:hunter2@a.com/"], raw("POST", "HmacSHA1", None), "dirs[0] \"HTTPS:\\\\\\\\[redacted]@a.com/\" must start with http:// or https://"),
+        (vec!["https:u:hunter2@a.com/"], raw("POST", "HmacSHA1", None), "dirs[0] \"[redacted]@a.com/\" must start with http:// or https://"),
+        (vec!["//u:hunter2@a.com/"], raw("POST", "HmacSHA1", None), "dirs[0] \"//[redacted]@a.com/\" must start with http:// or https://"),
+        (vec!["u:hunter2@a.com/x@y/"], raw("POST", "HmacSHA1", None), "dirs[0] \"[redacted]@a.com/x@y/\" must start with http:// or https://"),
+        (vec!["https://a.com/x/", "https://a.com/x@y/?u:p@b", "https://u:hunter2@a.com/"], raw("POST", "HmacSHA1", None), "dirs[2] \"https://[redacted]@a.com/\" must not contain credentials (user@host)"),
         (vec!["https://a.com/x y/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com/x y/\" contains whitespace (U+0020) at byte 15"),
         (vec!["https://a.com/x\n"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com/x\\n\" contains whitespace (U+000A) at byte 15"),
         (vec!["https://a.com/\u{7f}"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com/\\u{7f}\" contains a control character (U+007F) at byte 14"),
@@ -360,7 +371,10 @@ fn bad_inputs() {
         (vec!["https://a.com/"], RawConfig { nonce: Some(f64::NAN), ..raw("POST", "HmacSHA1", None) }, "config.nonce must be a whole number from 1 to 9007199254740991, got NaN"),
         (vec!["https://a.com/"], RawConfig { endpoint: Some("cdn.api.qcloud.com/v2/index.php".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"cdn.api.qcloud.com/v2/index.php\" must start with http:// or https://"),
         (vec!["https://a.com/"], RawConfig { endpoint: Some("https://h/v2/index.php?a=1".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"https://h/v2/index.php?a=1\" must not have a query or fragment: the API's parameters go there"),
-        (vec!["https://a.com/"], RawConfig { endpoint: Some("https://u:p@h/".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint must not contain credentials (user@host)"),
+        (vec!["https://a.com/"], RawConfig { endpoint: Some("https://u:hunter2@h/".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"https://[redacted]@h/\" must not contain credentials (user@host)"),
+        (vec!["https://a.com/"], RawConfig { endpoint: Some("https://u:hunter2@h/v2/index.php\t".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"https://[redacted]@h/v2/index.php\\t\" contains whitespace or a control character"),
+        (vec!["https://a.com/"], RawConfig { proxy_url: Some("ftp://u:hunter2@h/".into()), ..raw("POST", "HmacSHA1", None) }, "config.proxyUrl \"ftp://[redacted]@h/\" must be an http:// or https:// URL, or a path starting with /"),
+        (vec!["https://a.com/"], RawConfig { proxy_url: Some("http://u:hunter2@h/p?x".into()), ..raw("POST", "HmacSHA1", None) }, "config.proxyUrl \"http://[redacted]@h/p?x\" must not have a query or fragment"),
         (vec!["https://a.com/"], RawConfig { endpoint: Some("https://h/v2/index.php\n".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"https://h/v2/index.php\\n\" contains whitespace or a control character"),
         (vec!["https://a.com/"], RawConfig { endpoint: Some("http://h:0/".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"http://h:0/\" has an invalid port"),
         (vec!["https://a.com/"], RawConfig { endpoint: Some("https://cdn.tencentcloudapi.com/".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint is API 3.0's, which takes no API 2.0 request: add config.api \"v3\""),
@@ -377,7 +391,11 @@ fn bad_inputs() {
             Err(e) => {
                 assert_eq!((e.kind, e.message.as_str()), (Kind::InvalidInput, want), "{dirs:?}");
                 assert!(e.submitted.is_empty());
-                assert_eq!(e.pending, dirs, "nothing was sent: every dir is pending");
+                // Nothing was sent: every dir is pending, as given but for a password.
+                assert!(!format!("{e:?}").contains("hunter2"), "{e:?}");
+                let given = dirs.iter().map(|d| if d.contains("hunter2") || d.contains("a.com@") { "redacted" } else { d });
+                let pending = e.pending.iter().map(|d| if d.contains("[redacted]@") { "redacted" } else { d });
+                assert!(given.eq(pending), "{dirs:?}: pending {:?}", e.pending);
             }
         }
     }

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { inspect } from "node:util";
 import { freePort, packageAndEmulator, root } from "./helpers.mjs";
 
 const KEY = "RELIABILITY-secret-key-5f2a";
@@ -351,7 +352,7 @@ test("absurd inputs are refused at once with invalid-input, naming the input", a
     [{ ...ok, proxyUrl: "/p?x=1" }, ["https://www.test.com/a/"], /^config\.proxyUrl "\/p\?x=1" must not have a query or fragment$/],
     [{ ...ok, proxyUrl: "/cdn api" }, ["https://www.test.com/a/"], /^config\.proxyUrl "\/cdn api" contains whitespace or a control character$/],
     [{ ...ok, proxyUrl: "//evil.example/p" }, ["https://www.test.com/a/"], /^config\.proxyUrl "\/\/evil\.example\/p" must be an http:\/\/ or https:\/\/ URL, or a path starting with \/$/],
-    [{ ...ok }, ["https://user:pw@www.test.com/a/"], /^dirs\[0\] must not contain credentials \(user@host\)$/],
+    [{ ...ok }, ["https://user:pw@www.test.com/a/"], /^dirs\[0\] "https:\/\/\[redacted\]@www\.test\.com\/a\/" must not contain credentials \(user@host\)$/],
   ];
   for (const [config, input, message] of table) {
     const started = Date.now();
@@ -509,5 +510,32 @@ test("secret hunt: no error of any path shows the secret key or the token", asyn
   assert.ok(seen.length >= 14);
   for (const text of seen) {
     assert.ok(!text.includes(KEY) && !text.includes(TOKEN) && !text.includes(encodeURIComponent(TOKEN)), text);
+  }
+});
+
+test("a password in a refused URL reaches no message, pending list, inspect or JSON, whichever rule refused it", async () => {
+  const ok = { secretId: A.secretId, secretKey: KEY, endpoint: ctx.emu.endpoint };
+  const good = "https://www.test.com/ok/";
+  const cases = [
+    [ok, [good, "https://user:hunter2@www.test.com/a/"], /^dirs\[1\] "https:\/\/\[redacted\]@www\.test\.com\/a\/" must not contain credentials/],
+    [ok, ["https://user:hunter2@www.test.com/a b/", good], /^dirs\[0\] "https:\/\/\[redacted\]@www\.test\.com\/a b\/" contains whitespace/],
+    [ok, ["ftp://user:hunter2@www.test.com/", good], /^dirs\[0\] "ftp:\/\/\[redacted\]@www\.test\.com\/" must start with http/],
+    [ok, [good, "https://user:hunter2@www.test.com/#x"], /^dirs\[1\] "https:\/\/\[redacted\]@www\.test\.com\/#x" must not contain credentials/],
+    [ok, [good, 5, "https://user:hunter2@www.test.com/a/"], /^dirs\[1\] must be a string, got number$/],
+    [{ ...ok, proxyUrl: "https://user:hunter2@proxy.internal/cdn api" }, [good], /^config\.proxyUrl "https:\/\/\[redacted\]@proxy\.internal\/cdn api" contains whitespace/],
+    [{ ...ok, endpoint: "ftp://user:hunter2@cdn.api.qcloud.com/" }, [good], /^config\.endpoint "ftp:\/\/\[redacted\]@cdn\.api\.qcloud\.com\/" must start with http/],
+    [{ ...ok, dailyLimit: 1 }, [good, "https://www.test.com/x@y/?u:p@q"], /exceed config\.dailyLimit/],
+  ];
+  for (const [config, input, message] of cases) {
+    for (const run of [() => ctx.lib.signRequest(config, input), () => ctx.lib.refreshCdnDir(config, input)]) {
+      const e = await Promise.resolve().then(run).catch((x) => x);
+      assert.ok(e instanceof ctx.lib.CdnError, `${message}: ${e}`);
+      assert.equal(e.kind, "invalid-input");
+      assert.match(e.message, message);
+      for (const text of [e.message, e.stack, inspect(e), JSON.stringify(e)]) assert.ok(!text.includes("hunter2"), text);
+      // Every string entry is pending, as given but for the credentials.
+      const strings = input.filter((d) => typeof d === "string");
+      assert.deepEqual(e.pending, strings.map((d) => d.replace("user:hunter2@", "[redacted]@")));
+    }
   }
 });
