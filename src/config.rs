@@ -432,9 +432,9 @@ impl Config {
                 ", but API 3.0 is served at / (like https://cdn.tencentcloudapi.com/); to send through a proxy, use config.proxyUrl"
             )));
         }
-        // API 3.0's hosts (API-NOTES-V3 "Request") refuse an API 2.0 request, and say so only in
-        // API 3.0's words.
-        if api == Api::V2 && endpoint.hostname.ends_with("tencentcloudapi.com") {
+        // API 3.0's hosts, `<service>.tencentcloudapi.com` (API-NOTES-V3 "Request"), refuse an
+        // API 2.0 request, and say so only in API 3.0's words. A proxy named `my-tencentcloudapi.com` is none.
+        if api == Api::V2 && endpoint.hostname.ends_with(".tencentcloudapi.com") {
             return Err(Error::invalid_input("config.endpoint is API 3.0's, which takes no API 2.0 request: add config.api \"v3\""));
         }
         let proxy_url = raw.proxy_url.as_deref().map(|p| proxy(p).map(|()| p.to_owned())).transpose()?;

@@ -379,6 +379,7 @@ fn bad_inputs() {
         (vec!["https://a.com/"], RawConfig { endpoint: Some("http://h:0/".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"http://h:0/\" has an invalid port"),
         (vec!["https://a.com/"], RawConfig { endpoint: Some("https://cdn.tencentcloudapi.com/".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint is API 3.0's, which takes no API 2.0 request: add config.api \"v3\""),
         (vec!["https://a.com/"], RawConfig { endpoint: Some("https://CDN.intl.tencentcloudapi.com".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint is API 3.0's, which takes no API 2.0 request: add config.api \"v3\""),
+        (vec!["https://a.com/"], RawConfig { endpoint: Some("https://my-tencentcloudapi.com/v2/index.php".into()), ..raw("POST", "HmacSHA1", None) }, ""),
         (vec!["https://a.com/"], RawConfig { api: Some("v3".into()), endpoint: Some("https://cdn.api.qcloud.com/v2/index.php".into()), secret_id: Some("id".into()), secret_key: Some("key".into()), ..RawConfig::default() }, "config.endpoint has the path \"/v2/index.php\", but API 3.0 is served at / (like https://cdn.tencentcloudapi.com/); to send through a proxy, use config.proxyUrl"),
         (vec!["https://a.com/"], RawConfig { daily_limit: Some(1.0), ..raw("POST", "HmacSHA1", None) }, ""),
         (vec!["https://a.com/"], RawConfig { proxy_url: Some("HTTP://127.0.0.1:9/cdn-api".into()), ..raw("POST", "HmacSHA1", None) }, ""),
