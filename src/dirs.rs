@@ -81,10 +81,12 @@ impl Dir {
 
 /// A URL's scheme, matched in any case: `(scheme as sent, its default port, what follows)`.
 pub(crate) fn scheme(url: &str) -> Option<(&'static str, &'static str, &str)> {
-    [("https://", "443"), ("http://", "80")].into_iter().find_map(|(scheme, port)| {
-        let (head, rest) = url.split_at_checked(scheme.len())?;
-        head.eq_ignore_ascii_case(scheme).then_some((scheme, port, rest))
-    })
+    for (scheme, port) in [("https://", "443"), ("http://", "80")] {
+        if url.get(..scheme.len()).is_some_and(|head| head.eq_ignore_ascii_case(scheme)) {
+            return Some((scheme, port, url.get(scheme.len()..).unwrap_or("")));
+        }
+    }
+    None
 }
 
 /// `head` (in lower case) followed by `host` and `port` as a browser's URL writes them (WHATWG
