@@ -26,7 +26,7 @@ const QUOTE_CHARS: usize = 80;
 
 /// A directory URL that the API can take.
 ///
-/// Invariant: starts with `http://` or `https://`, has a non-empty host (and a port of
+/// Invariant: starts with `http://` or `https://`, has a non-empty ASCII host (and a port of
 /// 1–65535 digits when one is named) and no credentials before it, contains no whitespace, no
 /// control character, no fragment and no backslash before any `?`. The scheme, host, port and
 /// the path's dot segments are written as a browser's URL writes them ([`host_port`],
@@ -178,7 +178,7 @@ pub(crate) fn redact(url: &str) -> String {
 
 /// A URL's authority, `rest` being what follows its `scheme://`: `(host, port, what follows)`.
 /// Valid when it names no user or password (a browser never sends them, so no cache holds such
-/// a URL), has a host (`[v6]` closed), and any port is decimal digits (leading zeros allowed)
+/// a URL), has an ASCII host (`[v6]` closed), and any port is decimal digits (leading zeros allowed)
 /// from 1 to 65535; an empty one (`host:`) is none, as a browser reads it. `Err` says what is
 /// wrong, to follow the input's name.
 pub(crate) fn authority(rest: &str) -> Result<(&str, Option<&str>, &str), &'static str> {
@@ -190,6 +190,11 @@ pub(crate) fn authority(rest: &str) -> Result<(&str, Option<&str>, &str), &'stat
     let (host, port) = authority.split_at_checked(host_end).unwrap_or((authority, ""));
     if host.is_empty() || host == "[]" {
         return Err("has no host");
+    }
+    // A browser sends a non-ASCII host in Punycode after UTS 46 mapping, whose tables are not
+    // in the `.wasm`: what a cache holds, and what a signature covers, cannot be known here.
+    if !host.is_ascii() {
+        return Err("has a non-ASCII host, which browsers send in Punycode (xn--…): new URL(url).href gives it");
     }
     let port = match port {
         "" | ":" => None,

@@ -303,6 +303,7 @@ fn valid_directories() {
         ("https://a.com/x/...y/.../", "https://a.com/x/...y/.../"),
         ("https://a.com/x/.a/a./%2ex/", "https://a.com/x/.a/a./%2ex/"),
         ("https://a.com/中文/../文/", "https://a.com/文/"),
+        ("https://XN--fsqu00a.com/中文/", "https://xn--fsqu00a.com/中文/"), // a non-ASCII host in Punycode
     ];
     for (given, sent) in ok {
         assert_eq!(Dir::parse(0, given).map(Dir::into_string), Ok(sent.to_owned()), "{given}");
@@ -328,6 +329,8 @@ fn bad_inputs() {
         (vec!["https://a.com:99999/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com:99999/\" has an invalid port"),
         (vec!["https://a.com:x/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com:x/\" has an invalid port"),
         (vec!["https://[::1/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://[::1/\" has an unclosed [IPv6] host"),
+        (vec!["https://例子.com/x/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://例子.com/x/\" has a non-ASCII host, which browsers send in Punycode (xn--…): new URL(url).href gives it"),
+        (vec!["https://a.com/", "HTTPS://ÄBC.com:443/"], raw("POST", "HmacSHA1", None), "dirs[1] \"HTTPS://ÄBC.com:443/\" has a non-ASCII host, which browsers send in Punycode (xn--…): new URL(url).href gives it"),
         // a password never reaches a message or `pending`, whichever rule refuses its URL
         (vec!["https://user:hunter2@a.com/x/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://[redacted]@a.com/x/\" must not contain credentials (user@host)"),
         (vec!["https://a.com@b.com/x/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://[redacted]@b.com/x/\" must not contain credentials (user@host)"),
@@ -377,6 +380,7 @@ fn bad_inputs() {
         (vec!["https://a.com/"], RawConfig { proxy_url: Some("http://u:hunter2@h/p?x".into()), ..raw("POST", "HmacSHA1", None) }, "config.proxyUrl \"http://[redacted]@h/p?x\" must not have a query or fragment"),
         (vec!["https://a.com/"], RawConfig { endpoint: Some("https://h/v2/index.php\n".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"https://h/v2/index.php\\n\" contains whitespace or a control character"),
         (vec!["https://a.com/"], RawConfig { endpoint: Some("http://h:0/".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"http://h:0/\" has an invalid port"),
+        (vec!["https://a.com/"], RawConfig { endpoint: Some("https://cdn.例子.com/v2/index.php".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"https://cdn.例子.com/v2/index.php\" has a non-ASCII host, which browsers send in Punycode (xn--…): new URL(url).href gives it"),
         (vec!["https://a.com/"], RawConfig { endpoint: Some("https://cdn.tencentcloudapi.com/".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint is API 3.0's, which takes no API 2.0 request: add config.api \"v3\""),
         (vec!["https://a.com/"], RawConfig { endpoint: Some("https://CDN.intl.tencentcloudapi.com".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint is API 3.0's, which takes no API 2.0 request: add config.api \"v3\""),
         (vec!["https://a.com/"], RawConfig { endpoint: Some("https://my-tencentcloudapi.com/v2/index.php".into()), ..raw("POST", "HmacSHA1", None) }, ""),

@@ -352,6 +352,7 @@ test("absurd inputs are refused at once with invalid-input, naming the input", a
     [{ ...ok, proxyUrl: "/p?x=1" }, ["https://www.test.com/a/"], /^config\.proxyUrl "\/p\?x=1" must not have a query or fragment$/],
     [{ ...ok, proxyUrl: "/cdn api" }, ["https://www.test.com/a/"], /^config\.proxyUrl "\/cdn api" contains whitespace or a control character$/],
     [{ ...ok, proxyUrl: "//evil.example/p" }, ["https://www.test.com/a/"], /^config\.proxyUrl "\/\/evil\.example\/p" must be an http:\/\/ or https:\/\/ URL, or a path starting with \/$/],
+    [{ ...ok }, ["https://例子.com/a/"], /^dirs\[0\] "https:\/\/例子\.com\/a\/" has a non-ASCII host, which browsers send in Punycode \(xn--…\): new URL\(url\)\.href gives it$/],
     [{ ...ok }, ["https://user:pw@www.test.com/a/"], /^dirs\[0\] "https:\/\/\[redacted\]@www\.test\.com\/a\/" must not contain credentials \(user@host\)$/],
   ];
   for (const [config, input, message] of table) {
