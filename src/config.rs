@@ -272,16 +272,20 @@ pub struct Config {
     pub batch_size: BatchSize,
 }
 
-/// Checks `config.proxyUrl`: an absolute `http(s)://` URL or a same-origin absolute path, with
-/// no query or fragment (a GET's parameters are appended).
+/// Checks `config.proxyUrl`: an absolute `http(s)://` URL whose authority is valid as a
+/// directory's (no credentials: `fetch` refuses such a URL, and its error quotes the password),
+/// or a same-origin absolute path; with no query or fragment (a GET's parameters are appended).
 // Written as the rule reads (neither absolute nor a same-origin path); clippy's De Morgan form
 // measured 31 bytes larger with make size.
 #[allow(clippy::nonminimal_bool)]
 fn proxy(url: &str) -> Result<(), Error> {
     let bad = |why: &str| dirs::refused("config.proxyUrl", url, 120, why);
-    let absolute = dirs::scheme(url).is_some();
-    if !absolute && !(url.starts_with('/') && !url.starts_with("//")) {
+    let absolute = dirs::scheme(url);
+    if absolute.is_none() && !(url.starts_with('/') && !url.starts_with("//")) {
         return Err(bad("must be an http:// or https:// URL, or a path starting with /"));
+    }
+    if let Some((_, _, rest)) = absolute {
+        dirs::authority(rest).map_err(bad)?;
     }
     if first_space_or_control(url).is_some() {
         return Err(bad("contains whitespace or a control character"));

@@ -523,7 +523,9 @@ test("a password in a refused URL reaches no message, pending list, inspect or J
     [ok, ["ftp://user:hunter2@www.test.com/", good], /^dirs\[0\] "ftp:\/\/\[redacted\]@www\.test\.com\/" must start with http/],
     [ok, [good, "https://user:hunter2@www.test.com/#x"], /^dirs\[1\] "https:\/\/\[redacted\]@www\.test\.com\/#x" must not contain credentials/],
     [ok, [good, 5, "https://user:hunter2@www.test.com/a/"], /^dirs\[1\] must be a string, got number$/],
-    [{ ...ok, proxyUrl: "https://user:hunter2@proxy.internal/cdn api" }, [good], /^config\.proxyUrl "https:\/\/\[redacted\]@proxy\.internal\/cdn api" contains whitespace/],
+    [{ ...ok, proxyUrl: "https://user:hunter2@proxy.internal/cdn api" }, [good], /^config\.proxyUrl "https:\/\/\[redacted\]@proxy\.internal\/cdn api" must not contain credentials/],
+    // fetch refuses a URL with credentials, in an error that quotes it: refused before sending.
+    [{ ...ok, proxyUrl: "http://user:hunter2@127.0.0.1:9/cdn-api" }, [good], /^config\.proxyUrl "http:\/\/\[redacted\]@127\.0\.0\.1:9\/cdn-api" must not contain credentials/],
     [{ ...ok, endpoint: "ftp://user:hunter2@cdn.api.qcloud.com/" }, [good], /^config\.endpoint "ftp:\/\/\[redacted\]@cdn\.api\.qcloud\.com\/" must start with http/],
     [{ ...ok, dailyLimit: 1 }, [good, "https://www.test.com/x@y/?u:p@q"], /exceed config\.dailyLimit/],
   ];
