@@ -151,8 +151,9 @@ pub(crate) fn refused(name: &str, url: &str, max: usize, why: &str) -> Error {
 /// `url` with what its authority holds before an `@` (a user name and password) replaced by
 /// `[redacted]`, so that an error quoting a refused URL, or listing it as pending, carries no
 /// password to whatever log shows the error, whichever rule refused it. The authority is found
-/// as loosely as a browser finds it: after a `scheme:` that `/` or `\` follows (or from the
-/// start), past every `/` and `\`, up to the next `/ \ ? #`. Without an `@` there, `url` as given.
+/// at least as widely as a browser finds it: after a `scheme:` that `/` or `\` follows (or from
+/// the start), past every `/` and `\`, up to the next `/ ? #` (a `\` ends it for a browser, but
+/// what a caller meant as `user:pass\@host` is hidden too). Without an `@` there, `url` as given.
 pub(crate) fn redact(url: &str) -> String {
     let b = url.as_bytes();
     let slash = |i: usize| matches!(b.get(i), Some(b'/' | b'\\'));
@@ -164,7 +165,7 @@ pub(crate) fn redact(url: &str) -> String {
         start += 1;
     }
     let (mut i, mut at) = (start, None);
-    while let Some(c) = b.get(i).filter(|c| !matches!(c, b'/' | b'\\' | b'?' | b'#')) {
+    while let Some(c) = b.get(i).filter(|c| !matches!(c, b'/' | b'?' | b'#')) {
         if *c == b'@' {
             at = Some(i);
         }

@@ -338,6 +338,7 @@ fn bad_inputs() {
         (vec!["https://u:hunter2@a.com/x y/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://[redacted]@a.com/x y/\" contains whitespace (U+0020) at byte 25"),
         (vec!["https://u:hunter2@a.com/#top"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://[redacted]@a.com/#top\" must not contain credentials (user@host)"),
         (vec!["https://u:hunter2@a.com\\x/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://[redacted]@a.com\\\\x/\" has a backslash before any ?, which browsers send as /"),
+        (vec!["https://u:hunter2\\@a.com/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://[redacted]@a.com/\" has a backslash before any ?, which browsers send as /"),
         (vec!["ftp://u:hunter2@a.com/"], raw("POST", "HmacSHA1", None), "dirs[0] \"ftp://[redacted]@a.com/\" must start with http:// or https://"),
         (vec!["HTTPS:\\\\u:hunter2@a.com/"], raw("POST", "HmacSHA1", None), "dirs[0] \"HTTPS:\\\\\\\\[redacted]@a.com/\" must start with http:// or https://"),
         (vec!["https:u:hunter2@a.com/"], raw("POST", "HmacSHA1", None), "dirs[0] \"[redacted]@a.com/\" must start with http:// or https://"),
