@@ -67,7 +67,10 @@ pub fn request(data: &[u8]) {
     let raw = RawConfig { method, signature_method, token: token.clone(), endpoint, refresh_type, api, area, ..config() };
     let purge = match Purge::new(raw, &dirs) {
         Ok(p) => p,
-        Err(e) => return assert_eq!(e.kind, Kind::InvalidInput, "{}", e.message),
+        Err(e) => {
+            assert_eq!(e.kind, Kind::InvalidInput, "{}", e.message);
+            return assert_eq!(e.pending.len(), dirs.len(), "nothing was sent: every dir given is pending");
+        }
     };
     let requests: Vec<_> = (0..purge.batch_count()).map(|i| purge.request(i, NOW, 1000 + i as u64).expect("every batch signs")).collect();
     // A directory as sent is already as a browser writes it: read again, it is unchanged.
