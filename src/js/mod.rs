@@ -171,7 +171,7 @@ export declare class CdnError extends Error {
   submitted: string[];
   /** Directories of the batch that may have reached the API: maybe purged. In flight when a timeout or an abort cut the call short, its reply lost or not the API's (a 2xx, or a 5xx other than 503), or an attempt of it lost after it may have been sent or answered by a gateway's 502 or 504. */
   maybeSubmitted: string[];
-  /** Directories not purged: retry exactly these. */
+  /** Directories not purged: retry exactly these. Of kind `"invalid-input"`, nothing was sent: the list as given, a user and password in a URL replaced by `[redacted]`. */
   pending: string[];
   /** Kind `"aborted"`: the signal's `reason`. */
   cause?: unknown;
