@@ -47,6 +47,11 @@ pub fn parse(api: Api, status: u16, body: &str) -> Result<Reply, Error> {
     let excerpt = if trimmed.is_empty() { "an empty body".to_owned() } else { quote(trimmed, EXCERPT_CHARS) };
     let mut err = if (200..300).contains(&status) {
         Error::new(Kind::InvalidResponse, cat!("the reply (HTTP ", status, ") is not the API's JSON: ", excerpt))
+    } else if status < 400 {
+        // `fetch` is told not to follow one (src/js/drive.js): after a 301, 302 or 303 it would
+        // resend the request as a GET without its body, and any redirect goes to a URL the
+        // request was not signed for (API-NOTES "Signature" step 5). 0: a page's fetch hid it.
+        Error::new(Kind::Http, cat!("a redirect (HTTP ", status, ") from the API endpoint, not followed: it would lose the request's body or signature; give its target as config.endpoint (or config.proxyUrl)"))
     } else {
         Error::new(Kind::Http, cat!("HTTP ", status, " from the API endpoint, with ", excerpt))
     };

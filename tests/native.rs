@@ -565,6 +565,10 @@ fn replies() {
     let not_api = [
         (502, "<html>Bad Gateway</html>", Kind::Http, "HTTP 502 from the API endpoint, with \"<html>Bad Gateway</html>\""),
         (404, "", Kind::Http, "HTTP 404 from the API endpoint, with an empty body"),
+        // a redirect, which `fetch` is told not to follow; 0 is a page's opaque redirect
+        (301, "<html>Moved</html>", Kind::Http, "a redirect (HTTP 301) from the API endpoint, not followed: it would lose the request's body or signature; give its target as config.endpoint (or config.proxyUrl)"),
+        (308, "", Kind::Http, "a redirect (HTTP 308) from the API endpoint, not followed: it would lose the request's body or signature; give its target as config.endpoint (or config.proxyUrl)"),
+        (0, "", Kind::Http, "a redirect (HTTP 0) from the API endpoint, not followed: it would lose the request's body or signature; give its target as config.endpoint (or config.proxyUrl)"),
         (200, "<html>ok</html>", Kind::InvalidResponse, "the reply (HTTP 200) is not the API's JSON: \"<html>ok</html>\""),
         (200, r#"{"code":"0"}"#, Kind::InvalidResponse, "the reply (HTTP 200) is not the API's JSON: \"{\\\"code\\\":\\\"0\\\"}\""),
         (200, r#"{"code":0} trailing"#, Kind::InvalidResponse, "the reply (HTTP 200) is not the API's JSON: \"{\\\"code\\\":0} trailing\""),
@@ -573,6 +577,9 @@ fn replies() {
     for (status, body, kind, message) in not_api {
         let e = reply::parse(Api::V2, status, body).unwrap_err();
         assert_eq!((e.kind, e.message.as_str(), e.status), (kind, message, Some(status)), "{body}");
+        if status < 200 || (300..400).contains(&status) {
+            assert!(!retry::is_transient(&e) && !retry::may_have_purged(&e), "a redirect is neither retried nor maybe purged");
+        }
     }
     let huge = "x".repeat(10_000);
     assert!(reply::parse(Api::V2, 200, &huge).unwrap_err().message.len() < 300, "a long body is quoted in part");

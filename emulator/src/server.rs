@@ -47,6 +47,9 @@ impl Default for Options {
 pub enum FaultKind {
     /// Reply with this HTTP status and a non-API body; `Retry-After` when given.
     Status(u16, Option<u32>),
+    /// Reply with this redirect status (301 or 308), `Location` the request's own path: what
+    /// a proxy that moved, or one that adds a trailing slash, answers.
+    Redirect(u16),
     /// Reply that the API is overloaded: v2 code 6200, v3 `InternalError`.
     Api6200,
     /// Reply that requests are too frequent: v2 module code 9163, v3 `RequestLimitExceeded`.
@@ -245,7 +248,7 @@ fn api_request(req: &Request, shared: &Shared) -> Option<Response> {
         false => api_reply(&ApiReply::error(6200, "service temporarily unavailable (emulated fault)")),
         true => api_reply(&ApiReply::module(4000, 9163, "requests too frequent (emulated fault)")),
     };
-    let after = match with_fault(shared, secret_id, busy) {
+    let after = match with_fault(shared, secret_id, &req.path, busy) {
         Ok(after) => after,
         Err(early) => return early,
     };
@@ -262,7 +265,7 @@ fn api3_request(req: &Request, shared: &Shared) -> Option<Response> {
         false => api3_reply(&Reply3::Error { code: "InternalError", message: "internal error (emulated fault)".into() }),
         true => api3_reply(&Reply3::Error { code: "RequestLimitExceeded", message: "requests too frequent (emulated fault)".into() }),
     };
-    let after = match with_fault(shared, secret_id, busy) {
+    let after = match with_fault(shared, secret_id, &req.path, busy) {
         Ok(after) => after,
         Err(early) => return early,
     };
@@ -311,9 +314,14 @@ impl After {
 /// Applies the next fault that matches `secret_id`: `Ok(after)` to go on and handle the
 /// request, or `Err(reply)` to answer now (`None`: drop the connection). `busy` answers in the
 /// API's own words: overloaded (`false`) or throttled (`true`).
-fn with_fault(shared: &Shared, secret_id: &str, busy: impl Fn(bool) -> Response) -> Result<After, Option<Response>> {
+fn with_fault(shared: &Shared, secret_id: &str, path: &str, busy: impl Fn(bool) -> Response) -> Result<After, Option<Response>> {
     match take_fault(&mut shared.lock(), secret_id) {
         None => Ok(After::default()),
+        Some(FaultKind::Redirect(status)) => {
+            let mut res = Response::new(status, "text/html", format!("<html><body>moved to {path} (emulated fault)</body></html>"));
+            res.headers.push(("location", path.to_owned()));
+            Err(Some(res))
+        }
         Some(FaultKind::Status(status, retry_after)) => {
             let mut res = Response::new(status, "text/html", format!("<html><body><h1>{status}</h1>emulated fault</body></html>"));
             if let Some(s) = retry_after {
@@ -354,7 +362,7 @@ fn take_fault(state: &mut State, secret_id: &str) -> Option<FaultKind> {
     Some(kind)
 }
 
-/// `{"fault": "http-500"|"http-502"|"http-503"|"http-504"|"http-429"|"api-6200"|"throttle"|"delay"|"delay-after"|"not-json"|"drop"|"drop-after"|"cut-body",
+/// `{"fault": "http-500"|"http-502"|"http-503"|"http-504"|"http-429"|"redirect-301"|"redirect-308"|"api-6200"|"throttle"|"delay"|"delay-after"|"not-json"|"drop"|"drop-after"|"cut-body",
 ///   "count"?: N (default 1), "skip"?: N (default 0), "secretId"?: "...", "delayMs"?: N, "retryAfter"?: seconds}`
 fn parse_fault(body: &[u8]) -> Result<Fault, String> {
     let v = std::str::from_utf8(body).ok().and_then(json::parse).ok_or("the fault must be a JSON object")?;
@@ -372,6 +380,8 @@ fn parse_fault(body: &[u8]) -> Result<Fault, String> {
         Some("http-504") => FaultKind::Status(504, None),
         Some("http-503") => FaultKind::Status(503, number("retryAfter")?.map(|s| s as u32)),
         Some("http-429") => FaultKind::Status(429, number("retryAfter")?.map(|s| s as u32)),
+        Some("redirect-301") => FaultKind::Redirect(301),
+        Some("redirect-308") => FaultKind::Redirect(308),
         Some("api-6200") => FaultKind::Api6200,
         Some("throttle") => FaultKind::Throttle,
         Some("delay") => FaultKind::DelayBefore(delay),

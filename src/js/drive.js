@@ -135,7 +135,8 @@ async function send(fetch, { method, url, headers, body }, signal, timeoutMs) {
   const attempt = async () => {
     let response;
     try {
-      const init = { method, headers, signal: controller.signal };
+      // A redirect is not followed, but reported (src/reply.rs says why).
+      const init = { method, headers, signal: controller.signal, redirect: "manual" };
       if (body !== null) init.body = body;
       response = await fetch.call(globalThis, url, init);
     } catch (e) {
@@ -144,8 +145,10 @@ async function send(fetch, { method, url, headers, body }, signal, timeoutMs) {
     // A getter of a fetch double's or a polyfill's reply may throw (the outer catch); reading
     // the body may fail after the status came (the inner one).
     try {
-      const status = response?.status;
-      if (typeof status !== "number" || !(status >= 100 && status < 1000)) {
+      // A page's fetch hides a redirect's status and headers: 0 stands for it.
+      const redirect = response?.type === "opaqueredirect";
+      const status = redirect ? 0 : response?.status;
+      if (!redirect && (typeof status !== "number" || !(status >= 100 && status < 1000))) {
         return "fetch resolved to something that is not a Response (no HTTP status)";
       }
       if (typeof response.text !== "function") return "fetch resolved to something that is not a Response (no text())";

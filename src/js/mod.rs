@@ -107,6 +107,8 @@ export interface FetchInit {
   body?: string;
   /** Aborts on `timeoutMs` or on `config.signal`. */
   signal: AbortSignal;
+  /** A redirect ends the call as an `"http"` error, since a redirected request is resent without its body or to a URL it was not signed for. */
+  redirect: "manual";
 }
 
 /** The part of a `Response` that `refreshCdnDir` reads. */

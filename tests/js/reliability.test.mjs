@@ -92,6 +92,10 @@ const MATRIX = [
   { fault: { fault: "http-429" }, retried: true },
   { fault: { fault: "http-503", retryAfter: 1 }, retried: true, waits: 1000 },
   { fault: { fault: "http-429", retryAfter: 1 }, retried: true, waits: 1000 },
+  // A redirect is not followed: 301 would resend the POST as a GET without its body, and any
+  // redirect goes to a URL the request was not signed for. The emulator purges nothing.
+  { fault: { fault: "redirect-301" }, kind: "http", status: 301 },
+  { fault: { fault: "redirect-308" }, kind: "http", status: 308 },
   { fault: { fault: "api-6200" }, retried: true },
   { fault: { fault: "not-json" }, kind: "invalid-response", status: 200, maybe: true },
   { fault: { fault: "drop" }, retried: true },

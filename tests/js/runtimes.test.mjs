@@ -429,6 +429,15 @@ refreshCdnDir({ secretId: ${JSON.stringify(ACCOUNT.secretId)}, secretKey: ${JSON
 `;
 const csp = (policy) => `<meta http-equiv="Content-Security-Policy" content="${policy}">`;
 
+// A page whose call is answered with a redirect (an emulator fault): what its call says.
+const redirectApp = (tag) => `import { refreshCdnDir, CdnError } from "qcloud-cdn-refresh";
+${failure}
+refreshCdnDir({ secretId: ${JSON.stringify(ACCOUNT.secretId)}, secretKey: ${JSON.stringify(ACCOUNT.secretKey)}, endpoint: ${JSON.stringify(new URL("/v2/index.php", ctx.emu.url).href)} }, ["https://www.test.com/${tag}/"]).then(
+  () => (document.getElementById("out").textContent = JSON.stringify({ failed: "purged" })),
+  (e) => (document.getElementById("out").textContent = JSON.stringify({ report: [...failure(e), e.status] })),
+);
+`;
+
 // The same two pages in each browser engine, each purging its own directories; the bundle's
 // page under a strict Content-Security-Policy that allows only WebAssembly beyond 'self', as
 // an admin dashboard's may be; and a third whose policy refuses WebAssembly.
@@ -450,6 +459,9 @@ for (const engine of ["firefox", "chromium"]) {
     const c = run(bin("esbuild"), ["--log-level=warning", `${engine}-csp.js`, "--bundle", "--format=esm", "--platform=browser", `--outfile=web/${engine}/csp/app.js`]);
     assert.equal(c.stderr.trim(), "", "no bundler warnings");
     copyFileSync(join(pkgDir(), "qcloud_cdn_refresh_bg.wasm"), join(web, "csp", "qcloud_cdn_refresh_bg.wasm"));
+    mkdirSync(join(web, "redirect"));
+    writeFileSync(join(web, "redirect", "index.html"), page(`<script type="importmap">{"imports": {"qcloud-cdn-refresh": "/pkg/browser.js"}}</script><script type="module" src="app.js"></script>`));
+    writeFileSync(join(web, "redirect", "app.js"), redirectApp(`${engine}-redirect`));
 
     const browser = await startBrowser(engine);
     try {
@@ -478,6 +490,22 @@ for (const engine of ["firefox", "chromium"]) {
         const [isCdnError, kind, message, pending] = report;
         assert.deepEqual([isCdnError, kind, pending], [true, "network", ["https://www.test.com/csp/"]]);
         assert.match(message, /^could not load the WebAssembly module from http:\/\/\S+\/csp\/qcloud_cdn_refresh_bg\.wasm: .*(CSP|Content Security).*; allow it with script-src 'wasm-unsafe-eval' in the page's Content-Security-Policy$/i);
+      });
+      // A page's fetch hides a redirect (an opaque redirect, status 0); it is reported, not
+      // followed, and nothing is purged.
+      await t.test("an endpoint that redirects", async () => {
+        await ctx.emu.fault({ fault: "redirect-301", secretId: ACCOUNT.secretId });
+        try {
+          await browser.goto(`${ctx.emu.url}/${engine}/redirect/index.html`);
+          const { report, failed } = JSON.parse(await until("the redirect page's report", () => browser.text("#out"), 30000));
+          assert.equal(failed, undefined);
+          const [isCdnError, kind, message, pending, status] = report;
+          assert.deepEqual([isCdnError, kind, pending, status], [true, "http", [`https://www.test.com/${engine}-redirect/`], 0]);
+          assert.match(message, /^batch 1 of 1: a redirect \(HTTP 0\) from the API endpoint, not followed: /);
+          assert.deepEqual(await recorded(`${engine}-redirect`), [], "nothing purged");
+        } finally {
+          await ctx.emu.clearFaults();
+        }
       });
     } finally {
       await browser.stop();
