@@ -220,7 +220,7 @@ async function main() {
       if (interrupted) err(`qcloud-cdn-refresh: interrupted by ${interrupted}`);
       err(`qcloud-cdn-refresh: ${e.message}`);
       // Each option the message names, in its order: the one at fault, and any it says to set.
-      const named = e.kind === "invalid-input" ? e.message.match(/\bconfig\.\w+/g) ?? [] : [];
+      const named = e.message.match(/\bconfig\.\w+/g) ?? [];
       for (const option of new Set(named.map((n) => n.slice(7)))) {
         if (Object.hasOwn(source, option)) err(`  config.${option} is ${source[option]} here`);
       }

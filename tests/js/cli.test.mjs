@@ -224,7 +224,7 @@ test("a timeout exits 1 and lists the batch cut short in flight apart from what 
   try {
     const r = cli(withEndpoint("--timeout", "500", ...dirs("slow", 45)));
     assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stderr, /^qcloud-cdn-refresh: batch 2 of 3: /);
+    assert.match(r.stderr, /^qcloud-cdn-refresh: batch 2 of 3: no response within config\.timeoutMs \(500 ms\).*\n  config\.timeoutMs is --timeout here\n/);
     assert.match(r.stderr, /purged before the failure \(20\):\n {4}https:\/\/www\.test\.com\/slow\/0\//);
     assert.match(r.stderr, /maybe purged, the API may have got them: check these or purge them again \(20\):\n {4}https:\/\/www\.test\.com\/slow\/20\//);
     assert.match(r.stderr, /not purged, retry these \(5\):\n {4}https:\/\/www\.test\.com\/slow\/40\//);
