@@ -33,7 +33,8 @@ pub struct Reply {
 
 /// Reads `body` as the answer of `api`. A body in the API's shape is a reply whatever the HTTP
 /// status (the API's own code says more than the status); otherwise a non-2xx status is an
-/// [`Kind::Http`] error and a 2xx one [`Kind::InvalidResponse`], each quoting the body.
+/// [`Kind::Http`] error and a 2xx one [`Kind::InvalidResponse`], each quoting the body, but for
+/// a redirect (3xx, or 0: a page's opaque redirect), whose body says nothing of the purge.
 ///
 /// Either API's errors are read from either call, since they say what went wrong (a v2 call
 /// sent to API 3.0's host gets `{"Response":{"Error":…}}`), but only API 3.0's own shape is a
