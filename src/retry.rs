@@ -1,9 +1,10 @@
 //! When a failed batch is sent again, and after how long.
 //!
 //! Failures after which the API most likely did nothing are retried (API-NOTES "Error codes",
-//! API-NOTES-V3 "Replies"): a request that got no response at all, HTTP 429/502/503/504, API
-//! 2.0 code 6000 (internal error) and 6200 (temporarily unavailable), the "too frequent" module
-//! codes 9163 and 22063, and API 3.0's `RequestLimitExceeded` and `InternalError*`. So is a
+//! API-NOTES-V3 "Replies"): a request that got no response at all (unless the runtime refused
+//! to send it: a bad port, Deno's missing `--allow-net`), HTTP 429/502/503/504, API 2.0 code
+//! 6000 (internal error) and 6200 (temporarily unavailable), the "too frequent" module codes
+//! 9163 and 22063, and API 3.0's `RequestLimitExceeded` and `InternalError*`. So is a
 //! request refused as a replay or as expired (API 2.0 4500, API 3.0
 //! `AuthFailure.SignatureExpire`): each attempt is signed anew with a fresh nonce, by a clock
 //! that the refusal's `Date` header has corrected (`src/js/drive.js`). Other authentication,
@@ -48,7 +49,7 @@ impl Default for Policy {
 /// Whether `err` (a batch's failure) is worth sending again: the API most likely did nothing.
 pub fn is_transient(err: &Error) -> bool {
     match err.kind {
-        Kind::Network => true,
+        Kind::Network => !refused(&err.message),
         Kind::Http | Kind::Api if matches!(err.status, Some(429 | 502 | 503 | 504)) => true,
         Kind::Api => {
             matches!(err.code, Some(6000 | 6200))
@@ -82,14 +83,20 @@ pub fn may_have_purged(err: &Error) -> bool {
     }
 }
 
-/// What runtimes say of a request that failed before a byte of it was sent: Node's codes for
-/// a connection that was never made (refused, no such host, unreachable, connect timeout, a
-/// TLS handshake that failed), a URL or a port `fetch` refuses to use (Node's
-/// `ERR_INVALID_URL`, "bad port"), and Deno's "client error (Connect)". Browsers and workerd
-/// say nothing of the kind ("Failed to fetch", "NetworkError when attempting to fetch
-/// resource.", "Network connection lost."), so for them every lost connection may have reached
-/// the API.
-const NEVER_SENT: [&str; 13] = [
+/// What runtimes say of a request that failed before a byte of it was sent. First, the
+/// [`REFUSED`] markers of a request the runtime will not send however often it is asked: a URL
+/// or a port `fetch` refuses to use (Node's `ERR_INVALID_URL` and "bad port", Deno's "Requests
+/// to port 1 are blocked") and Deno's permission denial ("Requires net access to …, run again
+/// with the --allow-net flag"). Then Node's codes for a connection that was never made
+/// (refused, no such host, unreachable, connect timeout, a TLS handshake that failed) and
+/// Deno's "client error (Connect)". Browsers and workerd say nothing of the kind ("Failed to
+/// fetch", "NetworkError when attempting to fetch resource.", "Network connection lost."), so
+/// for them every lost connection may have reached the API.
+const NEVER_SENT: [&str; 15] = [
+    "bad port",
+    "ERR_INVALID_URL",
+    "are blocked",
+    "--allow-net",
     "ECONNREFUSED",
     "ENOTFOUND",
     "EAI_AGAIN",
@@ -100,15 +107,34 @@ const NEVER_SENT: [&str; 13] = [
     "ERR_SSL_",
     "CERT",
     "UNABLE_TO_",
-    "bad port",
-    "ERR_INVALID_URL",
     "client error (Connect)",
 ];
 
-/// Whether a transport failure's description (`describe` in `src/js/drive.js`: the message,
-/// its cause's and their codes) says the request never left; see [`NEVER_SENT`].
+/// How many of [`NEVER_SENT`]'s first markers say the runtime refuses the request outright: a
+/// retry would be refused alike, so the batch fails at once, pending.
+const REFUSED: usize = 4;
+
+/// The index in [`NEVER_SENT`] of the first marker a transport failure's description
+/// (`describe` in `src/js/drive.js`: the message, its cause's and their codes) holds, or its
+/// length when it holds none.
+fn marker(detail: &str) -> usize {
+    // A loop, not `position`: one scan serves both questions below.
+    let mut i = 0;
+    while i < NEVER_SENT.len() && !contains(detail, NEVER_SENT[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// Whether a transport failure's description says the request never left; see [`NEVER_SENT`].
 pub fn never_sent(detail: &str) -> bool {
-    NEVER_SENT.iter().any(|marker| contains(detail, marker))
+    marker(detail) < NEVER_SENT.len()
+}
+
+/// Whether the runtime refused to send the request at all, as it will refuse a retry; see
+/// [`NEVER_SENT`].
+pub fn refused(detail: &str) -> bool {
+    marker(detail) < REFUSED
 }
 
 /// Full-jitter backoff before retry number `retry` (0 for the first), `random` in `[0, 1)`.

@@ -860,31 +860,38 @@ fn a_reply_not_from_the_api_leaves_its_batch_maybe_purged() {
 }
 
 /// A connection lost without a reply: pending only when the runtime says the request never
-/// left; every other transport failure may have reached the API.
+/// left; every other transport failure may have reached the API. Each is retried, but for one
+/// the runtime refused to send (a bad port, Deno's missing permission), which it would refuse
+/// again.
 #[test]
 fn a_lost_connection_is_pending_only_when_nothing_was_sent() {
-    let table: [(&str, bool); 17] = [
-        ("fetch failed (connect ECONNREFUSED 127.0.0.1:9)", false),
-        ("fetch failed (getaddrinfo ENOTFOUND nosuch.invalid)", false),
-        ("fetch failed (getaddrinfo EAI_AGAIN cdn.api.qcloud.com)", false),
-        ("fetch failed (connect ENETUNREACH 10.0.0.1:443)", false),
-        ("fetch failed (Connect Timeout Error (attempted address: cdn.api.qcloud.com:443, timeout: 10000ms), UND_ERR_CONNECT_TIMEOUT)", false),
-        ("fetch failed (certificate has expired, CERT_HAS_EXPIRED)", false),
-        ("fetch failed (self-signed certificate, DEPTH_ZERO_SELF_SIGNED_CERT)", false),
-        ("fetch failed (unable to verify the first certificate, UNABLE_TO_VERIFY_LEAF_SIGNATURE)", false),
-        ("fetch failed (bad port)", false),
-        ("Failed to parse URL from /cdn-api (Invalid URL, ERR_INVALID_URL)", false),
-        ("fetch failed (error sending request for url (https://cdn.api.qcloud.com/): client error (Connect): dns error: failed to lookup address information)", false),
-        ("fetch failed (other side closed, UND_ERR_SOCKET)", true),
-        ("fetch failed (read ECONNRESET)", true),
-        ("fetch failed (error sending request from 127.0.0.1:55074 for http://127.0.0.1:8787/: client error (SendRequest): connection closed before message completed)", true),
-        ("Failed to fetch", true),
-        ("NetworkError when attempting to fetch resource.", true),
-        ("Network connection lost.", true),
+    let table: [(&str, bool, bool); 19] = [
+        ("fetch failed (connect ECONNREFUSED 127.0.0.1:9)", false, true),
+        ("fetch failed (getaddrinfo ENOTFOUND nosuch.invalid)", false, true),
+        ("fetch failed (getaddrinfo EAI_AGAIN cdn.api.qcloud.com)", false, true),
+        ("fetch failed (connect ENETUNREACH 10.0.0.1:443)", false, true),
+        ("fetch failed (Connect Timeout Error (attempted address: cdn.api.qcloud.com:443, timeout: 10000ms), UND_ERR_CONNECT_TIMEOUT)", false, true),
+        ("fetch failed (certificate has expired, CERT_HAS_EXPIRED)", false, true),
+        ("fetch failed (self-signed certificate, DEPTH_ZERO_SELF_SIGNED_CERT)", false, true),
+        ("fetch failed (unable to verify the first certificate, UNABLE_TO_VERIFY_LEAF_SIGNATURE)", false, true),
+        ("fetch failed (bad port)", false, false),
+        ("Failed to parse URL from /cdn-api (Invalid URL, ERR_INVALID_URL)", false, false),
+        ("Fetch failed: Requests to port 1 are blocked", false, false),
+        ("Requires net access to \"127.0.0.1:8787\", run again with the --allow-net flag", false, false),
+        ("fetch failed (error sending request for url (https://cdn.api.qcloud.com/): client error (Connect): dns error: failed to lookup address information)", false, true),
+        ("fetch failed (other side closed, UND_ERR_SOCKET)", true, true),
+        ("fetch failed (read ECONNRESET)", true, true),
+        ("fetch failed (error sending request from 127.0.0.1:55074 for http://127.0.0.1:8787/: client error (SendRequest): connection closed before message completed)", true, true),
+        ("Failed to fetch", true, true),
+        ("NetworkError when attempting to fetch resource.", true, true),
+        ("Network connection lost.", true, true),
     ];
-    for (detail, maybe_purged) in table {
+    let dirs = ["https://www.test.com/a/"];
+    for (detail, maybe_purged, retried) in table {
         let e = second_batch_fails(|p| p.on_network_error(detail, 0.0), maybe_purged, detail);
         assert_eq!(e.kind, Kind::Network, "{detail}");
+        let mut purge = Purge::new(RawConfig { retries: Some(1.0), ..raw("POST", "HmacSHA1", None) }, &dirs).unwrap();
+        assert_eq!(purge.on_network_error(detail, 0.5).is_ok(), retried, "{detail}");
     }
 }
 

@@ -48,7 +48,7 @@ interface CommonConfig {
   fetch?: ((url: string, init: FetchInit) => Promise<FetchResponse>) | undefined;
   /** Milliseconds one attempt may take (request and reply body); default 30000. */
   timeoutMs?: number | undefined;
-  /** Retries of a batch after a transient failure (network, 429/502/503/504, 6000/6200, RequestLimitExceeded, InternalError) or a refusal as expired (4500, AuthFailure.SignatureExpire); default 2. */
+  /** Retries of a batch after a transient failure (network, unless the runtime refused to send it; 429/502/503/504, 6000/6200, RequestLimitExceeded, InternalError) or a refusal as expired (4500, AuthFailure.SignatureExpire); default 2. */
   retries?: number | undefined;
   /** The first backoff window in ms, doubled per retry (full jitter, capped at 20 s); default 200. */
   retryBaseMs?: number | undefined;

@@ -37,7 +37,8 @@ const recorded = async (tag) => (await ctx.emu.purges()).map((p) => p.dir).filte
 // The same few lines in every runtime: sign, purge 21 dirs (two requests), report as JSON.
 // `from` is the import (or require) each runtime's user writes; `init: false` leaves out
 // `await init()`, which only a page needs.
-function program(tag, { endpoint = ctx.emu.endpoint, esm = true, init = true } = {}) {
+// `refusedBy`: URLs the runtime refuses to send to, each of which must fail at once, pending.
+function program(tag, { endpoint = ctx.emu.endpoint, esm = true, init = true, refusedBy = [] } = {}) {
   const names = `refreshCdnDir, signRequest, ${init ? "init, " : ""}CdnError`;
   const head = esm ? `import { ${names} } from "qcloud-cdn-refresh";` : `const { ${names} } = require("qcloud-cdn-refresh");`;
   return `${head}
@@ -48,7 +49,13 @@ async function main() {
   const result = await refreshCdnDir(config, ${JSON.stringify(dirs(tag, 21))});
   const bad = await refreshCdnDir(config, ["ftp://x/"]).catch((e) => e);
   const lost = await refreshCdnDir({ ...config, endpoint: "http://${refused}/v2/index.php", retries: 0 }, ${JSON.stringify(dirs(tag, 1))}).catch((e) => e);
+  const refusedBy = [];
+  for (const endpoint of ${JSON.stringify(refusedBy)}) {
+    const e = await refreshCdnDir({ ...config, endpoint, retryBaseMs: 10000 }, ${JSON.stringify(dirs(tag, 1))}).catch((e) => e);
+    refusedBy.push([e.kind, e.pending.length, e.maybeSubmitted.length, e.message]);
+  }
   return JSON.stringify({
+    refusedBy,
     lost: [lost.kind, lost.pending.length, lost.maybeSubmitted.length],
     method: signed[0].method,
     signed: /&Signature=[A-Za-z0-9%]+$/.test(signed[0].body ?? ""),
@@ -60,9 +67,11 @@ async function main() {
 `;
 }
 
-// `said`: whether the runtime says a refused connection never sent the request.
-async function expectPurged(tag, output, { said = true } = {}) {
+// `said`: whether the runtime says a refused connection never sent the request;
+// `refusedBy`: the messages of the program's `refusedBy` calls, each sent once.
+async function expectPurged(tag, output, { said = true, refusedBy = [] } = {}) {
   assert.deepEqual(JSON.parse(output), {
+    refusedBy: refusedBy.map((m) => ["network", 1, 0, `batch 1 of 1: the request did not complete: ${m}`]),
     lost: ["network", said ? 1 : 0, said ? 0 : 1],
     method: "POST",
     signed: true,
@@ -88,9 +97,11 @@ const nodes = [
   ["bun", bin("bun")],
 ];
 for (const [name, node] of nodes) {
+  // Node's fetch refuses the fetch standard's bad ports, at once and again on a retry; Bun connects.
+  const badPort = name === "bun" ? {} : { refusedBy: ["http://127.0.0.1:1/v2/index.php"] };
   test(`${name} ESM: import from the installed tarball`, async () => {
-    writeFileSync(join(scratch(), `${name}-esm.mjs`), `${program(`${name}-esm`)}console.log(await main());\n`);
-    await expectPurged(`${name}-esm`, run(node, [`${name}-esm.mjs`]).stdout);
+    writeFileSync(join(scratch(), `${name}-esm.mjs`), `${program(`${name}-esm`, badPort)}console.log(await main());\n`);
+    await expectPurged(`${name}-esm`, run(node, [`${name}-esm.mjs`]).stdout, { refusedBy: badPort.refusedBy && ["fetch failed (bad port)"] });
   });
 
   test(`${name} CommonJS: require from the installed tarball`, async () => {
@@ -104,12 +115,19 @@ for (const [name, node] of nodes) {
 // package's types: the newest runs the program as a .ts file, checked.
 for (const [name, deno, file] of [["deno", bin("deno"), "deno.ts"], ["deno-2.0", join(root, "tools", "deno-oldest", "node_modules", "@deno", "linux-x64-glibc", "deno"), "deno-2.0.mjs"]]) {
   test(`${name}: the package from node_modules, with no permission but the emulator's address (and the refused one)`, async () => {
-    writeFileSync(join(scratch(), file), `${program(name)}console.log(await main());\n`);
+    // Deno refuses an address not allowed, and the newest a bad port, before anything is
+    // sent, and would refuse a retry alike: each fails at once, pending (a retry would wait up
+    // to 10 s).
+    const denied = `127.0.0.1:${await freePort()}`;
+    const badPort = name === "deno" ? [["http://127.0.0.1:1/v2/index.php", "Fetch failed: Requests to port 1 are blocked"]] : [];
+    const refusals = [...badPort, [`http://${denied}/v2/index.php`, `Requires net access to "${denied}", run again with the --allow-net flag`]];
+    const refusedBy = refusals.map(([url]) => url);
+    writeFileSync(join(scratch(), file), `${program(name, { refusedBy })}console.log(await main());\n`);
     const host = new URL(ctx.emu.url).host;
-    const r = run(deno, ["run", "--check", "--no-prompt", `--allow-net=${host},${refused}`, file], {
+    const r = run(deno, ["run", "--check", "--no-prompt", `--allow-net=${host},${refused},127.0.0.1:1`, file], {
       env: { ...process.env, DENO_DIR: join(scratch(), `.${name}`), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
     });
-    await expectPurged(name, r.stdout);
+    await expectPurged(name, r.stdout, { refusedBy: refusals.map(([, message]) => message) });
   });
 }
 
