@@ -199,11 +199,12 @@ function sleep(ms, signal) {
   });
 }
 
-// A thrown value as text: an Error's message, with its cause when it has one (Node's fetch
-// says "fetch failed" and puts the reason in `cause`), and each one's `code` when the message
-// leaves it out ("other side closed, UND_ERR_SOCKET"), which tells src/retry.rs whether the
-// request never left. Read by shape, not instanceof Error: an error from another realm (an
-// iframe's fetch, a vm context, a DOMException) is not one here.
+// A thrown value as text: an Error's message, with its causes when it has them (Node's fetch
+// says "fetch failed" and puts the reason in `cause`, behind a proxy two levels down: "fetch
+// failed (Request was cancelled.) (Proxy response (407) !== 200 when HTTP Tunneling)"), and
+// each one's `code` when the message leaves it out ("other side closed, UND_ERR_SOCKET"), which
+// tells src/retry.rs whether the request never left. Read by shape, not instanceof Error: an
+// error from another realm (an iframe's fetch, a vm context, a DOMException) is not one here.
 function describe(thrown) {
   const message = (v) => {
     const text = typeof v?.message === "string" ? v.message : typeof v === "string" ? v : "a value that is not an Error was thrown";
@@ -211,8 +212,10 @@ function describe(thrown) {
     return typeof code !== "string" || text.includes(code) ? text : text ? `${text}, ${code}` : code;
   };
   try {
-    const cause = thrown?.cause;
-    return cause === undefined || cause === null ? message(thrown) : `${message(thrown)} (${message(cause)})`;
+    let text = message(thrown);
+    // At most three causes: a cause may be its own.
+    for (let cause = thrown?.cause, n = 0; cause != null && n < 3; cause = cause.cause, n++) text += ` (${message(cause)})`;
+    return text;
   } catch {
     // A Proxy or a getter that throws: describing must not lose the call's accounting.
     return "a value whose fields could not be read was thrown";

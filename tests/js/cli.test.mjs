@@ -62,12 +62,15 @@ for (const version of ["18", "24"]) {
 
 // A CI runner behind an HTTP proxy: Node 24's own NODE_USE_ENV_PROXY=1 tunnels fetch through
 // HTTP_PROXY / HTTPS_PROXY, so the CLI needs no option of its own. The proxy here answers
-// CONNECT only, and records where each tunnel went.
+// CONNECT only, and records where each tunnel went; with `refuse`, it asks for credentials
+// instead, which Node reports two causes deep, and which leaves the API untouched.
 test("behind a proxy: under Node 24, NODE_USE_ENV_PROXY=1 sends through HTTP_PROXY", async () => {
   const tunnels = [];
+  let refuse = false;
   const proxy = createServer((req, res) => res.writeHead(405).end());
   proxy.on("connect", (req, socket, head) => {
     tunnels.push(req.url);
+    if (refuse) return socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="ci"\r\nContent-Length: 0\r\n\r\n');
     const [host, port] = req.url.split(":");
     const upstream = connect(Number(port), host, () => {
       socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
@@ -92,6 +95,22 @@ test("behind a proxy: under Node 24, NODE_USE_ENV_PROXY=1 sends through HTTP_PRO
     assert.equal(out, "Success: purged 3 directories in 1 request(s)\n");
     assert.deepEqual(tunnels, [new URL(ctx.emu.endpoint).host], "one tunnel, to the API");
     assert.deepEqual(await recorded(tag), dirs(tag, 3));
+
+    refuse = true;
+    // Not spawnSync: the proxy answers from this process.
+    const child2 = spawn(join(root, "tools", "node24", "bin", "node"), [bin(), "--json", "--retries", "1", ...withEndpoint(...dirs("proxy-407", 3))], { cwd: ctx.installed.dir, env });
+    let stdout = "";
+    child2.stdout.on("data", (d) => (stdout += d));
+    child2.stderr.on("data", (d) => (stdout += d));
+    const [status] = await once(child2, "exit");
+    outputs.push(stdout);
+    assert.equal(status, 1, stdout);
+    const err = JSON.parse(stdout);
+    assert.equal(err.kind, "network");
+    assert.match(err.message, /Proxy response \(407\) !== 200 when HTTP Tunneling/, "the proxy's answer, not only Node's \"Request was cancelled.\"");
+    assert.deepEqual([err.pending, err.maybeSubmitted], [dirs("proxy-407", 3), []], "the tunnel never opened: pending, not maybe purged");
+    assert.equal(tunnels.length, 3, "retried once");
+    assert.deepEqual(await recorded("proxy-407"), []);
   } finally {
     proxy.closeAllConnections();
     await new Promise((r) => proxy.close(r));
