@@ -89,11 +89,11 @@ pub fn may_have_purged(err: &Error) -> bool {
 /// to port 1 are blocked") and Deno's permission denial ("Requires net access to …, run again
 /// with the --allow-net flag"). Then Node's codes for a connection that was never made
 /// (refused, no such host, unreachable, connect timeout, a TLS handshake that failed), Deno's
-/// "client error (Connect)", and a proxy that would not open a tunnel to the API ("Proxy
-/// response (407) !== 200 when HTTP Tunneling", from Node's `NODE_USE_ENV_PROXY`). Browsers and
-/// workerd say nothing of the kind ("Failed to fetch", "NetworkError when attempting to fetch
-/// resource.", "Network connection lost."), so for them every lost connection may have reached
-/// the API.
+/// "client error (Connect)", and a proxy that would not open a tunnel to the API (Node's "Proxy
+/// response (407) !== 200 when HTTP Tunneling" with `NODE_USE_ENV_PROXY`, Bun's
+/// `ERR_PROXY_TUNNEL`: "unnel" is in both). Browsers and workerd say nothing of the kind
+/// ("Failed to fetch", "NetworkError when attempting to fetch resource.", "Network connection
+/// lost."), so for them every lost connection may have reached the API.
 const NEVER_SENT: [&str; 16] = [
     "bad port",
     "ERR_INVALID_URL",
@@ -110,7 +110,7 @@ const NEVER_SENT: [&str; 16] = [
     "CERT",
     "UNABLE_TO_",
     "client error (Connect)",
-    "HTTP Tunneling",
+    "unnel",
 ];
 
 /// How many of [`NEVER_SENT`]'s first markers say the runtime refuses the request outright: a

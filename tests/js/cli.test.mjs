@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { createServer } from "node:http";
 import { connect } from "node:net";
 import { once } from "node:events";
-import { packageAndEmulator, root } from "./helpers.mjs";
+import { bin as helperBin, packageAndEmulator, root } from "./helpers.mjs";
 
 const KEY = "cli-SECRET-key-0123456789";
 const TOKEN = "cli-SESSION-token-9876";
@@ -63,13 +63,14 @@ for (const version of ["18", "24"]) {
 // A CI runner behind an HTTP proxy: Node 24's own NODE_USE_ENV_PROXY=1 tunnels fetch through
 // HTTP_PROXY / HTTPS_PROXY, so the CLI needs no option of its own. The proxy here answers
 // CONNECT only, and records where each tunnel went; with `refuse`, it asks for credentials
-// instead, which Node reports two causes deep, and which leaves the API untouched.
-test("behind a proxy: under Node 24, NODE_USE_ENV_PROXY=1 sends through HTTP_PROXY", async () => {
+// instead, which leaves the API untouched.
+test("behind a proxy: under Node 24, NODE_USE_ENV_PROXY=1 sends through HTTP_PROXY; a 407 from it, there and in Bun, leaves the dirs pending", async () => {
   const tunnels = [];
   let refuse = false;
   const proxy = createServer((req, res) => res.writeHead(405).end());
   proxy.on("connect", (req, socket, head) => {
     tunnels.push(req.url);
+    socket.on("error", () => {});
     if (refuse) return socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="ci"\r\nContent-Length: 0\r\n\r\n');
     const [host, port] = req.url.split(":");
     const upstream = connect(Number(port), host, () => {
@@ -96,21 +97,32 @@ test("behind a proxy: under Node 24, NODE_USE_ENV_PROXY=1 sends through HTTP_PRO
     assert.deepEqual(tunnels, [new URL(ctx.emu.endpoint).host], "one tunnel, to the API");
     assert.deepEqual(await recorded(tag), dirs(tag, 3));
 
+    // A proxy that asks for credentials: the tunnel never opens, and the error says why. Node
+    // puts the proxy's answer two causes down; Bun tunnels only to https (API 3.0's endpoint
+    // here, which the refusal keeps this machine from needing).
     refuse = true;
-    // Not spawnSync: the proxy answers from this process.
-    const child2 = spawn(join(root, "tools", "node24", "bin", "node"), [bin(), "--json", "--retries", "1", ...withEndpoint(...dirs("proxy-407", 3))], { cwd: ctx.installed.dir, env });
-    let stdout = "";
-    child2.stdout.on("data", (d) => (stdout += d));
-    child2.stderr.on("data", (d) => (stdout += d));
-    const [status] = await once(child2, "exit");
-    outputs.push(stdout);
-    assert.equal(status, 1, stdout);
-    const err = JSON.parse(stdout);
-    assert.equal(err.kind, "network");
-    assert.match(err.message, /Proxy response \(407\) !== 200 when HTTP Tunneling/, "the proxy's answer, not only Node's \"Request was cancelled.\"");
-    assert.deepEqual([err.pending, err.maybeSubmitted], [dirs("proxy-407", 3), []], "the tunnel never opened: pending, not maybe purged");
-    assert.equal(tunnels.length, 3, "retried once");
-    assert.deepEqual(await recorded("proxy-407"), []);
+    const runtimes = [
+      ["node24", join(root, "tools", "node24", "bin", "node"), withEndpoint(), env, /Proxy response \(407\) !== 200 when HTTP Tunneling/, new URL(ctx.emu.endpoint).host],
+      ["bun", helperBin("bun"), ["--api", "v3"], { ...env, HTTPS_PROXY: env.HTTP_PROXY }, /Proxy refused to open a tunnel: 407/, "cdn.tencentcloudapi.com:443"],
+    ];
+    for (const [name, runtime, args, runtimeEnv, said, host] of runtimes) {
+      tunnels.length = 0;
+      const tag = `proxy-407-${name}`;
+      // Not spawnSync: the proxy answers from this process.
+      const child = spawn(runtime, [bin(), "--json", "--retries", "1", ...args, ...dirs(tag, 3)], { cwd: ctx.installed.dir, env: runtimeEnv });
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (out += d));
+      const [code] = await once(child, "exit");
+      outputs.push(out);
+      assert.equal(code, 1, `${name}: ${out}`);
+      const err = JSON.parse(out);
+      assert.equal(err.kind, "network", name);
+      assert.match(err.message, said, `${name}: the proxy's answer, not only Node's "Request was cancelled."`);
+      assert.deepEqual([err.pending, err.maybeSubmitted], [dirs(tag, 3), []], `${name}: the tunnel never opened: pending, not maybe purged`);
+      assert.deepEqual(tunnels, [host, host], `${name}: retried once`);
+      assert.deepEqual(await recorded(tag), []);
+    }
   } finally {
     proxy.closeAllConnections();
     await new Promise((r) => proxy.close(r));
