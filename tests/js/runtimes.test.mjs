@@ -38,7 +38,9 @@ const recorded = async (tag) => (await ctx.emu.purges()).map((p) => p.dir).filte
 // `from` is the import (or require) each runtime's user writes; `init: false` leaves out
 // `await init()`, which only a page needs.
 // `refusedBy`: URLs the runtime refuses to send to, each of which must fail at once, pending.
-function program(tag, { endpoint = ctx.emu.endpoint, esm = true, init = true, refusedBy = [] } = {}) {
+// `moved`: one call more, which the emulator answers with a 301 (the program asks it to): the
+// runtime's fetch, given `redirect: "manual"`, must hand the 301 back instead of following it.
+function program(tag, { endpoint = ctx.emu.endpoint, esm = true, init = true, refusedBy = [], moved = false } = {}) {
   const names = `refreshCdnDir, signRequest, ${init ? "init, " : ""}CdnError`;
   const head = esm ? `import { ${names} } from "qcloud-cdn-refresh";` : `const { ${names} } = require("qcloud-cdn-refresh");`;
   return `${head}
@@ -54,7 +56,15 @@ async function main() {
     const e = await refreshCdnDir({ ...config, endpoint, retryBaseMs: 10000 }, ${JSON.stringify(dirs(tag, 1))}).catch((e) => e);
     refusedBy.push([e.kind, e.pending.length, e.maybeSubmitted.length, e.message]);
   }
+  let moved;
+  if (${moved}) {
+    const secretId = ${JSON.stringify(`AKIDmoved-${tag}`)};
+    await fetch(${JSON.stringify(`${ctx.emu.url}/_emulator/faults`)}, { method: "POST", body: JSON.stringify({ fault: "redirect-301", secretId }) }).then((r) => r.text());
+    const e = await refreshCdnDir({ ...config, secretId }, ${JSON.stringify(dirs(tag, 1))}).catch((e) => e);
+    moved = [e.kind, e.status, e.pending.length, e.maybeSubmitted.length, /^batch 1 of 1: a redirect \\(HTTP 301\\)/.test(e.message)];
+  }
   return JSON.stringify({
+    moved,
     refusedBy,
     lost: [lost.kind, lost.pending.length, lost.maybeSubmitted.length],
     method: signed[0].method,
@@ -68,9 +78,12 @@ async function main() {
 }
 
 // `said`: whether the runtime says a refused connection never sent the request;
-// `refusedBy`: the messages of the program's `refusedBy` calls, each sent once.
-async function expectPurged(tag, output, { said = true, refusedBy = [] } = {}) {
+// `refusedBy`: the messages of the program's `refusedBy` calls, each sent once; `moved`:
+// whether it made the redirected call, which must end sent once (the fault answers once: a
+// second attempt would reach the API, which knows no such account), not followed.
+async function expectPurged(tag, output, { said = true, refusedBy = [], moved = false } = {}) {
   assert.deepEqual(JSON.parse(output), {
+    ...(moved && { moved: ["http", 301, 1, 0, true] }),
     refusedBy: refusedBy.map((m) => ["network", 1, 0, `batch 1 of 1: the request did not complete: ${m}`]),
     lost: ["network", said ? 1 : 0, said ? 0 : 1],
     method: "POST",
@@ -98,10 +111,10 @@ const nodes = [
 ];
 for (const [name, node] of nodes) {
   // Node's fetch refuses the fetch standard's bad ports, at once and again on a retry; Bun connects.
-  const badPort = name === "bun" ? {} : { refusedBy: ["http://127.0.0.1:1/v2/index.php"] };
+  const esmExtras = name === "bun" ? { moved: true } : { refusedBy: ["http://127.0.0.1:1/v2/index.php"], moved: true };
   test(`${name} ESM: import from the installed tarball`, async () => {
-    writeFileSync(join(scratch(), `${name}-esm.mjs`), `${program(`${name}-esm`, badPort)}console.log(await main());\n`);
-    await expectPurged(`${name}-esm`, run(node, [`${name}-esm.mjs`]).stdout, { refusedBy: badPort.refusedBy && ["fetch failed (bad port)"] });
+    writeFileSync(join(scratch(), `${name}-esm.mjs`), `${program(`${name}-esm`, esmExtras)}console.log(await main());\n`);
+    await expectPurged(`${name}-esm`, run(node, [`${name}-esm.mjs`]).stdout, { refusedBy: esmExtras.refusedBy && ["fetch failed (bad port)"], moved: true });
   });
 
   test(`${name} CommonJS: require from the installed tarball`, async () => {
@@ -122,12 +135,12 @@ for (const [name, deno, file] of [["deno", bin("deno"), "deno.ts"], ["deno-2.0",
     const badPort = name === "deno" ? [["http://127.0.0.1:1/v2/index.php", "Fetch failed: Requests to port 1 are blocked"]] : [];
     const refusals = [...badPort, [`http://${denied}/v2/index.php`, `Requires net access to "${denied}", run again with the --allow-net flag`]];
     const refusedBy = refusals.map(([url]) => url);
-    writeFileSync(join(scratch(), file), `${program(name, { refusedBy })}console.log(await main());\n`);
+    writeFileSync(join(scratch(), file), `${program(name, { refusedBy, moved: true })}console.log(await main());\n`);
     const host = new URL(ctx.emu.url).host;
     const r = run(deno, ["run", "--check", "--no-prompt", `--allow-net=${host},${refused},127.0.0.1:1`, file], {
       env: { ...process.env, DENO_DIR: join(scratch(), `.${name}`), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
     });
-    await expectPurged(name, r.stdout, { refusedBy: refusals.map(([, message]) => message) });
+    await expectPurged(name, r.stdout, { refusedBy: refusals.map(([, message]) => message), moved: true });
   });
 }
 
@@ -185,7 +198,7 @@ for (const [runner, { envs, file, setup, args, name }] of Object.entries(testRun
 
 // A Cloudflare Worker that runs the program on /run.
 const cloudflareWorker = (tag) =>
-  `${program(tag, { init: false })}export default { async fetch(req) { return new Response(new URL(req.url).pathname === "/run" ? await main() : "ready"); } };\n`;
+  `${program(tag, { init: false, moved: true })}export default { async fetch(req) { return new Response(new URL(req.url).pathname === "/run" ? await main() : "ready"); } };\n`;
 
 // How each bundler resolves the package for a Worker: the workerd/worker conditions, .wasm
 // imports left to the runtime. esbuild as wrangler runs it, and with the conditions wrangler
@@ -262,7 +275,7 @@ for (const [bundler, [tool, args]] of Object.entries(workerBundlers)) {
     const workerd = await startWorkerd(dir, { wasm: ["qcloud_cdn_refresh_bg.wasm"] });
     try {
       const res = await fetch(`${workerd.url}/run`);
-      await expectPurged(`workerd-${bundler}`, await res.text(), { said: false });
+      await expectPurged(`workerd-${bundler}`, await res.text(), { said: false, moved: true });
     } finally {
       await workerd.stop();
     }
@@ -318,7 +331,7 @@ test("Cloudflare Workers: a Worker built by Cloudflare's Vite plugin, run in wor
     assert.match(readFileSync(join(out, "index.js"), "utf8"), new RegExp(`from "./assets/${assets[0].replace(".", "\\.")}"`), "imported as a module, as workerd.js does");
     const workerd = await startWorkerd(out, { main: "index.js", wasm: [`assets/${assets[0]}`] });
     try {
-      await expectPurged(tag, await (await fetch(`${workerd.url}/run`)).text(), { said: false });
+      await expectPurged(tag, await (await fetch(`${workerd.url}/run`)).text(), { said: false, moved: true });
     } finally {
       await workerd.stop();
     }
@@ -327,7 +340,7 @@ test("Cloudflare Workers: a Worker built by Cloudflare's Vite plugin, run in wor
     const tag = "cloudflare-vite-dev";
     const server = await startServer("vite dev with Cloudflare's plugin", vite, viteDevArgs, { cwd: cloudflareViteApp(tag), env: cloudflareEnv });
     try {
-      await expectPurged(tag, await (await fetch(`${server.url}/run`)).text(), { said: false });
+      await expectPurged(tag, await (await fetch(`${server.url}/run`)).text(), { said: false, moved: true });
     } finally {
       await server.stop();
     }
