@@ -393,8 +393,9 @@ struct Hooks {
 /// `config`: an object whose own keys are all in [`config::KEYS`], and whose prototypes may
 /// give the options it does not have; `undefined` and `null` values mean "not given".
 fn read_config(config: &JsValue) -> Result<(RawConfig, Hooks), Error> {
+    let not_options = || Error::invalid_input(cat!("config must be an object like { secretId, secretKey }, got ", type_name(config)));
     if !config.is_object() || Array::is_array(config) || config.is_function() {
-        return Err(Error::invalid_input(cat!("config must be an object like { secretId, secretKey }, got ", type_name(config))));
+        return Err(not_options());
     }
     let object: &Object = config.unchecked_ref();
     let keys = Reflect::own_keys(object).map_err(|_| Error::invalid_input("config's keys could not be listed: a Proxy trap threw"))?;
@@ -413,6 +414,11 @@ fn read_config(config: &JsValue) -> Result<(RawConfig, Hooks), Error> {
         if key.as_string().is_some_and(|name| config::KEYS.contains(&name.as_str())) {
             read_option(object, &key, &mut raw, &mut hooks)?;
         }
+    }
+    // An object of some class that gave no credentials is not options but a value passed by
+    // mistake: a Promise not awaited, a Map. Its class says so better than "is required".
+    if raw.secret_id.is_none() && raw.secret_key.is_none() && type_name(config) != "object" {
+        return Err(not_options());
     }
     Ok((raw, hooks))
 }

@@ -341,6 +341,11 @@ test("absurd inputs are refused at once with invalid-input, naming the input", a
     [ok, new Proxy([], { get: () => { throw new Error("trap"); } }), /^dirs\.length could not be read: a Proxy trap threw$/],
     [null, ["https://www.test.com/a/"], /^config must be an object like \{ secretId, secretKey \}, got null$/],
     [[ok], ["https://www.test.com/a/"], /^config must be an object .* got an array$/],
+    // A value passed by mistake, not a config lacking its key: an async loader not awaited.
+    [Promise.resolve(ok), ["https://www.test.com/a/"], /^config must be an object like \{ secretId, secretKey \}, got Promise$/],
+    [new Map(Object.entries(ok)), ["https://www.test.com/a/"], /^config must be an object .* got Map$/],
+    [new (class Settings { get secretKey() { return KEY; } })(), ["https://www.test.com/a/"], /^config\.secretId is required$/],
+    [{ secretKey: KEY }, ["https://www.test.com/a/"], /^config\.secretId is required$/],
     [throwing, ["https://www.test.com/a/"], /^config\.secretId could not be read: its getter threw$/],
     [trapped, ["https://www.test.com/a/"], /^config's keys could not be listed/],
     [noPrototype, ["https://www.test.com/a/"], /^config's prototype could not be read: a Proxy trap threw$/],
