@@ -34,7 +34,8 @@ pub struct Reply {
 /// Reads `body` as the answer of `api`. A body in the API's shape is a reply whatever the HTTP
 /// status (the API's own code says more than the status); otherwise a non-2xx status is an
 /// [`Kind::Http`] error and a 2xx one [`Kind::InvalidResponse`], each quoting the body, but for
-/// a redirect (3xx, or 0: a page's opaque redirect), whose body says nothing of the purge.
+/// a redirect (3xx, or 0: a page's opaque redirect), whose body says nothing of the purge: for
+/// one, `src/js/drive.js` passes its `Location` as `body`, quoted as the redirect's target.
 ///
 /// Either API's errors are read from either call, since they say what went wrong (a v2 call
 /// sent to API 3.0's host gets `{"Response":{"Error":…}}`), but only API 3.0's own shape is a
@@ -52,7 +53,9 @@ pub fn parse(api: Api, status: u16, body: &str) -> Result<Reply, Error> {
         // `fetch` is told not to follow one (src/js/drive.js): after a 301, 302 or 303 it would
         // resend the request as a GET without its body, and any redirect goes to a URL the
         // request was not signed for (API-NOTES "Signature" step 5). 0: a page's fetch hid it.
-        Error::new(Kind::Http, cat!("a redirect (HTTP ", status, ") from the API endpoint, not followed: it would lose the request's body or signature; give its target as config.endpoint (or config.proxyUrl)"))
+        // Its `body` is the `Location` it names, when there is one.
+        let target = if trimmed.is_empty() { String::new() } else { cat!(" to ", excerpt) };
+        Error::new(Kind::Http, cat!("a redirect (HTTP ", status, ")", target, " from the API endpoint, not followed: it would lose the request's body or signature; give its target as config.endpoint (or config.proxyUrl)"))
     } else {
         Error::new(Kind::Http, cat!("HTTP ", status, " from the API endpoint, with ", excerpt))
     };

@@ -565,8 +565,10 @@ fn replies() {
     let not_api = [
         (502, "<html>Bad Gateway</html>", Kind::Http, "HTTP 502 from the API endpoint, with \"<html>Bad Gateway</html>\""),
         (404, "", Kind::Http, "HTTP 404 from the API endpoint, with an empty body"),
-        // a redirect, which `fetch` is told not to follow; 0 is a page's opaque redirect
-        (301, "<html>Moved</html>", Kind::Http, "a redirect (HTTP 301) from the API endpoint, not followed: it would lose the request's body or signature; give its target as config.endpoint (or config.proxyUrl)"),
+        // a redirect, which `fetch` is told not to follow, its `Location` given as the body;
+        // 0 is a page's opaque redirect, which has none
+        (301, "https://cdn.api.qcloud.com/v2/index.php", Kind::Http, "a redirect (HTTP 301) to \"https://cdn.api.qcloud.com/v2/index.php\" from the API endpoint, not followed: it would lose the request's body or signature; give its target as config.endpoint (or config.proxyUrl)"),
+        (302, "/login?next=%2Fcdn-api", Kind::Http, "a redirect (HTTP 302) to \"/login?next=%2Fcdn-api\" from the API endpoint, not followed: it would lose the request's body or signature; give its target as config.endpoint (or config.proxyUrl)"),
         (308, "", Kind::Http, "a redirect (HTTP 308) from the API endpoint, not followed: it would lose the request's body or signature; give its target as config.endpoint (or config.proxyUrl)"),
         (0, "", Kind::Http, "a redirect (HTTP 0) from the API endpoint, not followed: it would lose the request's body or signature; give its target as config.endpoint (or config.proxyUrl)"),
         (200, "<html>ok</html>", Kind::InvalidResponse, "the reply (HTTP 200) is not the API's JSON: \"<html>ok</html>\""),

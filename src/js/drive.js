@@ -156,7 +156,9 @@ async function send(fetch, { method, url, headers, body }, signal, timeoutMs) {
       learnClock(Date.parse(header(response, "date")));
       try {
         const text = await response.text();
-        return { status, body: typeof text === "string" ? text : "", retryAfter };
+        // A redirect's body says nothing; its target does (src/reply.rs names it).
+        const body = status > 299 && status < 400 ? header(response, "location") : text;
+        return { status, body: typeof body === "string" ? body : "", retryAfter };
       } catch (e) {
         return { status, lost: describe(e) };
       }

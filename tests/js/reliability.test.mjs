@@ -93,9 +93,10 @@ const MATRIX = [
   { fault: { fault: "http-503", retryAfter: 1 }, retried: true, waits: 1000 },
   { fault: { fault: "http-429", retryAfter: 1 }, retried: true, waits: 1000 },
   // A redirect is not followed: 301 would resend the POST as a GET without its body, and any
-  // redirect goes to a URL the request was not signed for. The emulator purges nothing.
-  { fault: { fault: "redirect-301" }, kind: "http", status: 301 },
-  { fault: { fault: "redirect-308" }, kind: "http", status: 308 },
+  // redirect goes to a URL the request was not signed for. The emulator purges nothing. Its
+  // target (the emulator's: the request's own path) is named.
+  { fault: { fault: "redirect-301" }, kind: "http", status: 301, says: 'a redirect (HTTP 301) to "/v2/index.php" from the API endpoint' },
+  { fault: { fault: "redirect-308" }, kind: "http", status: 308, says: 'a redirect (HTTP 308) to "/v2/index.php" from the API endpoint' },
   { fault: { fault: "api-6200" }, retried: true },
   { fault: { fault: "not-json" }, kind: "invalid-response", status: 200, maybe: true },
   { fault: { fault: "drop" }, retried: true },
@@ -139,6 +140,7 @@ for (const row of MATRIX) {
         assert.equal(e.status, row.status ?? null);
         assert.equal(got.attempts, skip + (row.attempts ?? 1), "no more attempts than the policy allows");
         assert.match(e.message, new RegExp(`^batch ${skip + 1} of 3: `));
+        if (row.says) assert.ok(e.message.startsWith(`batch ${skip + 1} of 3: ${row.says}`), e.message);
         if (row.attempts) assert.match(e.message, / \(3 attempts\)(; an attempt may have been processed, so its directories are in maybeSubmitted)?$/);
         assert.equal(e.submitted.length, 20 * skip);
         assert.equal(e.maybeSubmitted.length, row.ambiguous || row.maybe ? [20, 20, 5][skip] : 0);
