@@ -156,9 +156,11 @@ async function send(fetch, { method, url, headers, body }, signal, timeoutMs) {
       learnClock(Date.parse(header(response, "date")));
       try {
         const text = await response.text();
-        // A redirect's body says nothing; its target does (src/reply.rs names it).
+        // A redirect's body says nothing; its target does (src/reply.rs names it). Only the first
+        // 64 KiB of a body go to the .wasm: the API's replies are a few hundred bytes, and a page
+        // or a file copied whole into its memory would grow that for good.
         const body = status > 299 && status < 400 ? header(response, "location") : text;
-        return { status, body: typeof body === "string" ? body : "", retryAfter };
+        return { status, body: typeof body === "string" ? body.slice(0, 65536) : "", retryAfter };
       } catch (e) {
         return { status, lost: describe(e) };
       }
