@@ -249,6 +249,14 @@ function describeRequest(r) {
   return lines.join("\n");
 }
 
+// A reader that stops early (`| head`) closes the pipe: the rest of the output is dropped, as a
+// Unix tool drops it, and the exit code still says how the purge went.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e) => {
+    if (e.code !== "EPIPE" && e.code !== "ERR_STREAM_DESTROYED") throw e;
+  });
+}
+
 main().catch((e) => {
   process.stderr.write(`qcloud-cdn-refresh: unexpected failure: ${e?.message ?? e}\n`);
   process.exit(1);

@@ -129,6 +129,21 @@ test("behind a proxy: under Node 24, NODE_USE_ENV_PROXY=1 sends through HTTP_PRO
   }
 });
 
+// `| head`: a reader that stops early closes the pipe before the CLI has printed everything.
+test("a reader that closes stdout early (| head) ends the CLI quietly, its exit code the purge's", async () => {
+  for (const [tag, args] of [["pipe-dry", ["--dry-run"]], ["pipe-json", ["--json"]]]) {
+    const child = spawn(bin(), [...withEndpoint(...args, ...dirs(tag, 45))], { cwd: ctx.installed.dir, env: credentials(ACCOUNT) });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const [code] = await once(child, "exit");
+    outputs.push(stderr);
+    assert.deepEqual([code, stderr], [0, ""], tag);
+  }
+  assert.deepEqual(await recorded("pipe-json"), dirs("pipe-json", 45), "purged, though nothing could be printed");
+  assert.deepEqual(await recorded("pipe-dry"), []);
+});
+
 test("--no-retry-maybe-purged stops at a connection lost after the API purged, instead of purging again", async () => {
   await ctx.emu.fault({ fault: "drop-after", skip: 1, secretId: ACCOUNT.secretId });
   try {
