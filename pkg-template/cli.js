@@ -89,6 +89,25 @@ const FLAGS = [
   ["daily-limit", "dailyLimit", "whole"],
 ];
 
+// "; did you mean --dry-run?" for a flag that is one of ours misspelt: the same letters but for
+// case and separators (--dryrun, --DRY_RUN), or at most two edits away (--dry-rnu, --timout).
+function suggest(flag) {
+  const bare = (f) => f.toLowerCase().replace(/[^a-z0-9]/g, "");
+  const edits = (a, b) => {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row = next;
+    }
+    return row[b.length];
+  };
+  const [distance, match] = Object.keys(OPTIONS)
+    .map((n) => [bare(n) === bare(flag) ? 0 : edits(bare(n), bare(flag)), n])
+    .sort(([a], [b]) => a - b)[0];
+  return distance === 0 || (distance <= 2 && bare(flag).length > 2) ? `; did you mean --${match}?` : " (--help lists them)";
+}
+
 function usage(message) {
   process.stderr.write(`qcloud-cdn-refresh: ${message}\nRun with --help for usage.\n`);
   process.exit(2);
@@ -111,6 +130,8 @@ async function main() {
   try {
     parsed = parseArgs({ options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
+    const unknown = e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && /'(-[^']*)'/.exec(e.message)?.[1];
+    if (unknown) usage(`unknown option ${unknown}${suggest(unknown)}`);
     usage(e.message);
   }
   const { values: o, positionals } = parsed;
@@ -130,7 +151,7 @@ async function main() {
     }
   }
   const dirs = listed.map(([d]) => d);
-  if (dirs.length === 0) usage("give at least one directory URL (or --file)");
+  if (dirs.length === 0) usage(o.file === undefined ? "give at least one directory URL (or --file)" : `--file ${o.file} holds no directory URL`);
   if (o["secret-key"] !== undefined) {
     process.stderr.write("warning: --secret-key ends up in your shell history; prefer TENCENTCLOUD_SECRET_KEY\n");
   }

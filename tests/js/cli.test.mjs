@@ -319,7 +319,13 @@ test("SIGINT or SIGTERM mid-call (Ctrl-C, a cancelled CI job) prints the account
 test("bad usage and bad input exit 2 and say what to fix; nothing is sent", async () => {
   const cases = [
     [[], /give at least one directory URL/],
-    [["--bogus", "https://www.test.com/x/"], /Unknown option '--bogus'/],
+    [["--bogus", "https://www.test.com/x/"], /^qcloud-cdn-refresh: unknown option --bogus \(--help lists them\)\n/],
+    // A misspelt flag: the same letters but for case and separators, or two edits away.
+    [["--dryrun", "https://www.test.com/x/"], /^qcloud-cdn-refresh: unknown option --dryrun; did you mean --dry-run\?\n/],
+    [["--Batch_Size=5", "https://www.test.com/x/"], /^qcloud-cdn-refresh: unknown option --Batch_Size; did you mean --batch-size\?\n/],
+    [["--timout", "5000", "https://www.test.com/x/"], /^qcloud-cdn-refresh: unknown option --timout; did you mean --timeout\?\n/],
+    [["--jsn", "https://www.test.com/x/"], /^qcloud-cdn-refresh: unknown option --jsn; did you mean --json\?\n/],
+    [["--file", "-"], /^qcloud-cdn-refresh: --file - holds no directory URL\n/],
     [["--type", "x", "https://www.test.com/x/"], /--type must be 1, 2, flush or delete, got "x"/],
     // Every option a message names is mapped to its flag: the one at fault, and the one to set.
     [["--api", "v3", "--method", "GET", "https://www.test.com/x/"], /config\.method is only for config\.api "v2"\n  config\.method is --method here\n  config\.api is --api here\n/],
