@@ -102,10 +102,11 @@ function suggest(flag) {
     }
     return row[b.length];
   };
+  const given = bare(flag);
   const [distance, match] = Object.keys(OPTIONS)
-    .map((n) => [bare(n) === bare(flag) ? 0 : edits(bare(n), bare(flag)), n])
+    .map((n) => [edits(bare(n), given), n])
     .sort(([a], [b]) => a - b)[0];
-  return distance === 0 || (distance <= 2 && bare(flag).length > 2) ? `; did you mean --${match}?` : " (--help lists them)";
+  return distance === 0 || (distance <= 2 && given.length > 2) ? `; did you mean --${match}?` : " (--help lists them)";
 }
 
 function usage(message) {
