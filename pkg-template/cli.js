@@ -89,8 +89,10 @@ const FLAGS = [
   ["daily-limit", "dailyLimit", "whole"],
 ];
 
-// "; did you mean --dry-run?" for a flag that is one of ours misspelt: the same letters but for
-// case and separators (--dryrun, --DRY_RUN), or at most two edits away (--dry-rnu, --timout).
+// "; did you mean --dry-run?" for a flag that is one of ours misspelt or cut short: the same
+// letters but for case and separators (--dryrun, --DRY_RUN), at most two edits away (--dry-rnu,
+// --timout), or the start of one but for an edit (--time, --retry for --retries). Flags as near
+// as each other are all named (--secret: --secret-id or --secret-key).
 function suggest(flag) {
   const bare = (f) => f.toLowerCase().replace(/[^a-z0-9]/g, "");
   const edits = (a, b) => {
@@ -103,10 +105,17 @@ function suggest(flag) {
     return row[b.length];
   };
   const given = bare(flag);
-  const [distance, match] = Object.keys(OPTIONS)
-    .map((n) => [edits(bare(n), given), n])
-    .sort(([a], [b]) => a - b)[0];
-  return distance === 0 || (distance <= 2 && given.length > 2) ? `; did you mean --${match}?` : " (--help lists them)";
+  if (given.length < 3) return " (--help lists them)";
+  // A whole flag within two edits, or its start within one (ranked after a whole flag's one).
+  const near = (name) => {
+    const whole = edits(name, given);
+    const start = edits(name.slice(0, given.length), given);
+    return Math.min(whole <= 2 ? whole : 9, start <= 1 ? start + 1.5 : 9);
+  };
+  const ranked = Object.keys(OPTIONS).map((n) => [near(bare(n)), n]);
+  const best = Math.min(...ranked.map(([d]) => d));
+  const names = ranked.filter(([d]) => d === best).map(([, n]) => `--${n}`);
+  return best < 9 ? `; did you mean ${names.join(" or ")}?` : " (--help lists them)";
 }
 
 function usage(message) {

@@ -325,6 +325,11 @@ test("bad usage and bad input exit 2 and say what to fix; nothing is sent", asyn
     [["--Batch_Size=5", "https://www.test.com/x/"], /^qcloud-cdn-refresh: unknown option --Batch_Size; did you mean --batch-size\?\n/],
     [["--timout", "5000", "https://www.test.com/x/"], /^qcloud-cdn-refresh: unknown option --timout; did you mean --timeout\?\n/],
     [["--jsn", "https://www.test.com/x/"], /^qcloud-cdn-refresh: unknown option --jsn; did you mean --json\?\n/],
+    // Or cut short, but for an edit; flags as near as each other are all named.
+    [["--retry", "3", "https://www.test.com/x/"], /^qcloud-cdn-refresh: unknown option --retry; did you mean --retries\?\n/],
+    [["--time=5000", "https://www.test.com/x/"], /^qcloud-cdn-refresh: unknown option --time; did you mean --timeout\?\n/],
+    [["--secret", "k", "https://www.test.com/x/"], /^qcloud-cdn-refresh: unknown option --secret; did you mean --secret-id or --secret-key\?\n/],
+    [["--verbose", "https://www.test.com/x/"], /^qcloud-cdn-refresh: unknown option --verbose \(--help lists them\)\n/],
     [["--file", "-"], /^qcloud-cdn-refresh: --file - holds no directory URL\n/],
     [["--type", "x", "https://www.test.com/x/"], /--type must be 1, 2, flush or delete, got "x"/],
     // Every option a message names is mapped to its flag: the one at fault, and the one to set.
