@@ -118,6 +118,16 @@ function suggest(flag) {
   return best < 9 ? `; did you mean ${names.join(" or ")}?` : " (--help lists them)";
 }
 
+// A long flag given with one dash (-dry-run) is read as a cluster of short ones and refused by
+// its first letter (-d): "-dry-run; did you mean --dry-run?" instead, when the word is near one.
+function singleDash(letter) {
+  const args = process.argv.slice(2);
+  const end = args.includes("--") ? args.indexOf("--") : args.length;
+  const word = args.slice(0, end).find((a) => /^-[^-]/.test(a) && a.length > 2 && a.includes(letter.slice(1)));
+  const hint = word && suggest(word);
+  return hint?.startsWith(";") ? `${word}${hint}` : undefined;
+}
+
 function usage(message) {
   process.stderr.write(`qcloud-cdn-refresh: ${message}\nRun with --help for usage.\n`);
   process.exit(2);
@@ -141,7 +151,7 @@ async function main() {
     parsed = parseArgs({ options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
     const unknown = e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && /'(-[^']*)'/.exec(e.message)?.[1];
-    if (unknown) usage(`unknown option ${unknown}${suggest(unknown)}`);
+    if (unknown) usage(`unknown option ${singleDash(unknown) ?? `${unknown}${suggest(unknown)}`}`);
     usage(e.message);
   }
   const { values: o, positionals } = parsed;

@@ -330,6 +330,9 @@ test("bad usage and bad input exit 2 and say what to fix; nothing is sent", asyn
     [["--time=5000", "https://www.test.com/x/"], /^qcloud-cdn-refresh: unknown option --time; did you mean --timeout\?\n/],
     [["--secret", "k", "https://www.test.com/x/"], /^qcloud-cdn-refresh: unknown option --secret; did you mean --secret-id or --secret-key\?\n/],
     [["--verbose", "https://www.test.com/x/"], /^qcloud-cdn-refresh: unknown option --verbose \(--help lists them\)\n/],
+    // A long flag with one dash is named whole, not by the short flag its first letter would be.
+    [["-dry-run", "https://www.test.com/x/"], /^qcloud-cdn-refresh: unknown option -dry-run; did you mean --dry-run\?\n/],
+    [["-x", "https://www.test.com/x/"], /^qcloud-cdn-refresh: unknown option -x \(--help lists them\)\n/],
     [["--file", "-"], /^qcloud-cdn-refresh: --file - holds no directory URL\n/],
     [["--type", "x", "https://www.test.com/x/"], /--type must be 1, 2, flush or delete, got "x"/],
     // Every option a message names is mapped to its flag: the one at fault, and the one to set.
