@@ -4,6 +4,7 @@ use alloc::borrow::ToOwned;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
+use core::num::NonZeroUsize;
 
 use crate::error::Error;
 use crate::text::{cat, digits, find_ascii, first_space_or_control, push_hex, quote};
@@ -221,9 +222,14 @@ pub fn parse_all<S: AsRef<str>>(inputs: &[S]) -> Result<Vec<Dir>, Error> {
     let keys: Vec<&str> = dirs.iter().map(Dir::as_str).collect();
     let mut keep = vec![true; dirs.len()];
     let order = crate::sign::byte_order(&keys);
+    // Indices read with `get`, as in `byte_order`: every one is in bounds.
     for pair in order.windows(2) {
-        if keys[pair[0]] == keys[pair[1]] {
-            keep[pair[1]] = false; // equal keys are ordered by index: the later one goes
+        let (Some(&a), Some(&b)) = (pair.first(), pair.get(1)) else { continue };
+        // Equal keys are ordered by index: the later one goes.
+        if let (Some(x), Some(y), Some(k)) = (keys.get(a), keys.get(b), keep.get_mut(b)) {
+            if x == y {
+                *k = false;
+            }
         }
     }
     Ok(dirs.into_iter().zip(keep).filter_map(|(d, k)| k.then_some(d)).collect())
@@ -237,22 +243,28 @@ pub fn too_many(n: usize) -> Error {
 /// How many directories one request carries: from 1 to the API's per-call limit
 /// ([`PER_CALL`] or [`PER_CALL_V3`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BatchSize(usize);
+pub struct BatchSize(NonZeroUsize);
 
 impl BatchSize {
     /// `n` when it is from 1 to `max`.
     pub fn new(n: usize, max: usize) -> Option<BatchSize> {
-        (1..=max).contains(&n).then_some(BatchSize(n))
+        NonZeroUsize::new(n).filter(|_| n <= max).map(BatchSize)
     }
 
     pub fn get(self) -> usize {
-        self.0
+        self.0.get()
+    }
+
+    /// How many batches `n` directories make. Divided by a `NonZeroUsize`, which has no
+    /// division-by-zero panic to build into the `.wasm`.
+    pub fn count(self, n: usize) -> usize {
+        n / self.0 + usize::from(n % self.0 != 0)
     }
 }
 
 impl Default for BatchSize {
     fn default() -> BatchSize {
-        BatchSize(PER_CALL)
+        BatchSize::new(PER_CALL, PER_CALL).unwrap_or(BatchSize(NonZeroUsize::MIN))
     }
 }
 
@@ -279,5 +291,5 @@ pub fn to_strings(dirs: &[Dir]) -> Vec<String> {
 /// Splits `dirs` into batches of `size` in the caller's order.
 pub fn batches(dirs: &[Dir], size: BatchSize) -> impl ExactSizeIterator<Item = Batch<'_>> {
     // `max(1)`, which a `BatchSize` always is, drops `chunks`' panic on 0 from the `.wasm`.
-    dirs.chunks(size.0.max(1)).map(Batch)
+    dirs.chunks(size.get().max(1)).map(Batch)
 }

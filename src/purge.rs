@@ -105,7 +105,7 @@ impl Purge {
 
     /// How many requests the whole call takes.
     pub fn batch_count(&self) -> usize {
-        self.dirs.len().div_ceil(self.per_batch())
+        self.config.batch_size.count(self.dirs.len())
     }
 
     /// Index of the batch to send next (= how many were accepted).

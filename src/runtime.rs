@@ -44,9 +44,10 @@ fn class(layout: Layout) -> Option<u32> {
 impl Heap {
     unsafe fn alloc(&mut self, layout: Layout) -> *mut u8 {
         let Some(k) = class(layout) else { return ptr::null_mut() };
-        let head = self.free[k as usize];
+        let Some(free) = self.free.get_mut(k as usize) else { return ptr::null_mut() };
+        let head = *free;
         if head != 0 {
-            self.free[k as usize] = *(head as *const usize);
+            *free = *(head as *const usize);
             return head as *mut u8;
         }
         let size = 1usize << k;
@@ -75,9 +76,9 @@ impl Heap {
     }
 
     unsafe fn dealloc(&mut self, p: *mut u8, layout: Layout) {
-        if let Some(k) = class(layout) {
-            *(p as *mut usize) = self.free[k as usize];
-            self.free[k as usize] = p as usize;
+        if let Some(free) = class(layout).and_then(|k| self.free.get_mut(k as usize)) {
+            *(p as *mut usize) = *free;
+            *free = p as usize;
         }
     }
 }

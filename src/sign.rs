@@ -72,11 +72,11 @@ pub fn source_string<K: AsRef<str>, V: AsRef<str>>(method: Method, host: &str, p
     out.push_str(method.as_str());
     out.push_str(host);
     out.push_str(path);
-    for (n, i) in byte_order(&keys).into_iter().enumerate() {
+    for (n, (k, v)) in byte_order(&keys).into_iter().filter_map(|i| pairs.get(i)).enumerate() {
         out.push(if n == 0 { '?' } else { '&' });
-        out.push_str(&pairs[i].0);
+        out.push_str(k);
         out.push('=');
-        out.push_str(pairs[i].1);
+        out.push_str(v);
     }
     out
 }
@@ -94,31 +94,46 @@ fn dotted(key: &str) -> Cow<'_, str> {
 /// step 3). The crate's one sort: a heapsort, O(n log n) for any input and a few hundred bytes
 /// of `.wasm`, where `sort_unstable_by` brings kilobytes.
 pub fn byte_order(keys: &[&str]) -> Vec<usize> {
-    let before = |a: usize, b: usize| (keys[a].as_bytes(), a) < (keys[b].as_bytes(), b);
+    // Every index here is in bounds; `get` and `put` say so without a bounds check's panic,
+    // whose message and source location would be built into the `.wasm`.
+    let key = |i: usize| keys.get(i).map_or(&b""[..], |k| k.as_bytes());
+    let before = |a: usize, b: usize| (key(a), a) < (key(b), b);
     let mut order: Vec<usize> = (0..keys.len()).collect();
     // Sift `order[root]` down the max-heap held in `order[..end]`.
     let sift = |order: &mut [usize], mut root: usize, end: usize| loop {
         let mut child = 2 * root + 1;
-        if child >= end {
+        let (Some(&r), Some(&c)) = (order.get(root), order.get(child).filter(|_| child < end)) else { return };
+        let c = match order.get(child + 1) {
+            Some(&d) if child + 1 < end && before(c, d) => {
+                child += 1;
+                d
+            }
+            _ => c,
+        };
+        if !before(r, c) {
             return;
         }
-        if child + 1 < end && before(order[child], order[child + 1]) {
-            child += 1;
-        }
-        if !before(order[root], order[child]) {
-            return;
-        }
-        order.swap(root, child);
+        put(order, root, c);
+        put(order, child, r);
         root = child;
     };
     for root in (0..order.len() / 2).rev() {
         sift(&mut order, root, keys.len());
     }
     for end in (1..order.len()).rev() {
-        order.swap(0, end);
+        let (Some(&first), Some(&last)) = (order.first(), order.get(end)) else { break };
+        put(&mut order, 0, last);
+        put(&mut order, end, first);
         sift(&mut order, 0, end);
     }
     order
+}
+
+/// `v[i] = value`, for an `i` known to be in bounds.
+fn put(v: &mut [usize], i: usize, value: usize) {
+    if let Some(x) = v.get_mut(i) {
+        *x = value;
+    }
 }
 
 /// API-NOTES "Signature" step 6: standard base64 (padded) of the HMAC of `source`, keyed with

@@ -54,12 +54,13 @@ impl Piece for i64 {
 }
 
 fn push_decimal(out: &mut String, mut v: u64) {
+    // u64::MAX has 20 digits, written from the end.
     let mut digits = [0u8; 20];
     let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (v % 10) as u8;
+    for digit in digits.iter_mut().rev() {
+        *digit = b'0' + (v % 10) as u8;
         v /= 10;
+        i -= 1;
         if v == 0 {
             break;
         }
