@@ -7,24 +7,26 @@
 // - a fetch that throws, or resolves to something that is not a Response, is a network error.
 export async function drive(call, fetch, signal, onProgress, timeoutMs, count) {
   const batches = [];
+  // The .wasm reads every report's body and Retry-After as strings ("" for none).
+  const report = (outcome, status = 0, body = "", retryAfter = "") => call.report(outcome, status, body, retryAfter);
   let request;
   let sent = false; // whether the batch not yet accepted was sent, in any attempt
   try {
     for (;;) {
       request = call.next();
       if (request === undefined) return result(batches); // every batch accepted
-      if (signal?.aborted) call.report(ABORTED, 0);
+      if (signal?.aborted) report(ABORTED);
       sent = true;
       const reply = await send(fetch, request, signal, timeoutMs);
       const step = reply.cut
-        ? call.report(reply.cut === "timeout" ? TIMEOUT : ABORTED_IN_FLIGHT, 0)
+        ? report(reply.cut === "timeout" ? TIMEOUT : ABORTED_IN_FLIGHT)
         : typeof reply === "string"
-          ? call.report(NO_RESPONSE, 0, reply)
+          ? report(NO_RESPONSE, 0, reply)
           : reply.lost !== undefined
-            ? call.report(BODY_LOST, reply.status, reply.lost)
-            : call.report(RESPONSE, reply.status, reply.body, reply.retryAfter);
+            ? report(BODY_LOST, reply.status, reply.lost)
+            : report(RESPONSE, reply.status, reply.body, reply.retryAfter);
       if (typeof step === "number") {
-        if (!(await sleep(step, signal))) call.report(ABORTED, 0);
+        if (!(await sleep(step, signal))) report(ABORTED);
       } else {
         batches.push(step);
         sent = false;

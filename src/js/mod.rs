@@ -274,16 +274,15 @@ impl Call {
     /// What came of the last request (see [`outcome`]). Returns the milliseconds to wait
     /// before sending the batch again, or the `BatchResult` of an accepted batch; throws the
     /// `CdnError` that ends the call.
-    pub fn report(&mut self, outcome: u8, status: u16, body: Option<String>, retry_after: Option<String>) -> Result<JsValue, JsValue> {
+    pub fn report(&mut self, outcome: u8, status: u16, body: &str, retry_after: &str) -> Result<JsValue, JsValue> {
         let purge = self.purge.as_mut().ok_or_else(|| error_to_js(finished()))?;
-        let body = body.unwrap_or_default();
         let step = match outcome {
-            outcome::RESPONSE => purge.on_response(status, &body, retry_after.as_deref(), transport::now_ms(), transport::random()),
-            outcome::NO_RESPONSE => purge.on_network_error(&body, transport::random()),
+            outcome::RESPONSE => purge.on_response(status, body, Some(retry_after).filter(|v| !v.is_empty()), transport::now_ms(), transport::random()),
+            outcome::NO_RESPONSE => purge.on_network_error(body, transport::random()),
             outcome::TIMEOUT => Err(purge.interrupted(Interruption::Timeout, true)),
             outcome::ABORTED_IN_FLIGHT => Err(purge.interrupted(Interruption::Aborted, true)),
             outcome::ABORTED => Err(purge.interrupted(Interruption::Aborted, false)),
-            outcome::BODY_LOST => Err(purge.on_lost_reply(status, &body)),
+            outcome::BODY_LOST => Err(purge.on_lost_reply(status, body)),
             _ => Err(finished()),
         };
         match step.map_err(error_to_js)? {
