@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { writeFileSync, readFileSync, mkdirSync } from "node:fs";
+import { writeFileSync, readFileSync, readdirSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
@@ -141,6 +141,25 @@ test("the .wasm leaves its first KiB of memory unused, as wasm-opt --low-memory-
   // The stack sits below the data and grows down from it: it reaches the first KiB only when
   // nearly 1 MiB deep (rustc's stack-first layout), and the allocator grows memory above the data.
   assert.ok(Math.min(...offsets) >= 1024 * 1024, `data starts at ${Math.min(...offsets)}, expected at 1 MiB or above`);
+});
+
+test("the .wasm holds no panic site of the crate's own code, and no path of the machine that built it", () => {
+  // A panic's message and source location (file, line, column) go into the data of the .wasm
+  // with the code that can raise it: a slice index, a division or an `unwrap` whose bounds the
+  // compiler cannot prove. The crate has none (src/runtime.rs: a panic is a bug), only what
+  // Rust's alloc keeps for an allocation that fails.
+  const text = readFileSync(join(scratch, "node_modules", "qcloud-cdn-refresh", "qcloud_cdn_refresh_bg.wasm")).toString("latin1");
+  // The crate's paths are relative (src/text.rs); a dependency's have a "/" before src/.
+  const files = readdirSync(join(root, "src"), { recursive: true }).filter((f) => f.endsWith(".rs")).map((f) => `src/${f}`);
+  const located = files.filter((f) => new RegExp(`(?<!/)${f.replaceAll(".", "\\.")}`).test(text));
+  assert.deepEqual(located, [], "source locations of the crate's own panics");
+  for (const message of ["index out of bounds", "attempt to divide by zero", "called `Option::unwrap()`", "called `Result::unwrap()`"]) {
+    assert.ok(!text.includes(message), `a panic message in the .wasm: ${message}`);
+  }
+  // scripts/pkg.sh's --remap-path-prefix: a dependency's path starts at the registry's index.
+  const home = process.env.HOME ?? "";
+  if (home.length > 1) assert.ok(!text.includes(home), "the builder's home directory");
+  assert.ok(!text.includes("/.cargo/"), "cargo's registry path");
 });
 
 test("the README's sign-only script prints the API-NOTES signatures", () => {
