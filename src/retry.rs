@@ -2,9 +2,10 @@
 //!
 //! Failures after which the API most likely did nothing are retried (API-NOTES "Error codes",
 //! API-NOTES-V3 "Replies"): a request that got no response at all (unless the runtime refused
-//! to send it: a bad port, Deno's missing `--allow-net`), HTTP 429/502/503/504, API 2.0 code
-//! 6000 (internal error) and 6200 (temporarily unavailable), the "too frequent" module codes
-//! 9163 and 22063, and API 3.0's `RequestLimitExceeded` and `InternalError*`. So is a
+//! to send it: a bad port, Deno's missing `--allow-net`, a Worker's subrequest limit), HTTP
+//! 429/502/503/504, API 2.0 code 6000 (internal error) and 6200 (temporarily unavailable), the
+//! "too frequent" module codes 9163 and 22063, and API 3.0's `RequestLimitExceeded` and
+//! `InternalError*`. So is a
 //! request refused as a replay or as expired (API 2.0 4500, API 3.0
 //! `AuthFailure.SignatureExpire`): each attempt is signed anew with a fresh nonce, by a clock
 //! that the refusal's `Date` header has corrected (`src/js/drive.js`). Other authentication,
@@ -86,19 +87,21 @@ pub fn may_have_purged(err: &Error) -> bool {
 /// What runtimes say of a request that failed before a byte of it was sent. First, the
 /// [`REFUSED`] markers of a request the runtime will not send however often it is asked: a URL
 /// or a port `fetch` refuses to use (Node's `ERR_INVALID_URL` and "bad port", Deno's "Requests
-/// to port 1 are blocked") and Deno's permission denial ("Requires net access to …, run again
-/// with the --allow-net flag"). Then Node's codes for a connection that was never made
+/// to port 1 are blocked"), Deno's permission denial ("Requires net access to …, run again
+/// with the --allow-net flag") and a Worker's fetch past its invocation's subrequest limit ("Too
+/// many subrequests by single Worker invocation.", Cloudflare's Workers limits). Then Node's codes for a connection that was never made
 /// (refused, no such host, unreachable, connect timeout, a TLS handshake that failed), Deno's
 /// "client error (Connect)", and a proxy that would not open a tunnel to the API (Node's "Proxy
 /// response (407) !== 200 when HTTP Tunneling" with `NODE_USE_ENV_PROXY`, Bun's
 /// `ERR_PROXY_TUNNEL`: "unnel" is in both). Browsers and workerd say nothing of the kind
 /// ("Failed to fetch", "NetworkError when attempting to fetch resource.", "Network connection
 /// lost."), so for them every lost connection may have reached the API.
-const NEVER_SENT: [&str; 16] = [
+const NEVER_SENT: [&str; 17] = [
     "bad port",
     "ERR_INVALID_URL",
     "are blocked",
     "--allow-net",
+    "subrequests",
     "ECONNREFUSED",
     "ENOTFOUND",
     "EAI_AGAIN",
@@ -115,13 +118,13 @@ const NEVER_SENT: [&str; 16] = [
 
 /// How many of [`NEVER_SENT`]'s first markers say the runtime refuses the request outright: a
 /// retry would be refused alike, so the batch fails at once, pending.
-const REFUSED: usize = 4;
+const REFUSED: usize = 5;
 
 /// The index in [`NEVER_SENT`] of the first marker a transport failure's description
 /// (`describe` in `src/js/drive.js`: the message, its cause's and their codes) holds, or its
 /// length when it holds none.
 fn marker(detail: &str) -> usize {
-    // Both questions below ask this one function: a second scan, of the first four, cost 35 bytes.
+    // Both questions below ask this one function: a second scan, of the refused ones, cost 35 bytes.
     let mut i = 0;
     while i < NEVER_SENT.len() && !contains(detail, NEVER_SENT[i]) {
         i += 1;

@@ -867,7 +867,7 @@ fn a_reply_not_from_the_api_leaves_its_batch_maybe_purged() {
 /// again.
 #[test]
 fn a_lost_connection_is_pending_only_when_nothing_was_sent() {
-    let table: [(&str, bool, bool); 21] = [
+    let table: [(&str, bool, bool); 22] = [
         ("fetch failed (connect ECONNREFUSED 127.0.0.1:9)", false, true),
         ("fetch failed (getaddrinfo ENOTFOUND nosuch.invalid)", false, true),
         ("fetch failed (getaddrinfo EAI_AGAIN cdn.api.qcloud.com)", false, true),
@@ -880,6 +880,8 @@ fn a_lost_connection_is_pending_only_when_nothing_was_sent() {
         ("Failed to parse URL from /cdn-api (Invalid URL, ERR_INVALID_URL)", false, false),
         ("Fetch failed: Requests to port 1 are blocked", false, false),
         ("Requires net access to \"127.0.0.1:8787\", run again with the --allow-net flag", false, false),
+        // Cloudflare Workers' fetch past the invocation's subrequest limit (not enforced by a local workerd).
+        ("Too many subrequests by single Worker invocation. To configure this limit, refer to https://developers.cloudflare.com/workers/wrangler/configuration/#limits", false, false),
         ("fetch failed (error sending request for url (https://cdn.api.qcloud.com/): client error (Connect): dns error: failed to lookup address information)", false, true),
         ("fetch failed (Request was cancelled.) (Proxy response (407) !== 200 when HTTP Tunneling, UND_ERR_ABORTED)", false, true),
         ("Proxy refused to open a tunnel: 407 Proxy Authentication Required, ERR_PROXY_TUNNEL", false, true),
