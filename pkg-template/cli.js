@@ -267,7 +267,10 @@ async function main() {
       }
       const dir = e.kind === "invalid-input" && /^dirs\[(\d+)\]/.exec(e.message);
       if (dir && listed[dir[1]]) err(`  dirs[${dir[1]}] is ${listed[dir[1]][1]}`);
-      const facts = ["code", "codeDesc", "moduleCode", "status"].filter((k) => e[k] !== null).map((k) => `${k} ${e[k]}`);
+      // API 3.0's codeDesc repeats its code; its requestId is what Tencent's support asks for.
+      const facts = ["code", "codeDesc", "moduleCode", "status", "requestId"]
+        .filter((k) => e[k] !== null && !(k === "codeDesc" && e.codeDesc === e.code))
+        .map((k) => `${k} ${e[k]}`);
       if (facts.length) err(`  ${facts.join(", ")}`);
       // Without --api or --endpoint, the call went to API 2.0's own host, which cannot answer.
       if (e.kind !== "invalid-input" && !config.api && !config.endpoint) {

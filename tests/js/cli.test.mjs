@@ -250,6 +250,17 @@ test("a network failure exits 1 and lists every dir as pending", () => {
 // With neither --api nor --endpoint, the request goes to API 2.0's own host: it cannot answer,
 // so the failure says what to pass. Node's fetch is replaced by one that fails, so that no
 // request leaves this machine.
+test("an API 3.0 failure names its code once, and the RequestId that Tencent's support asks for", async () => {
+  const r = cli(["--api", "v3", "--endpoint", `${ctx.emu.url}/`, "https://www.nothere.example/v3fail/"]);
+  assert.equal(r.status, 1, r.stderr);
+  const [first, facts] = r.stderr.split("\n");
+  assert.match(first, /^qcloud-cdn-refresh: batch 1 of 1: the API refused the request: "ResourceNotFound\.CdnHostNotExists": /);
+  assert.match(facts, /^ {2}code ResourceNotFound\.CdnHostNotExists, status 200, requestId \S+$/);
+  const json = JSON.parse(cli(["--api", "v3", "--endpoint", `${ctx.emu.url}/`, "--json", "https://www.nothere.example/v3fail/"]).stdout);
+  assert.equal(facts.split("requestId ")[1] === json.requestId, false, "each request has its own id");
+  assert.match(json.requestId, /\S/);
+});
+
 test("a failure of the retired API 2.0's host, the default, says to pass --api v3", () => {
   const stub = 'globalThis.fetch = async () => { throw new TypeError("fetch failed"); };';
   const env = { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(stub)}` };
