@@ -30,6 +30,12 @@ export class CdnError extends Error {
     return "CdnError";
   }
 
+  // The class's own name too, which bundlers rename (esbuild: _CdnError, minified: one letter)
+  // and which Node's util.inspect, and so console.log, shows in place of the error's name.
+  static get name() {
+    return "CdnError";
+  }
+
   get [mark]() {
     return true;
   }

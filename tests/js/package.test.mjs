@@ -5,6 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { writeFileSync, readFileSync, readdirSync, mkdirSync } from "node:fs";
+import { inspect } from "node:util";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
@@ -263,6 +264,12 @@ test("a CdnError of the package's other copy (ES module and CommonJS build in on
   class Mine extends lib.CdnError {}
   assert.ok(new Mine("m") instanceof Mine && new Mine("m") instanceof lib.CdnError && new Mine("m") instanceof cjs.CdnError);
   assert.ok(!(thrown(lib) instanceof Mine));
+  // console.log (util.inspect) names the class, which the bundles rename (_CdnError).
+  for (const copy of [lib, cjs]) {
+    assert.equal(copy.CdnError.name, "CdnError");
+    assert.match(inspect(thrown(copy)), /^CdnError: /);
+  }
+  assert.equal(Mine.name, "Mine");
 });
 
 test("a refused connection is a network error with every dir pending", async () => {
