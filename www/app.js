@@ -91,7 +91,10 @@ function showError(err, lineOf) {
     return;
   }
   const facts = [`kind: ${err?.kind ?? "unknown"}`];
-  for (const k of ["code", "codeDesc", "moduleCode", "status"]) if (err?.[k] != null) facts.push(`${k}: ${err[k]}`);
+  // API 3.0's codeDesc repeats its code; its requestId is what Tencent's support asks for.
+  for (const k of ["code", "codeDesc", "moduleCode", "status", "requestId"]) {
+    if (err?.[k] != null && !(k === "codeDesc" && err.codeDesc === err.code)) facts.push(`${k}: ${err[k]}`);
+  }
   const nodes = [el("div", err?.message ?? String(err)), el("div", facts.join(" · "), { className: "muted" })];
   if (err?.submitted?.length) nodes.push(el("div", `Purged before the failure (${err.submitted.length}):`), list(err.submitted));
   if (err?.maybeSubmitted?.length) {
@@ -138,10 +141,17 @@ async function onPurge() {
     try {
       const res = await fetch(url, init);
       const body = await res.clone().text();
-      let code = "";
-      try { const j = JSON.parse(body); code = ` · code ${j.code} ${j.codeDesc ?? ""}`; } catch { code = " · not JSON"; }
+      // API 2.0 answers { code, codeDesc }; API 3.0 { Response: { TaskId } } or { Response: { Error } }.
+      let code = " · not JSON";
+      let accepted = false;
+      try {
+        const j = JSON.parse(body);
+        const v3 = j?.Response;
+        accepted = v3 ? !v3.Error && typeof v3.TaskId === "string" : j.code === 0;
+        code = v3 ? ` · ${v3.Error ? v3.Error.Code : `TaskId ${v3.TaskId}`}` : ` · code ${j.code} ${j.codeDesc ?? ""}`;
+      } catch {}
       row.textContent = `${label}: HTTP ${res.status}${code}`;
-      row.className = res.ok && code.startsWith(" · code 0 ") ? "ok" : "failed";
+      row.className = res.ok && accepted ? "ok" : "failed";
       return res;
     } catch (e) {
       row.textContent = `${label}: no response (${e.message})`;

@@ -97,10 +97,16 @@ test("the API selector purges with API 3.0 PurgePathCache and hides the v2-only 
   assert.match(outcome.text, /^Success: 21 directories purged in 2 request\(s\)\./);
   const recorded = (await emu.purges()).filter((p) => p.dir.includes("/v3page/"));
   assert.deepEqual(recorded.map((p) => [p.api, p.dir]), dirs.map((d) => ["v3", d]));
+  // Each batch's row reads API 3.0's reply: its TaskId, or its Error.Code.
+  const batches = await run("return [...document.querySelectorAll('#batches li')].map(li => li.className + ': ' + li.textContent)");
+  assert.equal(batches.length, 2);
+  for (const row of batches) assert.match(row, /^ok: batch \d: HTTP 200 · TaskId \S+$/);
   await type("#dirs", "https://not-ours.com/x/");
   const refused = await purge();
   assert.equal(refused.cls, "failed");
-  assert.match(refused.text, /kind: api · code: ResourceNotFound\.CdnHostNotExists/);
+  assert.match(refused.text, /kind: api · code: ResourceNotFound\.CdnHostNotExists · status: 200 · requestId: \S+/);
+  const [row] = await run("return [...document.querySelectorAll('#batches li')].map(li => li.className + ': ' + li.textContent)");
+  assert.equal(row, "failed: batch 1: HTTP 200 · ResourceNotFound.CdnHostNotExists");
   await run("const s = document.getElementById('api'); s.value = 'v2'; s.dispatchEvent(new Event('change'))");
 });
 
