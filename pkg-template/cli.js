@@ -253,7 +253,12 @@ async function main() {
       for (const name of signals) process.removeListener(name, onSignal);
     }
     if (o.json) out(JSON.stringify(result, null, 2));
-    else out(`${result.codeDesc}: purged ${result.dirs.length} director${result.dirs.length === 1 ? "y" : "ies"} in ${result.batches.length} request(s)`);
+    else {
+      // API 3.0 names each purge task, which DescribePurgeTasks reports on.
+      const tasks = result.batches.map((b) => b.taskId).filter((id) => id !== undefined);
+      const named = tasks.length ? `; TaskId ${tasks.join(", ")}` : "";
+      out(`${result.codeDesc}: purged ${result.dirs.length} director${result.dirs.length === 1 ? "y" : "ies"} in ${result.batches.length} request(s)${named}`);
+    }
   } catch (e) {
     if (!(e instanceof CdnError)) throw e;
     if (o.json) out(JSON.stringify(e, null, 2));
