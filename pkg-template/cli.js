@@ -277,10 +277,6 @@ async function main() {
         .filter((k) => e[k] !== null && !(k === "codeDesc" && e.codeDesc === e.code))
         .map((k) => `${k} ${e[k]}`);
       if (facts.length) err(`  ${facts.join(", ")}`);
-      // Without --api or --endpoint, the call went to API 2.0's own host, which cannot answer.
-      if (e.kind !== "invalid-input" && !config.api && !config.endpoint) {
-        err("  hint: Tencent retired API 2.0, the default, in 2022: --api v3 purges a CDN on Tencent Cloud today");
-      }
       const section = (title, list) => list.length && err(`  ${title} (${list.length}):\n${list.map((d) => `    ${d}`).join("\n")}`);
       if (e.kind !== "invalid-input") section("purged before the failure", e.submitted);
       section("maybe purged, the API may have got them: check these or purge them again", e.maybeSubmitted);

@@ -270,6 +270,9 @@ pub struct Config {
     pub language: Option<Language>,
     /// Directories per request.
     pub batch_size: BatchSize,
+    /// Whether the call goes to API 2.0's own host by default, no endpoint given: Tencent
+    /// retired API 2.0 in 2022, so a failure there says to add `api: "v3"`.
+    pub retired: bool,
 }
 
 /// Checks `config.proxyUrl`: an absolute `http(s)://` URL whose authority is valid as a
@@ -459,6 +462,7 @@ impl Config {
             url_encode: raw.url_encode,
             language,
             batch_size,
+            retired: api == Api::V2 && raw.endpoint.is_none(),
         })
     }
 }

@@ -229,6 +229,10 @@ impl Purge {
             let which = if self.failures > 1 { "; an attempt" } else { "; the request" };
             err.message = cat!(err.message, which, " may have been processed, so its directories are in maybeSubmitted");
         }
+        // A call that went to API 2.0's own host, the default, most likely failed for that.
+        if self.config.retired && err.kind != Kind::Aborted {
+            err.message = cat!(err.message, "; API 2.0, the default, is retired: add config.api \"v3\"");
+        }
         err
     }
 

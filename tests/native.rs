@@ -14,6 +14,9 @@ const DOC_ID: &str = "AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D";
 
 fn raw(method: &str, signature_method: &str, token: Option<&str>) -> RawConfig {
     RawConfig {
+        // Named, though it is the default: a call that leaves it out gets the hint that API 2.0 is
+        // retired (`leaving_out_the_retired_endpoint_says_to_add_api_v3`).
+        endpoint: Some("https://cdn.api.qcloud.com/v2/index.php".into()),
         secret_id: Some(DOC_ID.into()),
         secret_key: Some(DOC_KEY.into()),
         token: token.map(Into::into),
@@ -837,6 +840,36 @@ fn second_batch_fails(fail: impl FnOnce(&mut Purge) -> Result<Step, Error>, mayb
     let (maybe_submitted, pending) = if maybe_purged { (&dirs[20..40], &dirs[40..]) } else { (&dirs[..0], &dirs[20..]) };
     assert_eq!((&e.submitted[..], &e.maybe_submitted[..], &e.pending[..]), (&dirs[..20], maybe_submitted, pending), "{what}");
     e
+}
+
+/// Tencent retired API 2.0 in 2022: a call that leaves out the endpoint and the API goes to its
+/// retired host, so its failure says to add `api: "v3"`. Not when an endpoint is given (the
+/// emulator, a proxy of one's own), with API 3.0, or when the caller aborted.
+#[test]
+fn leaving_out_the_retired_endpoint_says_to_add_api_v3() {
+    let hint = "; API 2.0, the default, is retired: add config.api \"v3\"";
+    let dirs = ["https://www.test.com/a/"];
+    let default = RawConfig { endpoint: None, retries: Some(0.0), ..raw("POST", "HmacSHA1", None) };
+    let given = RawConfig { retries: Some(0.0), ..raw("POST", "HmacSHA1", None) };
+    let v3 = RawConfig { retries: Some(0.0), api: Some("v3".into()), ..raw_v3() };
+    let lost = "fetch failed (getaddrinfo ENOTFOUND cdn.api.qcloud.com)";
+    for (raw, fail, hinted) in [
+        (&default, 0, true),
+        (&default, 1, true),
+        (&default, 2, true),
+        (&default, 3, false),
+        (&given, 0, false),
+        (&v3, 0, false),
+    ] {
+        let mut purge = Purge::new(raw.clone(), &dirs).unwrap();
+        let e = match fail {
+            0 => purge.on_network_error(lost, 0.0).unwrap_err(),
+            1 => purge.on_response(404, "<html>Not Found</html>", None, 0, 0.0).unwrap_err(),
+            2 => purge.interrupted(Interruption::Timeout, true),
+            _ => purge.interrupted(Interruption::Aborted, true),
+        };
+        assert_eq!(e.message.ends_with(hint), hinted, "{fail}: {}", e.message);
+    }
 }
 
 /// The last failure of a batch: the batch is pending when it was certainly not processed, and

@@ -165,7 +165,7 @@ test("an error thrown by a fetch from another realm keeps its message", async ()
   const fetch = async () => {
     throw foreign;
   };
-  const e = await ctx.lib.refreshCdnDir({ secretId: A.secretId, secretKey: KEY, retries: 0, fetch }, dirs("realm", 1)).catch((x) => x);
+  const e = await ctx.lib.refreshCdnDir({ secretId: A.secretId, secretKey: KEY, endpoint: ctx.emu.endpoint, retries: 0, fetch }, dirs("realm", 1)).catch((x) => x);
   // A connection reset may come after the request was sent: the batch may have been purged.
   assert.equal(e.message, "batch 1 of 1: the request did not complete: socket hang up (ECONNRESET); the request may have been processed, so its directories are in maybeSubmitted");
   assert.deepEqual([e.maybeSubmitted, e.pending], [dirs("realm", 1), []]);
