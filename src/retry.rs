@@ -5,8 +5,7 @@
 //! to send it: a bad port, Deno's missing `--allow-net`, a Worker's subrequest limit), HTTP
 //! 429/502/503/504, API 2.0 code 6000 (internal error) and 6200 (temporarily unavailable), the
 //! "too frequent" module codes 9163 and 22063, and API 3.0's `RequestLimitExceeded` and
-//! `InternalError*`. So is a
-//! request refused as a replay or as expired (API 2.0 4500, API 3.0
+//! `InternalError*`. So is a request refused as a replay or as expired (API 2.0 4500, API 3.0
 //! `AuthFailure.SignatureExpire`): each attempt is signed anew with a fresh nonce, by a clock
 //! that the refusal's `Date` header has corrected (`src/js/drive.js`). Other authentication,
 //! signature, parameter, permission and quota errors (4000, 4100, 4104, 4105, 4300, 4400,
@@ -88,10 +87,10 @@ pub fn may_have_purged(err: &Error) -> bool {
 /// [`REFUSED`] markers of a request the runtime will not send however often it is asked: a URL
 /// or a port `fetch` refuses to use (Node's `ERR_INVALID_URL` and "bad port", Deno's "Requests
 /// to port 1 are blocked"), Deno's permission denial ("Requires net access to …, run again
-/// with the --allow-net flag") and a Worker's fetch past its invocation's subrequest limit ("Too
-/// many subrequests by single Worker invocation.", Cloudflare's Workers limits). Then Node's codes for a connection that was never made
-/// (refused, no such host, unreachable, connect timeout, a TLS handshake that failed), Deno's
-/// "client error (Connect)", and a proxy that would not open a tunnel to the API (Node's "Proxy
+/// with the --allow-net flag") and a Worker's fetch past its invocation's subrequest limit
+/// ("Too many subrequests by single Worker invocation.", Cloudflare's Workers limits). Then
+/// Node's codes for a connection that was never made (refused, no such host, unreachable,
+/// connect timeout, a TLS handshake that failed), Deno's "client error (Connect)", and a proxy that would not open a tunnel to the API (Node's "Proxy
 /// response (407) !== 200 when HTTP Tunneling" with `NODE_USE_ENV_PROXY`, Bun's
 /// `ERR_PROXY_TUNNEL`: "unnel" is in both). Browsers and workerd say nothing of the kind
 /// ("Failed to fetch", "NetworkError when attempting to fetch resource.", "Network connection
