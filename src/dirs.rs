@@ -180,9 +180,9 @@ pub(crate) fn redact(url: &str) -> String {
 
 /// A URL's authority, `rest` being what follows its `scheme://`: `(host, port, what follows)`.
 /// Valid when it names no user or password (a browser never sends them, so no cache holds such
-/// a URL), has an ASCII host (`[v6]` closed), and any port is decimal digits (leading zeros allowed)
-/// from 1 to 65535; an empty one (`host:`) is none, as a browser reads it. `Err` says what is
-/// wrong, to follow the input's name.
+/// a URL), has an ASCII host (`[v6]` closed), and any port is decimal digits (leading zeros
+/// allowed) from 1 to 65535; an empty one (`host:`) is none, as a browser reads it. `Err` says
+/// what is wrong, to follow the input's name.
 pub(crate) fn authority(rest: &str) -> Result<(&str, Option<&str>, &str), &'static str> {
     let (authority, after) = rest.split_at_checked(find_ascii(rest, b"/?#").unwrap_or(rest.len())).unwrap_or((rest, ""));
     if find_ascii(authority, b"@").is_some() {

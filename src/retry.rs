@@ -90,11 +90,12 @@ pub fn may_have_purged(err: &Error) -> bool {
 /// with the --allow-net flag") and a Worker's fetch past its invocation's subrequest limit
 /// ("Too many subrequests by single Worker invocation.", Cloudflare's Workers limits). Then
 /// Node's codes for a connection that was never made (refused, no such host, unreachable,
-/// connect timeout, a TLS handshake that failed), Deno's "client error (Connect)", and a proxy that would not open a tunnel to the API (Node's "Proxy
-/// response (407) !== 200 when HTTP Tunneling" with `NODE_USE_ENV_PROXY`, Bun's
-/// `ERR_PROXY_TUNNEL`: "unnel" is in both). Browsers and workerd say nothing of the kind
-/// ("Failed to fetch", "NetworkError when attempting to fetch resource.", "Network connection
-/// lost."), so for them every lost connection may have reached the API.
+/// connect timeout, a TLS handshake that failed), Deno's "client error (Connect)", and a proxy
+/// that would not open a tunnel to the API (Node's "Proxy response (407) !== 200 when HTTP
+/// Tunneling" with `NODE_USE_ENV_PROXY`, Bun's `ERR_PROXY_TUNNEL`: "unnel" is in both).
+/// Browsers and workerd say nothing of the kind ("Failed to fetch", "NetworkError when
+/// attempting to fetch resource.", "Network connection lost."), so for them every lost
+/// connection may have reached the API.
 const NEVER_SENT: [&str; 17] = [
     "bad port",
     "ERR_INVALID_URL",
