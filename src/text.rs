@@ -123,7 +123,7 @@ pub(crate) fn first_space_or_control(s: &str) -> Option<(usize, char)> {
 // `set` is one to three bytes: comparing each is smaller than `slice::contains`'s memchr. An
 // index loop, because `bytes().position()` or `enumerate()` compile to 160 bytes more.
 #[allow(clippy::manual_contains)]
-pub(crate) fn find_ascii(s: &str, set: &[u8]) -> Option<usize> {
+pub(crate) fn find_ascii<const N: usize>(s: &str, set: &[u8; N]) -> Option<usize> {
     let mut i = 0;
     while let Some(b) = s.as_bytes().get(i) {
         if set.iter().any(|c| c == b) {
