@@ -91,49 +91,26 @@ fn dotted(key: &str) -> Cow<'_, str> {
 }
 
 /// The indices of `keys` in ascending byte order, equal keys by index (API-NOTES "Signature"
-/// step 3). The crate's one sort: a heapsort, O(n log n) for any input and a few hundred bytes
-/// of `.wasm`, where `sort_unstable_by` brings kilobytes.
+/// step 3). The crate's one sort: a binary insertion sort, a few hundred bytes of `.wasm` where
+/// `sort_unstable_by` brings kilobytes. O(n log n) comparisons, a few dozen for a request's keys
+/// where a heapsort made three times as many, and O(n²) one-word moves, which only show at
+/// thousands of directories (10 000 in reverse order: 33 ms in Node, the heapsort 20).
 pub fn byte_order(keys: &[&str]) -> Vec<usize> {
-    // Every index here is in bounds; `get` and `put` say so without a bounds check's panic,
-    // whose message and source location would be built into the `.wasm`.
+    // Every index here is in bounds; `get` says so without a bounds check's panic, whose
+    // message and source location would be built into the `.wasm`.
     let key = |i: usize| keys.get(i).map_or(&b""[..], |k| k.as_bytes());
-    let before = |a: usize, b: usize| (key(a), a) < (key(b), b);
-    let mut order: Vec<usize> = (0..keys.len()).collect();
-    // Sift `order[root]` down the max-heap held in `order[..end]`.
-    let sift = |order: &mut [usize], mut root: usize, end: usize| loop {
-        let mut child = 2 * root + 1;
-        let (Some(&r), Some(&c)) = (order.get(root), order.get(child).filter(|_| child < end)) else { return };
-        let c = match order.get(child + 1) {
-            Some(&d) if child + 1 < end && before(c, d) => {
-                child += 1;
-                d
-            }
-            _ => c,
-        };
-        if !before(r, c) {
-            return;
+    let mut order: Vec<usize> = Vec::with_capacity(keys.len());
+    for i in 0..keys.len() {
+        // After every key not above this one, so that equal keys keep their order.
+        let at = order.partition_point(|&j| key(j) <= key(i));
+        // Every index from `at` moves up a place, the last one onto the end.
+        let mut carry = i;
+        for slot in order.get_mut(at..).unwrap_or_default() {
+            core::mem::swap(slot, &mut carry);
         }
-        put(order, root, c);
-        put(order, child, r);
-        root = child;
-    };
-    for root in (0..order.len() / 2).rev() {
-        sift(&mut order, root, keys.len());
-    }
-    for end in (1..order.len()).rev() {
-        let (Some(&first), Some(&last)) = (order.first(), order.get(end)) else { break };
-        put(&mut order, 0, last);
-        put(&mut order, end, first);
-        sift(&mut order, 0, end);
+        order.push(carry);
     }
     order
-}
-
-/// `v[i] = value`, for an `i` known to be in bounds.
-fn put(v: &mut [usize], i: usize, value: usize) {
-    if let Some(x) = v.get_mut(i) {
-        *x = value;
-    }
 }
 
 /// API-NOTES "Signature" step 6: standard base64 (padded) of the HMAC of `source`, keyed with
