@@ -10,9 +10,9 @@ use core::fmt;
 
 use crate::dirs::{self, BatchSize, PER_DAY};
 use crate::error::Error;
-use crate::text::{cat, contains, find_ascii, first_space_or_control, number, quote, replace_all};
 use crate::retry::{Policy, CAP_MS};
 use crate::sign::{Method, SignatureMethod};
+use crate::text::{cat, contains, find_ascii, first_space_or_control, number, quote, replace_all};
 
 /// The default endpoint of API 2.0 (API-NOTES "Endpoint and action").
 pub const DEFAULT_ENDPOINT: &str = "https://cdn.api.qcloud.com/v2/index.php";
@@ -192,12 +192,7 @@ impl Endpoint {
         // `fetch` sends the path resolved, so that is what is signed.
         let mut resolved = String::new();
         dirs::push_path(&mut resolved, path);
-        Ok(Endpoint {
-            url: cat!(scheme, signed_host, resolved),
-            host: signed_host,
-            path: resolved,
-            hostname: host.to_ascii_lowercase(),
-        })
+        Ok(Endpoint { url: cat!(scheme, signed_host, resolved), host: signed_host, path: resolved, hostname: host.to_ascii_lowercase() })
     }
 }
 
@@ -397,19 +392,12 @@ impl Config {
             Some(m) => return Err(Error::invalid_input(cat!("config.method must be \"POST\" or \"GET\", got ", quote(m, 20)))),
         };
         if method == Method::Get && token.is_some() {
-            return Err(Error::invalid_input(
-                "config.method \"GET\" would put config.token in the URL, where logs keep it; use \"POST\" (the default)",
-            ));
+            return Err(Error::invalid_input("config.method \"GET\" would put config.token in the URL, where logs keep it; use \"POST\" (the default)"));
         }
         let signature_method = match raw.signature_method.as_deref() {
             None | Some("HmacSHA1") => SignatureMethod::HmacSha1,
             Some("HmacSHA256") => SignatureMethod::HmacSha256,
-            Some(m) => {
-                return Err(Error::invalid_input(cat!(
-                    "config.signatureMethod must be \"HmacSHA1\" or \"HmacSHA256\", got ",
-                    quote(m, 20)
-                )))
-            }
+            Some(m) => return Err(Error::invalid_input(cat!("config.signatureMethod must be \"HmacSHA1\" or \"HmacSHA256\", got ", quote(m, 20)))),
         };
         let refresh_type = match raw.refresh_type {
             None => None,

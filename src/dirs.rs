@@ -140,7 +140,11 @@ fn dots(mut segment: &[u8]) -> usize {
         segment = rest;
         n += 1;
     }
-    if segment.is_empty() { n } else { 0 }
+    if segment.is_empty() {
+        n
+    } else {
+        0
+    }
 }
 
 /// The error for the URL input `name` (`dirs[3]`, `config.endpoint`) refused `why`: the URL
@@ -188,7 +192,11 @@ pub(crate) fn authority(rest: &str) -> Result<(&str, Option<&str>, &str), &'stat
     if find_ascii(authority, b"@").is_some() {
         return Err("must not contain credentials (user@host)");
     }
-    let host_end = if authority.starts_with('[') { find_ascii(authority, b"]").ok_or("has an unclosed [IPv6] host")? + 1 } else { find_ascii(authority, b":").unwrap_or(authority.len()) };
+    let host_end = if authority.starts_with('[') {
+        find_ascii(authority, b"]").ok_or("has an unclosed [IPv6] host")? + 1
+    } else {
+        find_ascii(authority, b":").unwrap_or(authority.len())
+    };
     let (host, port) = authority.split_at_checked(host_end).unwrap_or((authority, ""));
     if host.is_empty() || host == "[]" {
         return Err("has no host");

@@ -202,7 +202,13 @@ impl Purge {
     pub fn on_lost_reply(&self, status: u16, detail: &str) -> Error {
         let mut err = Error::new(
             Kind::Network,
-            cat!("HTTP ", status, " came back but its body could not be read (", detail, "); the request reached the API, so its directories are in maybeSubmitted"),
+            cat!(
+                "HTTP ",
+                status,
+                " came back but its body could not be read (",
+                detail,
+                "); the request reached the API, so its directories are in maybeSubmitted"
+            ),
         );
         err.status = Some(status);
         self.fail(err, true)

@@ -6,8 +6,8 @@ use alloc::string::String;
 
 use crate::config::Api;
 use crate::error::{Error, Kind};
-use crate::text::{cat, digits, find_ascii, quote};
 use crate::json::{self, Value};
+use crate::text::{cat, digits, find_ascii, quote};
 
 /// How much of a body that is not the API's JSON an error quotes.
 const EXCERPT_CHARS: usize = 200;
@@ -55,7 +55,16 @@ pub fn parse(api: Api, status: u16, body: &str) -> Result<Reply, Error> {
         // request was not signed for (API-NOTES "Signature" step 5). 0: a page's fetch hid it.
         // Its `body` is the `Location` it names, when there is one.
         let target = if trimmed.is_empty() { String::new() } else { cat!(" to ", excerpt) };
-        Error::new(Kind::Http, cat!("a redirect (HTTP ", status, ")", target, " from the API endpoint, not followed: it would lose the request's body or signature; give its target as config.endpoint (or config.proxyUrl)"))
+        Error::new(
+            Kind::Http,
+            cat!(
+                "a redirect (HTTP ",
+                status,
+                ")",
+                target,
+                " from the API endpoint, not followed: it would lose the request's body or signature; give its target as config.endpoint (or config.proxyUrl)"
+            ),
+        )
     } else {
         Error::new(Kind::Http, cat!("HTTP ", status, " from the API endpoint, with ", excerpt))
     };

@@ -20,8 +20,8 @@
 //! Waits use exponential backoff with full jitter (uniform in `[0, min(CAP_MS, base·2^n))`),
 //! or the server's `Retry-After` when it sends one, up to [`RETRY_AFTER_MAX_MS`].
 
-use crate::text::{contains, digits};
 use crate::error::{Error, Kind};
+use crate::text::{contains, digits};
 
 /// The longest computed backoff wait.
 pub const CAP_MS: u64 = 20_000;

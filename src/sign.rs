@@ -9,9 +9,9 @@ use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::hash::{self, Hash};
 use crate::text::cat;
 use crate::time;
-use crate::hash::{self, Hash};
 
 /// The HTTP method, which is the first part of the source string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,11 +61,7 @@ impl SignatureMethod {
 ///
 /// `host` includes `:port` exactly when the request URL names a non-default port.
 pub fn source_string<K: AsRef<str>, V: AsRef<str>>(method: Method, host: &str, path: &str, params: &[(K, V)]) -> String {
-    let pairs: Vec<(Cow<'_, str>, &str)> = params
-        .iter()
-        .filter(|(k, _)| k.as_ref() != "Signature")
-        .map(|(k, v)| (dotted(k.as_ref()), v.as_ref()))
-        .collect();
+    let pairs: Vec<(Cow<'_, str>, &str)> = params.iter().filter(|(k, _)| k.as_ref() != "Signature").map(|(k, v)| (dotted(k.as_ref()), v.as_ref())).collect();
     let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_ref()).collect();
     let len = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum::<usize>();
     let mut out = String::with_capacity(method.as_str().len() + host.len() + path.len() + len);

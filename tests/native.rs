@@ -3,10 +3,10 @@
 
 use qcloud_cdn_refresh::config::{self, Api, Endpoint, RawConfig};
 use qcloud_cdn_refresh::dirs::{self, Dir};
+use qcloud_cdn_refresh::hash::{self, Hash};
+use qcloud_cdn_refresh::purge::{Interruption, Step};
 use qcloud_cdn_refresh::request::{self, form_encode, parse_form, percent_encode};
 use qcloud_cdn_refresh::sign::{self, Method, SignatureMethod};
-use qcloud_cdn_refresh::purge::{Interruption, Step};
-use qcloud_cdn_refresh::hash::{self, Hash};
 use qcloud_cdn_refresh::{json, reply, retry, time, Error, Kind, Purge};
 
 const DOC_KEY: &str = "pxPgRWDbCy86ZYyqBTDk7WmeRZSmPco0";
@@ -67,9 +67,31 @@ fn known_answers_of_the_signature() {
         ("secretKeyBar", Get, HmacSha1, cvm, &sdk, "5HAq1BOKNLEE2/uauWnp6Zv9Z3c="),
         ("secretKeyBar", Post, HmacSha256, cvm, &sdk256, "B2T37FRSP6Fk0/q/cdfrTE0p3zX5ooB/2BPWZUFpsj4="),
         // `_` in a key is read as `.` (API-NOTES "Signature" step 2): dirs_0 signs as dirs.0.
-        (DOC_KEY, Post, HmacSha1, cdn, &[("Action", "RefreshCdnDir"), ("Nonce", "279749933"), ("SecretId", DOC_ID), ("Timestamp", "1462865178"), ("dirs_0", "http://www.test.com/test/")], "dwayh9PCYVBTZQbQ6BPO+5WI3js="),
+        (
+            DOC_KEY,
+            Post,
+            HmacSha1,
+            cdn,
+            &[("Action", "RefreshCdnDir"), ("Nonce", "279749933"), ("SecretId", DOC_ID), ("Timestamp", "1462865178"), ("dirs_0", "http://www.test.com/test/")],
+            "dwayh9PCYVBTZQbQ6BPO+5WI3js=",
+        ),
         // A Signature parameter already present is not signed.
-        (DOC_KEY, Get, HmacSha1, cdn, &[("Signature", "x"), ("Action", "DescribeCdnHosts"), ("Nonce", "13029"), ("SecretId", DOC_ID), ("Timestamp", "1463122059"), ("limit", "10"), ("offset", "0")], "bWMMAR1eFGjZ5KWbfxTlBiLiNLc="),
+        (
+            DOC_KEY,
+            Get,
+            HmacSha1,
+            cdn,
+            &[
+                ("Signature", "x"),
+                ("Action", "DescribeCdnHosts"),
+                ("Nonce", "13029"),
+                ("SecretId", DOC_ID),
+                ("Timestamp", "1463122059"),
+                ("limit", "10"),
+                ("offset", "0"),
+            ],
+            "bWMMAR1eFGjZ5KWbfxTlBiLiNLc=",
+        ),
     ];
     for (key, method, hash, (host, path), params, want) in table {
         let source = sign::source_string(method, host, path, params);
@@ -123,7 +145,12 @@ fn known_answers_of_hmac() {
         ),
         (vec![0xaa; 80], large, "aa4ae5e15272d00e95705637ce8a3b55ed402112", "6953025ed96f0c09f80a96f78e6538dbe2e7b820e3dd970e7ddd39091b32352f"),
         (vec![0xaa; 131], large, "90d0dace1c1bdc957339307803160335bde6df2b", "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
-        (vec![b'k'; 64], "exactly a block of key", "b5f4345294bddd189b6f58bb3643b143165c13ee", "d4229b87e09c5dba84a00e3679ece32b5de4bb58a64d28afe3800adb898c6920"),
+        (
+            vec![b'k'; 64],
+            "exactly a block of key",
+            "b5f4345294bddd189b6f58bb3643b143165c13ee",
+            "d4229b87e09c5dba84a00e3679ece32b5de4bb58a64d28afe3800adb898c6920",
+        ),
     ];
     for (key, message, sha1, sha256) in table {
         assert_eq!(hex(&hash::hmac(Hash::Sha1, &key, message.as_bytes())), sha1, "HMAC-SHA1, {}-byte key", key.len());
@@ -181,7 +208,17 @@ fn known_answers_of_refresh_cdn_dir() {
         "Action=RefreshCdnDir&Nonce=279749933&SecretId=AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D&Timestamp=1462865178\
          &dirs.0=http%3A%2F%2Fwww.test.com%2Ftest%2F&Signature=dwayh9PCYVBTZQbQ6BPO%2B5WI3js%3D"
     );
-    let source = sign::source_string(Method::Post, "cdn.api.qcloud.com", "/v2/index.php", &request::params(purge.config(), dirs::batches(&[Dir::parse(0, "http://www.test.com/test/").unwrap()], dirs::BatchSize::default()).next().unwrap(), 1462865178, 279749933));
+    let source = sign::source_string(
+        Method::Post,
+        "cdn.api.qcloud.com",
+        "/v2/index.php",
+        &request::params(
+            purge.config(),
+            dirs::batches(&[Dir::parse(0, "http://www.test.com/test/").unwrap()], dirs::BatchSize::default()).next().unwrap(),
+            1462865178,
+            279749933,
+        ),
+    );
     assert_eq!(source, "POSTcdn.api.qcloud.com/v2/index.php?Action=RefreshCdnDir&Nonce=279749933&SecretId=AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D&Timestamp=1462865178&dirs.0=http://www.test.com/test/");
 }
 
@@ -551,7 +588,14 @@ fn replies() {
     type Row<'a> = (u16, &'a str, i64, &'a str, &'a str, Option<u32>);
     let table: [Row; 6] = [
         (200, r#"{"code":0,"message":"","codeDesc":"Success"}"#, 0, "", "Success", None),
-        (200, r#"{"code":4000,"message":"(9110) Information for this domain does not exist. cdn no such host","codeDesc":9110}"#, 4000, "(9110) Information for this domain does not exist. cdn no such host", "9110", Some(9110)),
+        (
+            200,
+            r#"{"code":4000,"message":"(9110) Information for this domain does not exist. cdn no such host","codeDesc":9110}"#,
+            4000,
+            "(9110) Information for this domain does not exist. cdn no such host",
+            "9110",
+            Some(9110),
+        ),
         (200, r#"{"code":4000,"message":"(9110) x","codeDesc":"9110"}"#, 4000, "(9110) x", "9110", Some(9110)),
         (200, r#" {"code":4100,"message":"鉴权失败","codeDesc":"AuthFailure","extra":[1,{"a":null}]} "#, 4100, "鉴权失败", "AuthFailure", None),
         (500, r#"{"code":6000,"message":"(x) internal","codeDesc":"InternalError"}"#, 6000, "(x) internal", "InternalError", None),
@@ -597,16 +641,36 @@ fn json_reader_rejects_what_is_not_json() {
     }
     let deep = "[".repeat(json::MAX_DEPTH + 2) + &"]".repeat(json::MAX_DEPTH + 2);
     assert_eq!(json::parse(&deep), None, "nesting is bounded");
-    for (text, value) in [("0", 0.0), ("9007199254740993", 9007199254740992.0), ("-12.5E-1", -1.25), ("1e2", 100.0), ("2E+3", 2000.0), ("0.001", 0.001), ("1e400", f64::INFINITY),
+    for (text, value) in [
+        ("0", 0.0),
+        ("9007199254740993", 9007199254740992.0),
+        ("-12.5E-1", -1.25),
+        ("1e2", 100.0),
+        ("2E+3", 2000.0),
+        ("0.001", 0.001),
+        ("1e400", f64::INFINITY),
         // Never NaN: a zero whatever its exponent, a mantissa longer than f64 holds, a value in
         // range whose 10^-exponent is not.
-        ("0e400", 0.0), ("-1e400", f64::NEG_INFINITY), ("1e-400", 0.0), (&format!("1.{}1", "0".repeat(400)), 1.0),
-        (&format!("1{}e-400", "0".repeat(400)), 1.0), ("1234567890123456789e-320", 1.2345678901234562e-302)] {
+        ("0e400", 0.0),
+        ("-1e400", f64::NEG_INFINITY),
+        ("1e-400", 0.0),
+        (&format!("1.{}1", "0".repeat(400)), 1.0),
+        (&format!("1{}e-400", "0".repeat(400)), 1.0),
+        ("1234567890123456789e-320", 1.2345678901234562e-302),
+    ] {
         assert_eq!(json::parse(text), Some(json::Value::Number(value)), "{text}");
     }
-    assert_eq!(json::parse("[1.5e3, -0, true, false, null, \"\"]"), Some(json::Value::Array(vec![
-        json::Value::Number(1500.0), json::Value::Number(-0.0), json::Value::Bool(true), json::Value::Bool(false), json::Value::Null, json::Value::String(String::new()),
-    ])));
+    assert_eq!(
+        json::parse("[1.5e3, -0, true, false, null, \"\"]"),
+        Some(json::Value::Array(vec![
+            json::Value::Number(1500.0),
+            json::Value::Number(-0.0),
+            json::Value::Bool(true),
+            json::Value::Bool(false),
+            json::Value::Null,
+            json::Value::String(String::new()),
+        ]))
+    );
 }
 
 /// Accounting after a failed batch: earlier batches submitted, the rest pending.
@@ -726,7 +790,10 @@ fn retry_decisions() {
     assert_eq!(purge.on_network_error("ECONNRESET", 0.5), Ok(Step::Retry { after_ms: 50 }));
     let expired = [
         (RawConfig { timestamp: None, ..config() }, api(4500, "replay or expired")),
-        (RawConfig { api: Some("v3".into()), retry_base_ms: Some(100.0), ..raw_v3() }, r#"{"Response":{"Error":{"Code":"AuthFailure.SignatureExpire","Message":"expired"},"RequestId":"r"}}"#.into()),
+        (
+            RawConfig { api: Some("v3".into()), retry_base_ms: Some(100.0), ..raw_v3() },
+            r#"{"Response":{"Error":{"Code":"AuthFailure.SignatureExpire","Message":"expired"},"RequestId":"r"}}"#.into(),
+        ),
     ];
     for (config, body) in expired {
         let mut purge = Purge::new(config, &["https://www.test.com/a/"]).unwrap();
@@ -819,7 +886,10 @@ fn interruptions_account_for_every_directory() {
     assert_eq!(purge.on_response(200, ok, None, 0, 0.0), Ok(Step::Accepted));
     let e = purge.interrupted(Interruption::Timeout, true);
     assert_eq!(e.kind, Kind::Timeout);
-    assert_eq!(e.message, "batch 2 of 3: no response within config.timeoutMs (250 ms); the request may have reached the API, so its directories are in maybeSubmitted");
+    assert_eq!(
+        e.message,
+        "batch 2 of 3: no response within config.timeoutMs (250 ms); the request may have reached the API, so its directories are in maybeSubmitted"
+    );
     assert_eq!((&e.submitted[..], &e.maybe_submitted[..], &e.pending[..]), (&dirs[..20], &dirs[20..40], &dirs[40..]));
     assert_eq!(purge.on_response(200, ok, None, 0, 0.0), Ok(Step::Accepted));
     let e = purge.interrupted(Interruption::Aborted, true);
@@ -853,14 +923,7 @@ fn leaving_out_the_retired_endpoint_says_to_add_api_v3() {
     let given = RawConfig { retries: Some(0.0), ..raw("POST", "HmacSHA1", None) };
     let v3 = RawConfig { retries: Some(0.0), api: Some("v3".into()), ..raw_v3() };
     let lost = "fetch failed (getaddrinfo ENOTFOUND cdn.api.qcloud.com)";
-    for (raw, fail, hinted) in [
-        (&default, 0, true),
-        (&default, 1, true),
-        (&default, 2, true),
-        (&default, 3, false),
-        (&given, 0, false),
-        (&v3, 0, false),
-    ] {
+    for (raw, fail, hinted) in [(&default, 0, true), (&default, 1, true), (&default, 2, true), (&default, 3, false), (&given, 0, false), (&v3, 0, false)] {
         let mut purge = Purge::new(raw.clone(), &dirs).unwrap();
         let e = match fail {
             0 => purge.on_network_error(lost, 0.0).unwrap_err(),
@@ -955,7 +1018,10 @@ fn a_batch_retried_after_it_may_have_reached_the_api_is_never_pending() {
     let mut purge = new();
     assert_eq!(purge.on_network_error("fetch failed (other side closed, UND_ERR_SOCKET)", 0.5), Ok(Step::Retry { after_ms: 50 }));
     let e = purge.interrupted(Interruption::Aborted, false);
-    assert_eq!(e.message, "batch 1 of 3: aborted by config.signal before the batch was sent again; the request may have been processed, so its directories are in maybeSubmitted");
+    assert_eq!(
+        e.message,
+        "batch 1 of 3: aborted by config.signal before the batch was sent again; the request may have been processed, so its directories are in maybeSubmitted"
+    );
     assert_eq!(lists(&e), (0, 20, 25));
     let e = purge.interrupted(Interruption::Timeout, true);
     assert_eq!(lists(&e), (0, 20, 25), "moved once, whatever says it may have been purged");
@@ -972,7 +1038,13 @@ fn a_batch_retried_after_it_may_have_reached_the_api_is_never_pending() {
 /// A v3 call succeeds only on API 3.0's own answer; either API's errors are read from either call.
 #[test]
 fn a_v3_call_takes_only_api_3_successes() {
-    let v3 = |api: &str| RawConfig { api: Some(api.into()), secret_id: Some("AKIDv3".into()), secret_key: Some("key".into()), retries: Some(0.0), ..RawConfig::default() };
+    let v3 = |api: &str| RawConfig {
+        api: Some(api.into()),
+        secret_id: Some("AKIDv3".into()),
+        secret_key: Some("key".into()),
+        retries: Some(0.0),
+        ..RawConfig::default()
+    };
     let dirs = ["https://www.test.com/a/"];
     let v2_ok = r#"{"code":0,"message":"","codeDesc":"Success"}"#;
     let v3_ok = r#"{"Response":{"TaskId":"t-1","RequestId":"r-1"}}"#;
@@ -1103,7 +1175,14 @@ fn utc_dates() {
 #[test]
 fn the_v3_body_is_json_and_signed_as_sent() {
     let dirs = [r#"https://www.test.com/"q"/"#, r"https://www.test.com/q/?back\slash", "https://www.test.com/中文/😀/", "https://www.test.com/a/?x=1&y=%20"];
-    let raw = RawConfig { api: Some("v3".into()), refresh_type: Some(2.0), area: Some("mainland".into()), url_encode: Some(false), language: Some("en-US".into()), ..raw_v3() };
+    let raw = RawConfig {
+        api: Some("v3".into()),
+        refresh_type: Some(2.0),
+        area: Some("mainland".into()),
+        url_encode: Some(false),
+        language: Some("en-US".into()),
+        ..raw_v3()
+    };
     let purge = Purge::new(raw, &dirs).unwrap();
     let r = purge.request(0, 1_700_000_000, 0).unwrap();
     let body = r.body.as_deref().unwrap();

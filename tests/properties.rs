@@ -5,13 +5,13 @@
 //! arbitrary text as serde_json does.
 #![cfg(not(target_arch = "wasm32"))]
 
-use proptest::prelude::*;
 use hmac::{Hmac, KeyInit, Mac};
+use proptest::prelude::*;
 use qcloud_cdn_refresh::hash::{self, Hash};
 use qcloud_cdn_refresh::json::{self, Value};
+use qcloud_cdn_refresh::purge::{Interruption, Step};
 use qcloud_cdn_refresh::request::{parse_form, percent_decode, percent_encode};
 use qcloud_cdn_refresh::sign::{self, Method, SignatureMethod};
-use qcloud_cdn_refresh::purge::{Interruption, Step};
 use qcloud_cdn_refresh::{Error, Purge, RawConfig};
 
 const KEY: &str = "property-secret-key";
@@ -71,13 +71,29 @@ fn dir() -> impl Strategy<Value = (String, String)> {
 /// zeros, long mantissas), near misses among the separators, trailing text, or a cut.
 fn json_text() -> impl Strategy<Value = String> {
     const ATOMS: &[&str] = &[
-        "null", "true", "false", "nul", "tru", "\"\"", "\"a\\u00e9\\ud83d\\ude00\"", "\"\\b\\f\\n\\r\\t\\/\\\\\\\"\"",
-        "\"\\ud800\"", "\"\\udc00x\"", "\"\\x\"", "\"\u{1}\"", "\"\u{7f}中文😀\"", "\"x", "01", "1.", "-", "+1", ".5", "-0", "0e400",
+        "null",
+        "true",
+        "false",
+        "nul",
+        "tru",
+        "\"\"",
+        "\"a\\u00e9\\ud83d\\ude00\"",
+        "\"\\b\\f\\n\\r\\t\\/\\\\\\\"\"",
+        "\"\\ud800\"",
+        "\"\\udc00x\"",
+        "\"\\x\"",
+        "\"\u{1}\"",
+        "\"\u{7f}中文😀\"",
+        "\"x",
+        "01",
+        "1.",
+        "-",
+        "+1",
+        ".5",
+        "-0",
+        "0e400",
     ];
-    let atom = prop_oneof![
-        prop::sample::select(ATOMS).prop_map(String::from),
-        "-?(0|[1-9][0-9]{0,24})(\\.[0-9]{1,24})?([eE][+-]?[0-9]{1,2})?",
-    ];
+    let atom = prop_oneof![prop::sample::select(ATOMS).prop_map(String::from), "-?(0|[1-9][0-9]{0,24})(\\.[0-9]{1,24})?([eE][+-]?[0-9]{1,2})?",];
     let value = atom.prop_recursive(4, 48, 4, |inner| {
         let sep = prop::sample::select(&[",", ",", ",", ",", " ", ",,"][..]);
         let key = prop::sample::select(&["\"k\"", "\"a\"", "\"\\u0041\"", "k", "1"][..]);

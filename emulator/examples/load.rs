@@ -15,7 +15,8 @@ const THREADS: u64 = 4;
 const REQUESTS: u64 = 5_000;
 
 fn main() {
-    let account = Account { secret_id: "AKIDload".into(), secret_key: "load-key".into(), token: None, domains: vec!["www.test.com".into()], daily_limit: u32::MAX };
+    let account =
+        Account { secret_id: "AKIDload".into(), secret_key: "load-key".into(), token: None, domains: vec!["www.test.com".into()], daily_limit: u32::MAX };
     let server = Server::start(Options { port: 0, accounts: vec![account], ..Options::default() }).expect("start");
     let port = server.port();
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();

@@ -241,9 +241,8 @@ impl Api {
                 return Err(ApiReply::error(4105, "Token is missing or wrong"));
             }
         }
-        let timestamp: u64 = param(call.params, "Timestamp")
-            .and_then(|t| t.parse().ok())
-            .ok_or_else(|| ApiReply::error(4000, "Timestamp must be unix seconds"))?;
+        let timestamp: u64 =
+            param(call.params, "Timestamp").and_then(|t| t.parse().ok()).ok_or_else(|| ApiReply::error(4000, "Timestamp must be unix seconds"))?;
         if timestamp.abs_diff(now) > WINDOW {
             return Err(ApiReply::error(4500, format!("Timestamp {timestamp} is more than {WINDOW} s from the server's clock {now}")));
         }

@@ -106,12 +106,13 @@ impl Api {
         if !authorization.starts_with("TC3-HMAC-SHA256 Credential=") {
             return Err(Reply3::error("AuthFailure.InvalidAuthorization", "Authorization must be TC3-HMAC-SHA256"));
         }
-        let timestamp: u64 = call
-            .timestamp
-            .and_then(|t| t.parse().ok())
-            .ok_or_else(|| Reply3::error("MissingParameter", "X-TC-Timestamp must be unix seconds"))?;
+        let timestamp: u64 =
+            call.timestamp.and_then(|t| t.parse().ok()).ok_or_else(|| Reply3::error("MissingParameter", "X-TC-Timestamp must be unix seconds"))?;
         if timestamp.abs_diff(now) > WINDOW {
-            return Err(Reply3::error("AuthFailure.SignatureExpire", format!("X-TC-Timestamp {timestamp} is more than {WINDOW} s from the server's clock {now}")));
+            return Err(Reply3::error(
+                "AuthFailure.SignatureExpire",
+                format!("X-TC-Timestamp {timestamp} is more than {WINDOW} s from the server's clock {now}"),
+            ));
         }
         let id = secret_id(authorization).unwrap_or_default();
         let account = self.account(id).cloned().ok_or_else(|| Reply3::error("AuthFailure.SecretIdNotFound", "SecretId not found"))?;

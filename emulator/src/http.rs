@@ -176,12 +176,8 @@ pub fn parse_multipart(body: &str, boundary: &str) -> Result<Vec<(String, String
             .split("\r\n")
             .find_map(|h| h.split_once(':').filter(|(k, _)| k.trim().eq_ignore_ascii_case("content-disposition")).map(|(_, v)| v))
             .ok_or("multipart part without Content-Disposition")?;
-        let name = disposition
-            .split(';')
-            .filter_map(|p| p.trim().strip_prefix("name="))
-            .next()
-            .map(|n| n.trim_matches('"'))
-            .ok_or("multipart part without a name")?;
+        let name =
+            disposition.split(';').filter_map(|p| p.trim().strip_prefix("name=")).next().map(|n| n.trim_matches('"')).ok_or("multipart part without a name")?;
         fields.push((percent_decode(name).unwrap_or_else(|| name.to_owned()), value.to_owned()));
     }
     Err("multipart body without its closing delimiter".into())
@@ -193,5 +189,12 @@ pub fn http_date(unix: u64) -> String {
     let days = unix / 86_400;
     let (y, m, d) = qcloud_cdn_refresh::time::civil_from_days(days);
     let s = unix % 86_400;
-    format!("{}, {d:02} {} {y} {:02}:{:02}:{:02} GMT", DAYS[(days % 7) as usize], qcloud_cdn_refresh::time::MONTHS[m as usize - 1], s / 3600, s / 60 % 60, s % 60)
+    format!(
+        "{}, {d:02} {} {y} {:02}:{:02}:{:02} GMT",
+        DAYS[(days % 7) as usize],
+        qcloud_cdn_refresh::time::MONTHS[m as usize - 1],
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
 }

@@ -96,7 +96,12 @@ fn a_one_byte_change_anywhere_is_rejected() {
     }
     assert_eq!(rejected, body.len());
     let params = parse_form(body).unwrap();
-    for (method, host, path) in [(Method::Get, HOST, PATH), (Method::Post, "cdn.api.qcloud.con", PATH), (Method::Post, HOST, "/v2/index.phq"), (Method::Post, "cdn.api.qcloud.com:8080", PATH)] {
+    for (method, host, path) in [
+        (Method::Get, HOST, PATH),
+        (Method::Post, "cdn.api.qcloud.con", PATH),
+        (Method::Post, HOST, "/v2/index.phq"),
+        (Method::Post, "cdn.api.qcloud.com:8080", PATH),
+    ] {
         let reply = fresh().handle(&Call { method, host, path, params: &params }, DOC_TIME);
         assert_eq!(reply.code, 4100, "{method:?} {host} {path}");
     }
@@ -139,15 +144,50 @@ fn every_error_code() {
         ("no Action", without("Action"), DOC_TIME, 4000, CodeDesc::Text("InvalidParameter"), "missing required parameter: Action"),
         ("unknown SecretId", other_id, DOC_TIME, 4104, CodeDesc::Text("SecretIdNotFound"), "SecretId not found"),
         ("wrong signature", wrong_sig, DOC_TIME, 4100, CodeDesc::Text("AuthFailure"), "signature verification failed"),
-        ("expired", old.clone(), DOC_TIME + WINDOW + 1, 4500, CodeDesc::Text("RequestReplayOrExpired"), "Timestamp 1462865178 is more than 300 s from the server's clock 1462865479"),
-        ("from the future", old, DOC_TIME - WINDOW - 1, 4500, CodeDesc::Text("RequestReplayOrExpired"), "Timestamp 1462865178 is more than 300 s from the server's clock 1462864877"),
+        (
+            "expired",
+            old.clone(),
+            DOC_TIME + WINDOW + 1,
+            4500,
+            CodeDesc::Text("RequestReplayOrExpired"),
+            "Timestamp 1462865178 is more than 300 s from the server's clock 1462865479",
+        ),
+        (
+            "from the future",
+            old,
+            DOC_TIME - WINDOW - 1,
+            4500,
+            CodeDesc::Text("RequestReplayOrExpired"),
+            "Timestamp 1462865178 is more than 300 s from the server's clock 1462864877",
+        ),
         ("unknown Action", unknown_action, DOC_TIME, 4000, CodeDesc::Text("InvalidParameter"), "unknown Action \"DescribeCdnHosts\""),
-        ("SignatureMethod", refresh("11", &dir, &[("SignatureMethod", "HmacMD5")]), DOC_TIME, 4000, CodeDesc::Text("InvalidParameter"), "unknown SignatureMethod \"HmacMD5\""),
+        (
+            "SignatureMethod",
+            refresh("11", &dir, &[("SignatureMethod", "HmacMD5")]),
+            DOC_TIME,
+            4000,
+            CodeDesc::Text("InvalidParameter"),
+            "unknown SignatureMethod \"HmacMD5\"",
+        ),
         ("21 dirs", refresh("12", &twenty_one, &[]), DOC_TIME, 4000, CodeDesc::Module(22045), "(22045) too many directories in one call: 21 (at most 20)"),
         ("a gap", gap, DOC_TIME, 4000, CodeDesc::Text("InvalidParameter"), "dirs.N must count up from dirs.0 without gaps: dirs.1 is missing"),
         ("no dirs", refresh("13", &[], &[]), DOC_TIME, 4000, CodeDesc::Text("InvalidParameter"), "missing required parameter: dirs.0"),
-        ("ftp", refresh("14", &["ftp://www.test.com/a/"], &[]), DOC_TIME, 4000, CodeDesc::Text("InvalidParameter"), "dirs.0 must start with http:// or https://"),
-        ("foreign domain", refresh("15", &["http://www.test.com/a/", "https://other.com/a/"], &[]), DOC_TIME, 4000, CodeDesc::Module(9110), "(9110) Information for this domain does not exist. cdn no such host"),
+        (
+            "ftp",
+            refresh("14", &["ftp://www.test.com/a/"], &[]),
+            DOC_TIME,
+            4000,
+            CodeDesc::Text("InvalidParameter"),
+            "dirs.0 must start with http:// or https://",
+        ),
+        (
+            "foreign domain",
+            refresh("15", &["http://www.test.com/a/", "https://other.com/a/"], &[]),
+            DOC_TIME,
+            4000,
+            CodeDesc::Module(9110),
+            "(9110) Information for this domain does not exist. cdn no such host",
+        ),
         ("type 3", refresh("16", &dir, &[("type", "3")]), DOC_TIME, 4000, CodeDesc::Text("InvalidParameter"), "type must be 1 or 2, got \"3\""),
         ("nonce 0", refresh("0", &dir, &[]), DOC_TIME, 4000, CodeDesc::Text("InvalidParameter"), "Nonce must be a positive integer"),
     ];

@@ -50,7 +50,10 @@ fn the_client_s_requests_are_accepted_and_recorded() {
         assert_eq!(code(&send(&mut api, &r, HOST, |_| {})), "Success");
     }
     // The port of the Host header is not signed.
-    let [r] = &built(&["https://example.com/中文/"], RawConfig { refresh_type: Some(2.0), area: Some("overseas".into()), url_encode: Some(true), ..RawConfig::default() })[..] else {
+    let [r] = &built(
+        &["https://example.com/中文/"],
+        RawConfig { refresh_type: Some(2.0), area: Some("overseas".into()), url_encode: Some(true), ..RawConfig::default() },
+    )[..] else {
         panic!("one request")
     };
     assert_eq!(r.body.as_deref(), Some(r#"{"Paths":["https://example.com/中文/"],"FlushType":"delete","UrlEncode":true,"Area":"overseas"}"#));

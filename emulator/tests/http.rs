@@ -139,7 +139,11 @@ fn keep_alive_serves_many_requests_on_one_connection() {
 #[test]
 fn cors_is_on_by_default_and_can_be_turned_off() {
     let server = start(true);
-    let pre = send(server.port(), "OPTIONS /v2/index.php HTTP/1.1\r\nHost: x\r\nOrigin: http://a\r\nAccess-Control-Request-Method: POST\r\nConnection: close\r\n\r\n").unwrap();
+    let pre = send(
+        server.port(),
+        "OPTIONS /v2/index.php HTTP/1.1\r\nHost: x\r\nOrigin: http://a\r\nAccess-Control-Request-Method: POST\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
     assert_eq!(pre.status, 204);
     assert!(pre.head.contains("access-control-allow-origin: *") && pre.head.contains("access-control-allow-methods: get, post"), "{}", pre.head);
     assert!(api(server.port(), &["http://www.test.com/a/"]).unwrap().head.contains("access-control-allow-origin: *"));
@@ -169,7 +173,8 @@ fn serves_the_page_and_the_package_but_nothing_outside() {
 fn malformed_requests_get_400_or_a_4000_reply() {
     let server = start(true);
     assert_eq!(send(server.port(), "NONSENSE\r\n\r\n").unwrap().status, 400);
-    let r = send(server.port(), "POST /v2/index.php HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nab").unwrap();
+    let r =
+        send(server.port(), "POST /v2/index.php HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nab").unwrap();
     assert!(r.body.starts_with(r#"{"code":4000,"message":"unsupported Content-Type \"text/plain\": send a form""#), "{}", r.body);
     let r = send(server.port(), "PUT /v2/index.php HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
     assert_eq!(r.status, 405);

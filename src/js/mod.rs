@@ -16,8 +16,8 @@ use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::config::{self, RawConfig};
-use crate::error::{Error, Kind};
 use crate::dirs;
+use crate::error::{Error, Kind};
 use crate::purge::{BatchOutcome, Interruption, Purge, Step};
 use crate::request::SignedRequest;
 use crate::text::cat;
@@ -335,7 +335,8 @@ fn sender(purge: Purge, mut hooks: Hooks) -> Result<(Purge, Function, Hooks), Er
     // every attempt, retried as a network error. A caller's own fetch may resolve it.
     let path = purge.config().proxy_url.as_deref().is_some_and(|p| p.starts_with('/'));
     if path && hooks.fetch.is_none() && !transport::has_page() {
-        let message = "config.proxyUrl is a path, which needs a web page to be relative to: outside a browser give a full http:// or https:// URL (or config.fetch)";
+        let message =
+            "config.proxyUrl is a path, which needs a web page to be relative to: outside a browser give a full http:// or https:// URL (or config.fetch)";
         return Err(Error::invalid_input(message));
     }
     let fetch = transport::fetch(hooks.fetch.take())?;

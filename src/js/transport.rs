@@ -65,9 +65,6 @@ extern "C" {
 pub fn fetch(given: Option<Function>) -> Result<Function, Error> {
     match given {
         Some(f) => Ok(f),
-        None => global_fetch()
-            .dyn_into::<Function>()
-            .ok()
-            .ok_or_else(|| Error::invalid_input("this runtime has no global fetch: pass config.fetch")),
+        None => global_fetch().dyn_into::<Function>().ok().ok_or_else(|| Error::invalid_input("this runtime has no global fetch: pass config.fetch")),
     }
 }

@@ -2,8 +2,8 @@
 
 use js_sys::{Array, Function, Object, Reflect, JSON};
 use qcloud_cdn_refresh::js::{interned, refresh_cdn_dir, sign_request, CdnError};
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 #[wasm_bindgen(module = "/tests/common/helpers.js")]
@@ -114,10 +114,7 @@ fn sign_request_batches_with_fresh_nonces() {
     let requests = Array::from(&sign_request(config, dirs(45)).unwrap());
     let sizes: Vec<u32> = requests.iter().map(|r| Array::from(&get(&r, "dirs")).length()).collect();
     assert_eq!(sizes, [20, 20, 5]);
-    let nonces: Vec<String> = requests
-        .iter()
-        .map(|r| text(&r, "body").split('&').find(|kv| kv.starts_with("Nonce=")).unwrap().to_owned())
-        .collect();
+    let nonces: Vec<String> = requests.iter().map(|r| text(&r, "body").split('&').find(|kv| kv.starts_with("Nonce=")).unwrap().to_owned()).collect();
     assert!(nonces[0] != nonces[1] && nonces[1] != nonces[2] && nonces[0] != nonces[2], "{nonces:?}");
     let now = js_sys::Date::now() / 1000.0;
     let ts: f64 = text(&requests.get(0), "body").split('&').find_map(|kv| kv.strip_prefix("Timestamp=")).unwrap().parse().unwrap();
@@ -132,21 +129,51 @@ async fn bad_inputs() {
         ("\"id\"", dirs(1), "config must be an object like { secretId, secretKey }, got string", r#"["https://www.test.com/0/"]"#),
         ("[]", dirs(1), "config must be an object like { secretId, secretKey }, got an array", r#"["https://www.test.com/0/"]"#),
         ("null", dirs(1), "config must be an object like { secretId, secretKey }, got null", r#"["https://www.test.com/0/"]"#),
-        (r#"{"secretId":"id","secretkey":"key"}"#, dirs(1), "config.secretkey is not a known option; did you mean secretKey?", r#"["https://www.test.com/0/"]"#),
-        (r#"{"secretId":"id","secretKey":"key","timeout":5000}"#, dirs(1), "config.timeout is not a known option; did you mean timeoutMs?", r#"["https://www.test.com/0/"]"#),
+        (
+            r#"{"secretId":"id","secretkey":"key"}"#,
+            dirs(1),
+            "config.secretkey is not a known option; did you mean secretKey?",
+            r#"["https://www.test.com/0/"]"#,
+        ),
+        (
+            r#"{"secretId":"id","secretKey":"key","timeout":5000}"#,
+            dirs(1),
+            "config.timeout is not a known option; did you mean timeoutMs?",
+            r#"["https://www.test.com/0/"]"#,
+        ),
         (r#"{"secretId":7,"secretKey":"key"}"#, dirs(1), "config.secretId must be a string, got number", r#"["https://www.test.com/0/"]"#),
         (r#"{"secretId":"id"}"#, dirs(1), "config.secretKey is required", r#"["https://www.test.com/0/"]"#),
         // v3 puts the key id in a header: fetch threw on the newline, which was retried as a network error.
-        (r#"{"api":"v3","secretId":"AKID\n","secretKey":"key"}"#, dirs(1), "config.secretId has whitespace at its end; Tencent's key ids, keys and tokens are printable ASCII without spaces", r#"["https://www.test.com/0/"]"#),
-        (r#"{"secretId":"id","secretKey":"key","type":"2"}"#, dirs(1), "config.type must be 1 (changed resources: FlushType \"flush\") or 2 (everything: \"delete\"), got string", r#"["https://www.test.com/0/"]"#),
+        (
+            r#"{"api":"v3","secretId":"AKID\n","secretKey":"key"}"#,
+            dirs(1),
+            "config.secretId has whitespace at its end; Tencent's key ids, keys and tokens are printable ASCII without spaces",
+            r#"["https://www.test.com/0/"]"#,
+        ),
+        (
+            r#"{"secretId":"id","secretKey":"key","type":"2"}"#,
+            dirs(1),
+            "config.type must be 1 (changed resources: FlushType \"flush\") or 2 (everything: \"delete\"), got string",
+            r#"["https://www.test.com/0/"]"#,
+        ),
         (r#"{"secretId":"id","secretKey":"key","fetch":5}"#, dirs(1), "config.fetch must be a function, got number", r#"["https://www.test.com/0/"]"#),
-        (r#"{"secretId":"id","secretKey":"key","method":"PUT"}"#, dirs(1), "config.method must be \"POST\" or \"GET\", got \"PUT\"", r#"["https://www.test.com/0/"]"#),
+        (
+            r#"{"secretId":"id","secretKey":"key","method":"PUT"}"#,
+            dirs(1),
+            "config.method must be \"POST\" or \"GET\", got \"PUT\"",
+            r#"["https://www.test.com/0/"]"#,
+        ),
         (good, JsValue::from(5), "dirs must be an array of directory URLs (or one URL string), got number", "[]"),
         (good, json(r#"{"0":"https://a.com/"}"#), "dirs must be an array of directory URLs (or one URL string), got object", "[]"),
         (good, json(r#"["https://a.com/", 3]"#), "dirs[1] must be a string, got number", r#"["https://a.com/"]"#),
         (good, json("[]"), "dirs is empty: give at least one directory URL", "[]"),
         // JSON.parse makes the lone surrogates, which a JS string may hold and UTF-8 cannot.
-        (good, json(r#"["https://a.com/", "https://a.com/\ud800/"]"#), "dirs[1] is not valid Unicode: it has a lone UTF-16 surrogate, which no URL can hold", r#"["https://a.com/"]"#),
+        (
+            good,
+            json(r#"["https://a.com/", "https://a.com/\ud800/"]"#),
+            "dirs[1] is not valid Unicode: it has a lone UTF-16 surrogate, which no URL can hold",
+            r#"["https://a.com/"]"#,
+        ),
         (good, json(r#"["https://a.com/\ude00\ud83d/"]"#), "dirs[0] is not valid Unicode: it has a lone UTF-16 surrogate, which no URL can hold", "[]"),
         (good, json(r#""https://a.com/\ud800/""#), "dirs[0] is not valid Unicode: it has a lone UTF-16 surrogate, which no URL can hold", "[]"),
         (good, json(r#"["https://a.com/", "ftp://x/"]"#), "dirs[1] \"ftp://x/\" must start with http:// or https://", r#"["https://a.com/","ftp://x/"]"#),
