@@ -11,8 +11,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 rustup target list --installed | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown
 
-# clippy: `make test` lints the native and the wasm build.
+# clippy and rustfmt: `make test` lints the native and the wasm build and checks the formatting.
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 
 # wasm-pack drives the wasm build and `wasm-pack test`.
 have wasm-pack || cargo install wasm-pack --locked

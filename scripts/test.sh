@@ -25,8 +25,10 @@ suite() {
   passed=$((passed + n))
 }
 
-# Lints first, warnings as errors: the native workspace with its tests and benches, and the
-# wasm-only boundary (src/js, src/runtime.rs) as `make pkg` builds it.
+# Formatting (rustfmt.toml) and lints first, warnings as errors: the native workspace with its
+# tests and benches, and the wasm-only boundary (src/js, src/runtime.rs) as `make pkg` builds it.
+echo "== rustfmt"
+cargo fmt --all --check
 echo "== clippy"
 cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
