@@ -120,8 +120,10 @@ pub(crate) fn first_space_or_control(s: &str) -> Option<(usize, char)> {
 /// The byte offset of the first of the ASCII bytes `set` in `s`: a plain byte scan, where a
 /// `[char]` pattern decodes every character first. An ASCII byte never occurs inside a
 /// multi-byte UTF-8 sequence, so the offset is always a character boundary.
-// `set` is one to three bytes: comparing each is smaller than `slice::contains`'s memchr. An
-// index loop, because `bytes().position()` or `enumerate()` compile to 160 bytes more.
+// `set` is one to three bytes, an array so that each size compiles to its own unrolled
+// compares (a slice's loop made twenty directories' signing 5 % slower, and was 14 bytes
+// larger); comparing each is smaller than `slice::contains`'s memchr. An index loop, because
+// `bytes().position()` or `enumerate()` compile to 160 bytes more.
 #[allow(clippy::manual_contains)]
 pub(crate) fn find_ascii<const N: usize>(s: &str, set: &[u8; N]) -> Option<usize> {
     let mut i = 0;
