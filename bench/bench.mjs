@@ -12,7 +12,7 @@ import { gzipSync } from "node:zlib";
 import { performance } from "node:perf_hooks";
 import { signBody, purge as referencePurge, purgeWithTimeout as referencePurgeWithTimeout } from "./reference.mjs";
 import { startEmulator } from "../tests/js/helpers.mjs";
-import { median, paired } from "./rounds.mjs";
+import { median, paired, pairedRounds, quartiles } from "./rounds.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -158,6 +158,7 @@ const accounts = [
 ];
 const emu = await startEmulator({ accounts });
 const fetchNotes = [];
+const spreads = [];
 // Microseconds per awaited call of `f`, after a warm-up.
 async function latency(f) {
   const calls = quick ? 5 : 100;
@@ -178,9 +179,13 @@ try {
     const theirsTimed = () => referencePurgeWithTimeout(refConfig(), list);
     const [a, b, c] = [await ours(), await theirs(), await theirsTimed()];
     if (a.code !== 0 || b.code !== 0 || c.code !== 0) failures.push(`end to end ${n}: a side failed`);
-    const [o, t, tt] = await paired(E2E_ROUNDS, latency, ours, theirs, theirsTimed);
+    const figures = await pairedRounds(E2E_ROUNDS, latency, ours, theirs, theirsTimed);
+    const [o, t, tt] = figures.map(median);
     const ratio = o / t;
     row(`end to end ${n} dir${n > 1 ? "s" : ""}: refreshCdnDir vs fetch + node:crypto`, o.toFixed(0), `${t.toFixed(0)} µs`, ratio, "within 10 %", ratio <= 1.1, "µs");
+    // How far the ratio moves from round to round: each round's, of the two sides timed in it.
+    const spread = (k) => quartiles(figures[0].map((x, r) => x / figures[k][r])).map((q) => q.toFixed(2)).join("–");
+    spreads.push(`${n} dir${n > 1 ? "s" : ""}: ${spread(1)} (the reference with a timeout: ${spread(2)})`);
     fetchNotes.push(`${n} dir${n > 1 ? "s" : ""}: the reference takes ${tt.toFixed(0)} µs with a timeout (${(tt / t).toFixed(2)}x without); this package ${(o / tt).toFixed(2)}x that`);
   }
 } finally {
@@ -196,6 +201,8 @@ console.log("\nCold start (the first two: each case paired with a bare node -e 0
 for (const note of coldNotes) console.log(`  ${note}`);
 console.log("\nEnd to end, against the reference given a per-request timeout (an AbortSignal), as each refreshCdnDir attempt has:");
 for (const note of fetchNotes) console.log(`  ${note}`);
+console.log(`\nEnd to end, this package's time over the reference's in each of the ${E2E_ROUNDS} rounds, first to third quartile:`);
+for (const note of spreads) console.log(`  ${note}`);
 console.log("\nPeers, bundled for one purge call with esbuild --minify, gzip -9:");
 for (const s of sizes) console.log(`  ${s.name}: browser ${kb(s.browser)}, node ${kb(s.node)}`);
 console.log(`  qcloud-cdn-refresh: browser ${kb(oursBrowser)} (of which .wasm ${kb(wasmGz)})`);
