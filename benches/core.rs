@@ -22,6 +22,10 @@ fn core(c: &mut Criterion) {
         let purge = Purge::new(config(), &dirs).expect("valid");
         c.bench_function(&format!("sign a batch of {n}"), |b| b.iter(|| purge.request(0, 0, 0).expect("signed")));
     }
+    // The sort's worst case (sign::byte_order): a call of 10 000 directories in reverse order.
+    let many: Vec<String> = (0..10_000).rev().map(|i| format!("https://www.example.com/static/{i:05}/")).collect();
+    let limits = || RawConfig { daily_limit: Some(1e9), ..config() };
+    c.bench_function("plan 10000 dirs in reverse order", |b| b.iter(|| Purge::new(limits(), &many).expect("valid")));
     let ok = r#"{"code":0,"message":"","codeDesc":"Success"}"#;
     c.bench_function("parse a reply", |b| b.iter(|| reply::parse(Api::V2, 200, ok).expect("parsed")));
 }

@@ -90,7 +90,8 @@ fn dotted(key: &str) -> Cow<'_, str> {
 /// step 3). The crate's one sort: a binary insertion sort, a few hundred bytes of `.wasm` where
 /// `sort_unstable_by` brings kilobytes. O(n log n) comparisons, a few dozen for a request's keys
 /// where a heapsort made three times as many, and O(n²) one-word moves, which only show at
-/// thousands of directories (10 000 in reverse order: 33 ms in Node, the heapsort 20).
+/// thousands of directories (10 000 in reverse order: 33 ms in Node, the heapsort 20;
+/// natively 17.7 ms against 4.3, `benches/core.rs`).
 pub fn byte_order(keys: &[&str]) -> Vec<usize> {
     // Every index here is in bounds; `get` says so without a bounds check's panic, whose
     // message and source location would be built into the `.wasm`.
