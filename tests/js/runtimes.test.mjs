@@ -101,11 +101,13 @@ function run(cmd, args, opts = {}) {
   return r;
 }
 
-// The Node running the tests, Node 18, the oldest the package's `engines` claims, Node 24, the
-// newest LTS, and Bun, which takes the package's "node" entries for import and require alike.
+// The Node running the tests, Node 18, the oldest the package's `engines` claims, Node 22 and 24,
+// the LTS lines maintained now, and Bun, which takes the package's "node" entries for import and
+// require alike.
 const nodes = [
   ["node", process.execPath],
   ["node18", join(root, "tools", "node18", "bin", "node")],
+  ["node22", join(root, "tools", "node22", "bin", "node")],
   ["node24", join(root, "tools", "node24", "bin", "node")],
   ["bun", bin("bun")],
 ];
