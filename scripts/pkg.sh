@@ -18,6 +18,8 @@ wasm-pack build --release --target web --out-dir target/pkg-web --out-name qclou
   -- --no-default-features
 # One-letter import and export names in the .wasm and the glue (see the script): 1.5 KB gzipped.
 node scripts/short-names.mjs target/pkg-web
+# The functions in an order gzip compresses better (see the script): about 500 bytes gzipped.
+node scripts/order-functions.mjs target/pkg-web/qcloud_cdn_refresh_bg.wasm
 
 rm -rf pkg
 mkdir -p pkg
