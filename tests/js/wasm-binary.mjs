@@ -1,5 +1,5 @@
 // Reading a .wasm's binary format (the WebAssembly core spec, "Binary Format"): just what the
-// package tests and bench/wasm-imports.mjs look at.
+// package tests, bench/wasm-imports.mjs and scripts/order-functions.mjs look at.
 
 /** The unsigned LEB128 number at `at`, and where the next field starts. */
 export function leb(bytes, at) {
