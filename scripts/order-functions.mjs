@@ -2,10 +2,10 @@
 // compresses better, and changes nothing else.
 // gzip (DEFLATE, RFC 1951) finds a repeat only within the last 32 KiB it read, and the code
 // section is larger than that, so the order of the functions decides which of them can share
-// their bytes. wasm-opt leaves them in rustc's order, where a function's nearest likeness is
-// often far away. This chain starts at the smallest body and then always takes, of those left,
-// the one whose byte trigrams the last one placed covers best (greedy nearest neighbour; ties go
-// to the earlier function, so the order is the same on every build).
+// their bytes, and wasm-opt does not choose it for that. This chain (bench/NOTES.md "Size" has
+// the orders tried) starts at the smallest body and then always takes, of those left, the one
+// whose byte trigrams the last one placed covers best (greedy nearest neighbour; ties go to the
+// earlier function, so the order is the same on every build).
 // binaryen does the renumbering: the module goes to text (wasm-dis), where calls, the table and
 // the exports name functions instead of numbering them, its function definitions are moved, and
 // it goes back to binary (wasm-as). The text of the unchanged module must assemble to the same
