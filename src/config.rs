@@ -192,7 +192,7 @@ impl Endpoint {
         // `fetch` sends the path resolved, so that is what is signed.
         let mut resolved = String::new();
         dirs::push_path(&mut resolved, path);
-        Ok(Endpoint { url: cat!(scheme, signed_host, resolved), host: signed_host, path: resolved, hostname: host.to_ascii_lowercase() })
+        Ok(Endpoint { url: cat!(scheme, &signed_host, &resolved), host: signed_host, path: resolved, hostname: host.to_ascii_lowercase() })
     }
 }
 

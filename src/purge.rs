@@ -223,7 +223,7 @@ impl Purge {
         let split = (next * self.per_batch()).min(self.dirs.len());
         let secrets = &self.config.credentials;
         let attempts = if self.failures > 1 { cat!(" (", self.failures, " attempts)") } else { String::new() };
-        err.message = secrets.redact(&cat!("batch ", next + 1, " of ", self.batch_count(), ": ", err.message, attempts));
+        err.message = secrets.redact(&cat!("batch ", next + 1, " of ", self.batch_count(), ": ", &err.message, attempts));
         err.code_desc = err.code_desc.as_deref().map(|c| secrets.redact(c));
         err.error_code = err.error_code.as_deref().map(|c| secrets.redact(c));
         err.request_id = err.request_id.as_deref().map(|c| secrets.redact(c));
@@ -233,11 +233,11 @@ impl Purge {
         err.pending = dirs::to_strings(self.dirs.get(maybe..).unwrap_or_default());
         if self.reached && !in_flight {
             let which = if self.failures > 1 { "; an attempt" } else { "; the request" };
-            err.message = cat!(err.message, which, " may have been processed, so its directories are in maybeSubmitted");
+            err.message = cat!(&err.message, which, " may have been processed, so its directories are in maybeSubmitted");
         }
         // A call that went to API 2.0's own host, the default, most likely failed for that.
         if self.config.retired && err.kind != Kind::Aborted {
-            err.message = cat!(err.message, "; API 2.0, the default, is retired: add config.api \"v3\"");
+            err.message = cat!(&err.message, "; API 2.0, the default, is retired: add config.api \"v3\"");
         }
         err
     }

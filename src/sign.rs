@@ -147,9 +147,9 @@ pub fn tc3_canonical_request(hostname: &str, content_type: &str, body: &[u8]) ->
 /// through the date, `cdn` and `tc3_request`.
 pub fn tc3_authorization(secret_id: &str, secret_key: &str, hostname: &str, content_type: &str, body: &[u8], timestamp: u64) -> String {
     let date = time::utc_date(timestamp);
-    let scope = cat!(date, "/cdn/tc3_request");
+    let scope = cat!(&date, "/cdn/tc3_request");
     let canonical = tc3_canonical_request(hostname, content_type, body);
-    let to_sign = cat!("TC3-HMAC-SHA256\n", timestamp, "\n", scope, "\n", hex(&sha256(canonical.as_bytes())));
+    let to_sign = cat!("TC3-HMAC-SHA256\n", timestamp, "\n", &scope, "\n", hex(&sha256(canonical.as_bytes())));
     let k_date = hmac256(cat!("TC3", secret_key).as_bytes(), date.as_bytes());
     let k_service = hmac256(&k_date, b"cdn");
     let k_signing = hmac256(&k_service, b"tc3_request");

@@ -4,40 +4,42 @@
 
 use alloc::string::String;
 
-/// A part of a message: text, a character, or an integer in decimal.
+/// A part of a message: text, a character, or an integer in decimal. Taken by value, so that a
+/// string literal crosses as its address and length: a `&&str` would make rustc keep an 8-byte
+/// (address, length) pair in the `.wasm`'s data for every literal of every message.
 pub trait Piece {
-    fn push_to(&self, out: &mut String);
+    fn push_to(self, out: &mut String);
 }
 
-impl Piece for str {
-    fn push_to(&self, out: &mut String) {
+impl Piece for &str {
+    fn push_to(self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+impl Piece for &String {
+    fn push_to(self, out: &mut String) {
         out.push_str(self);
     }
 }
 
 impl Piece for String {
-    fn push_to(&self, out: &mut String) {
-        out.push_str(self);
+    fn push_to(self, out: &mut String) {
+        out.push_str(&self);
     }
 }
 
 impl Piece for char {
-    fn push_to(&self, out: &mut String) {
-        out.push(*self);
-    }
-}
-
-impl<T: Piece + ?Sized> Piece for &T {
-    fn push_to(&self, out: &mut String) {
-        (**self).push_to(out);
+    fn push_to(self, out: &mut String) {
+        out.push(self);
     }
 }
 
 macro_rules! unsigned {
     ($($t:ty),*) => {$(
         impl Piece for $t {
-            fn push_to(&self, out: &mut String) {
-                push_decimal(out, *self as u64);
+            fn push_to(self, out: &mut String) {
+                push_decimal(out, self as u64);
             }
         }
     )*};
@@ -45,8 +47,8 @@ macro_rules! unsigned {
 unsigned!(u8, u16, u32, u64, usize);
 
 impl Piece for i64 {
-    fn push_to(&self, out: &mut String) {
-        if *self < 0 {
+    fn push_to(self, out: &mut String) {
+        if self < 0 {
             out.push('-');
         }
         push_decimal(out, self.unsigned_abs());
@@ -73,7 +75,7 @@ fn push_decimal(out: &mut String, mut v: u64) {
 macro_rules! cat {
     ($($piece:expr),* $(,)?) => {{
         let mut out = alloc::string::String::new();
-        $( $crate::text::Piece::push_to(&$piece, &mut out); )*
+        $( $crate::text::Piece::push_to($piece, &mut out); )*
         out
     }};
 }

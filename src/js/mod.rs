@@ -470,7 +470,7 @@ fn slot<'a>(name: &str, raw: &'a mut RawConfig) -> Option<Slot<'a>> {
 fn read_option(object: &Object, key: &JsValue, raw: &mut RawConfig, hooks: &mut Hooks) -> Result<(), Error> {
     let Some(name) = key.as_string() else { return Ok(()) };
     let Some(slot) = slot(&name, raw) else { return Err(config::unknown_key(&name)) };
-    let v = Reflect::get(object, key).map_err(|_| Error::invalid_input(cat!("config.", name, " could not be read: its getter threw")))?;
+    let v = Reflect::get(object, key).map_err(|_| Error::invalid_input(cat!("config.", &name, " could not be read: its getter threw")))?;
     if v.is_undefined() || v.is_null() {
         return Ok(());
     }
