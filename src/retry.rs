@@ -164,8 +164,9 @@ pub fn retry_after_ms(value: &str, now_ms: u64) -> Option<u64> {
 /// Unix milliseconds of an IMF-fixdate, which is fixed-width: `Sun, 06 Nov 1994 08:49:37 GMT`.
 fn http_date_ms(s: &str) -> Option<u64> {
     let at = |range: core::ops::Range<usize>| s.get(range).unwrap_or_default();
-    let separators = [(3, ", "), (7, " "), (11, " "), (16, " "), (19, ":"), (22, ":"), (25, " GMT")];
-    if s.len() != 29 || separators.iter().any(|&(i, sep)| at(i..i + sep.len()) != sep) {
+    // The fixed characters; `_` stands where the day, month and numbers go, read below.
+    let shape = b"___, __ ___ ____ __:__:__ GMT";
+    if s.len() != shape.len() || s.bytes().zip(shape).any(|(c, &f)| f != b'_' && c != f) {
         return None;
     }
     let number = |range| digits(at(range));
