@@ -71,7 +71,8 @@ fn push_decimal(out: &mut String, mut v: u64) {
     out.push_str(ascii(digits.get(i..).unwrap_or_default()));
 }
 
-/// `cat!(a, b, …)`: the pieces concatenated into a new `String`.
+/// `cat!(a, b, …)`: the pieces concatenated into a new `String`. Each is taken by value: a
+/// `String` piece is moved in, so pass `&s` to use `s` afterwards.
 macro_rules! cat {
     ($($piece:expr),* $(,)?) => {{
         let mut out = alloc::string::String::new();
