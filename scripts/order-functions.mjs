@@ -16,14 +16,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { leb, sections } from "../tests/js/wasm-binary.mjs";
+import { features } from "./wasm-features.mjs";
 
 const path = process.argv[2];
 const fail = (message) => {
   console.error(`order-functions: ${message}`);
   process.exit(1);
 };
-// As in scripts/short-names.mjs: the features rustc's output uses (Cargo.toml's wasm-opt list).
-const features = ["bulk-memory", "nontrapping-float-to-int", "sign-ext", "reference-types", "multivalue", "mutable-globals"].map((f) => `--enable-${f}`);
 
 /** The bodies of the code section (id 10), in the module's order. */
 function bodies(bytes) {

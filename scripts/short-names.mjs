@@ -10,6 +10,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { features } from "./wasm-features.mjs";
 
 const dir = process.argv[2];
 const name = "qcloud_cdn_refresh";
@@ -17,11 +18,9 @@ const wasmPath = join(dir, `${name}_bg.wasm`);
 const jsPath = join(dir, `${name}.js`);
 const dtsPath = join(dir, `${name}.d.ts`);
 
-// The features rustc's output uses, as Cargo.toml's wasm-opt list says; no optimisation pass, so
-// the code is the bytes wasm-pack already optimised.
-const features = ["bulk-memory", "nontrapping-float-to-int", "sign-ext", "reference-types", "multivalue", "mutable-globals"];
+// No optimisation pass, so the code is the bytes wasm-pack already optimised.
 const map = JSON.parse(
-  execFileSync("wasm-opt", [wasmPath, "-o", wasmPath, "--minify-imports-and-exports-and-modules", ...features.map((f) => `--enable-${f}`)], {
+  execFileSync("wasm-opt", [wasmPath, "-o", wasmPath, "--minify-imports-and-exports-and-modules", ...features], {
     encoding: "utf8",
   }),
 );
