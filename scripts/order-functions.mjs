@@ -19,9 +19,9 @@ import { leb, sections } from "../tests/js/wasm-binary.mjs";
 import { features } from "./wasm-features.mjs";
 
 const path = process.argv[2];
+// Thrown, not process.exit: the `finally` below must still remove the scratch directory.
 const fail = (message) => {
-  console.error(`order-functions: ${message}`);
-  process.exit(1);
+  throw new Error(`order-functions: ${message}`);
 };
 
 /** The bodies of the code section (id 10), in the module's order. */
