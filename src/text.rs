@@ -39,7 +39,7 @@ macro_rules! unsigned {
     ($($t:ty),*) => {$(
         impl Piece for $t {
             fn push_to(self, out: &mut String) {
-                push_decimal(out, self as u64);
+                push_decimal(out, self as u64, 0);
             }
         }
     )*};
@@ -51,19 +51,26 @@ impl Piece for i64 {
         if self < 0 {
             out.push('-');
         }
-        push_decimal(out, self.unsigned_abs());
+        push_decimal(out, self.unsigned_abs(), 0);
     }
 }
 
-fn push_decimal(out: &mut String, mut v: u64) {
-    // u64::MAX has 20 digits, written from the end.
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
+/// Appends `v` in decimal with its last `places` digits after a `.` (`(1234, 2)`: `12.34`;
+/// `(5, 3)`: `0.005`); `places` is at most 22.
+fn push_decimal(out: &mut String, mut v: u64, places: usize) {
+    // Written from the end: u64::MAX has 20 digits; 22 places take a point and a leading 0.
+    let mut digits = [0u8; 24];
+    let (mut i, mut written, mut point) = (digits.len(), 0, places > 0);
     for digit in digits.iter_mut().rev() {
+        i -= 1;
+        if point && written == places {
+            (*digit, point) = (b'.', false);
+            continue;
+        }
         *digit = b'0' + (v % 10) as u8;
         v /= 10;
-        i -= 1;
-        if v == 0 {
+        written += 1;
+        if v == 0 && written > places {
             break;
         }
     }
@@ -224,6 +231,11 @@ pub(crate) fn quote(s: &str, max: usize) -> String {
 
 /// A JS number as a message shows it: `3`, `1.5`, `-1`, `NaN`, `Infinity`. Written by hand
 /// because `f64`'s `Display` brings several kilobytes of float formatting into the `.wasm`.
+/// Like JavaScript's `String(v)`, it writes the fewest decimals that read back as `v` (`19.99`,
+/// not `19.989999`), in plain notation (`0.0000001`, where JavaScript writes `1e-7`). A value
+/// whose shortest form has more digits than an `f64` integer holds (`1.9999999999999998`) is
+/// shown with as many decimals as fit, within a unit of the last, and ends in `…`
+/// (`2.000000000000000…`), so that it never reads as a whole number it is not.
 pub(crate) fn number(v: f64) -> String {
     if v.is_nan() {
         return "NaN".into();
@@ -237,19 +249,35 @@ pub(crate) fn number(v: f64) -> String {
         return cat!(sign, "1e19 or more");
     }
     let int = a as u64; // a < 1e19: exact truncation
-    let mut frac = a - int as f64;
-    let mut out = cat!(sign, int);
-    if frac > 0.0 {
-        out.push('.');
-        for _ in 0..6 {
-            frac *= 10.0;
-            let d = (frac as u32) as f64;
-            out.push(char::from_digit(d as u32, 10).unwrap_or('0'));
-            frac -= d;
-        }
-        while out.ends_with('0') {
-            out.pop();
-        }
+    if int as f64 == a {
+        return cat!(sign, int);
     }
+    // `n / 10^p` is the decimal `n` with `p` decimals correctly rounded, as reading it would be,
+    // while `n` <= 2^53 and `10^p` is exact (p <= 22): the first `p` with an `n` that gives back
+    // `a` is the shortest. That `n` is `a * 10^p` rounded, which is computed with an error
+    // of at most 1/2 there, so it is the computed one or a neighbour. Without one, the
+    // decimal with as many decimals as fit, within a unit of the last, and `…`.
+    let (mut n, mut p, mut end, mut scale) = (int, 0, "…", 10.0);
+    'places: for places in 1..=22 {
+        let x = a * scale;
+        let rounded = x as u64 + u64::from(x - (x as u64) as f64 >= 0.5);
+        if rounded > MAX_EXACT {
+            break;
+        }
+        (n, p) = (rounded, places);
+        for near in [rounded, rounded.saturating_sub(1), rounded + 1] {
+            if near as f64 / scale == a {
+                (n, end) = (near, "");
+                break 'places;
+            }
+        }
+        scale *= 10.0;
+    }
+    let mut out = String::from(sign);
+    push_decimal(&mut out, n, p);
+    out.push_str(end);
     out
 }
+
+/// 2^53: up to it every integer is an `f64`.
+const MAX_EXACT: u64 = 1 << 53;

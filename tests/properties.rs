@@ -289,6 +289,34 @@ proptest! {
         }
     }
 
+    /// A number a message shows ("got …") reads back as itself and is as short as Rust's
+    /// `Display` writes it: the shortest decimal that does, as JavaScript's `String(v)` writes
+    /// it; a whole number past 2^53 is written out exactly. When the shortest decimal has more digits than an `f64`
+    /// integer holds, the message shows as many decimals as fit and `…`, within a unit of the
+    /// last one shown.
+    #[test]
+    fn a_message_shows_the_number_given(v in prop_oneof![any::<f64>().prop_map(|v| if v.is_finite() { v % 1e19 } else { 0.5 }), -1e6..1e6f64, -1.0..1.0f64, (0..1_000_000_000u64, 1..12u32).prop_map(|(n, p)| n as f64 / 10f64.powi(p as i32))]) {
+        let raw = RawConfig { secret_id: Some("id".into()), secret_key: Some(KEY.into()), timeout_ms: Some(v), ..RawConfig::default() };
+        let Err(e) = qcloud_cdn_refresh::Config::from_raw(&raw) else { return Ok(()) };
+        let shown = e.message.rsplit("got ").next().unwrap_or_default().to_owned();
+        match shown.strip_suffix('…') {
+            Some(cut) => {
+                let places = cut.split_once('.').map_or(0, |(_, f)| f.len()) as i32;
+                let gap = v.abs() - cut.trim_start_matches('-').parse::<f64>().unwrap();
+                prop_assert!(gap.abs() < 10f64.powi(-places), "{} for {:e}", shown, v);
+            }
+            None => {
+                prop_assert_eq!(shown.parse::<f64>().ok(), Some(v));
+                // As short as `Display`'s (`+ 0.0` makes -0 into 0, which JavaScript writes as `0`
+                // too). Where two decimals of that length read back as `v`, JavaScript and this
+                // take the even one, `Display` the one above: `571525078837058.2` against `.3`.
+                if v.abs() < 2f64.powi(53) {
+                    prop_assert_eq!(shown.len(), format!("{}", v + 0.0).len(), "{} for {:e}", shown, v);
+                }
+            }
+        }
+    }
+
     #[test]
     fn percent_encoding_round_trips(s in "\\PC*") {
         let mut encoded = String::new();

@@ -383,6 +383,30 @@ test("absurd inputs are refused at once with invalid-input, naming the input", a
   }
 });
 
+test("a number that is not whole is shown as JavaScript writes it", () => {
+  const ok = { secretId: A.secretId, secretKey: KEY };
+  const refused = (timeoutMs) => {
+    try {
+      ctx.lib.signRequest({ ...ok, timeoutMs }, ["https://www.test.com/a/"]);
+    } catch (e) {
+      return e.message.slice(e.message.lastIndexOf("got ") + 4);
+    }
+    assert.fail(`timeoutMs ${timeoutMs} was accepted`);
+  };
+  // Up to 15 significant digits, as options are written: JavaScript's own String(v).
+  for (let i = 0; i < 2000; i++) {
+    const v = (Math.round(Math.random() * 10 ** (1 + (i % 15))) / 10 ** (i % 16) || 0.5) * (i % 3 ? 1 : -1);
+    if (!Number.isInteger(v) && !String(v).includes("e")) assert.equal(refused(v), String(v), `for ${v}`);
+  }
+  for (const v of [19.99, 2.675, 0.29, 1.0000001, -0.25, 571525078837058.2]) assert.equal(refused(v), String(v));
+  // Where JavaScript writes an exponent, the same digits in plain notation.
+  assert.equal(refused(1e-7), "0.0000001");
+  // 17 significant digits: as many decimals as fit below 2^53, within a unit of the last, and
+  // "…", never a whole number.
+  assert.equal(refused(1.9999999999999998), "2.000000000000000…");
+  assert.match(refused(0.1 + 0.2), /^0\.300000000000000[01]…$/);
+});
+
 test("a trap (a bug) becomes a CdnError of kind internal, and the module keeps working", async () => {
   const { __testTrap, signRequest, CdnError } = await internal();
   assert.equal(ctx.lib.__testTrap, undefined, "the test hook is not part of the package's API");
