@@ -166,6 +166,16 @@ test("the .wasm holds no panic site of the crate's own code, no custom section a
   assert.ok(!text.includes("/.cargo/"), "cargo's registry path");
 });
 
+test("the README states the size limit that make size enforces", () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const limit = Number(/^LIMIT=\$\{LIMIT:-(\d+)\}$/m.exec(readFileSync(join(root, "scripts", "size.sh"), "utf8"))?.[1]);
+  assert.ok(limit > 0, "scripts/size.sh sets LIMIT");
+  const kb = `${limit / 1024} KB`;
+  assert.ok(readme.includes(`(fails above ${kb})`), `the commands block says make size fails above ${kb}`);
+  assert.ok(readme.includes(`\`make test\` fails above ${kb} (${limit.toLocaleString("en").replaceAll(",", " ")} bytes)`), `the Size section gives ${kb} and ${limit} bytes`);
+  assert.ok(readme.includes(`(limit ${limit})`), "the make size output in the README is of the current limit");
+});
+
 test("the README's sign-only script prints the API-NOTES signatures", () => {
   const readme = readFileSync(join(root, "README.md"), "utf8");
   const block = readme.split("<!-- test: sign-only -->")[1].split("```js\n")[1].split("```")[0];
