@@ -28,9 +28,9 @@ bench: pkg
 	@node bench/wasm-imports.mjs
 	@cargo bench --quiet --bench core -- --warm-up-time 1 --measurement-time 3 2>&1 | grep -E "^[a-z].*time:"
 
-# Mutation-fuzzes the reply parser and request building, FUZZ_SECONDS (default 30) per target.
-fuzz:
-	@cargo run --quiet --release -p qcloud-cdn-fuzz --bin fuzz
+# Fuzzes the reply parser and request building under libFuzzer, FUZZ_SECONDS (default 30) per target.
+fuzz: setup
+	@bash scripts/fuzz.sh
 
 # Builds everything and serves the emulator, the demo page and the package on one origin.
 demo: setup

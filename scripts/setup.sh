@@ -34,6 +34,9 @@ if ! have firefox-esr && ! have firefox; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null
 fi
 have geckodriver || cargo install geckodriver --locked
+# cargo-fuzz runs the fuzz targets under libFuzzer with coverage feedback (`make fuzz`, and a
+# short run in `make test`).
+have cargo-fuzz || cargo install cargo-fuzz --version 0.13.2 --locked
 # Headless Chromium for the package's browser test (tests/js/runtimes.test.mjs), driven by
 # Debian's chromedriver, which matches it.
 if ! have chromium || ! have chromedriver; then

@@ -37,6 +37,8 @@ cargo clippy --quiet --target wasm32-unknown-unknown --tests -- -D warnings
 suite native 'test result: ok\. [0-9]+ passed' cargo test --test native
 suite properties 'test result: ok\. [0-9]+ passed' cargo test --test properties
 suite fuzz-corpus 'test result: ok\. [0-9]+ passed' cargo test -p qcloud-cdn-fuzz --test corpus
+# make fuzz builds and runs: each target a few seconds under libFuzzer.
+suite fuzz 'fuzz: [0-9]+ targets ran' env FUZZ_SECONDS=3 bash scripts/fuzz.sh
 suite emulator 'test result: ok\. [0-9]+ passed' cargo test -p qcloud-cdn-emulator
 suite wasm-node 'test result: ok\. [0-9]+ passed' wasm-pack test --node -- --test node
 suite wasm-firefox 'test result: ok\. [0-9]+ passed' wasm-pack test --headless --firefox -- --test browser

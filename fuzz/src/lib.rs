@@ -6,9 +6,9 @@
 //! - [`request`]: any config and directory list → requests the emulator's verifier accepts
 //!   (as the API would), or an `invalid-input` error.
 //!
-//! `cargo-fuzz` needs a nightly toolchain, which this project's machines cannot install, so
-//! `src/bin/fuzz.rs` drives these targets with a plain mutation fuzzer (no coverage feedback),
-//! and `tests/corpus.rs` replays the committed corpus in `make test`.
+//! `make fuzz` runs them under libFuzzer with coverage feedback (`fuzz/libfuzzer/`,
+//! `scripts/fuzz.sh`), and `tests/corpus.rs` replays the committed corpus, and any input that
+//! failed, in `make test`.
 
 use qcloud_cdn_emulator::api::{self, Account, Api, Call};
 use qcloud_cdn_emulator::api3::{Call3, Reply3};
