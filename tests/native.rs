@@ -344,6 +344,11 @@ fn valid_directories() {
         ("https://a.com/x/.a/a./%2ex/", "https://a.com/x/.a/a./%2ex/"),
         ("https://a.com/中文/../文/", "https://a.com/文/"),
         ("https://XN--fsqu00a.com/中文/", "https://xn--fsqu00a.com/中文/"), // a non-ASCII host in Punycode
+        // Hosts are names, as a CDN's domains are: the shorthands of an IP address and the
+        // percent-escapes that a browser rewrites (to 127.0.0.1, [::1], example.com) are kept.
+        ("http://127.1/a/", "http://127.1/a/"),
+        ("http://[0:0::1]/a/", "http://[0:0::1]/a/"),
+        ("http://ex%61mple.com/a/", "http://ex%61mple.com/a/"),
     ];
     for (given, sent) in ok {
         assert_eq!(Dir::parse(0, given).map(Dir::into_string), Ok(sent.to_owned()), "{given}");
