@@ -55,7 +55,9 @@ pub fn reply(data: &[u8]) {
 }
 
 /// Input: fields separated by 0x1F bytes: directories (one per line), then `method`,
-/// `signatureMethod`, `token`, `endpoint`, `type`, `api`, `area`, each empty for "not given".
+/// `signatureMethod`, `token`, `endpoint`, `type`, `api`, `area`, `batchSize`, `dailyLimit`,
+/// `timestamp`, `nonce`, `proxyUrl`, `urlEncode` (`1` or else false), `language`, each empty
+/// (or missing) for "not given".
 pub fn request(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let mut fields = text.split('\u{1f}');
@@ -64,7 +66,26 @@ pub fn request(data: &[u8]) {
     let (method, signature_method, token, endpoint) = (field(), field(), field(), field());
     let refresh_type = field().and_then(|t| t.parse().ok());
     let (api, area) = (field(), field());
-    let raw = RawConfig { method, signature_method, token: token.clone(), endpoint, refresh_type, api, area, ..config() };
+    let mut number = || field().and_then(|n| n.parse().ok());
+    let (batch_size, daily_limit, timestamp, nonce) = (number(), number(), number(), number());
+    let (proxy_url, url_encode, language) = (field(), field().map(|f| f == "1"), field());
+    let raw = RawConfig {
+        method,
+        signature_method,
+        token: token.clone(),
+        endpoint,
+        refresh_type,
+        api,
+        area,
+        batch_size,
+        daily_limit,
+        timestamp,
+        nonce,
+        proxy_url,
+        url_encode,
+        language,
+        ..config()
+    };
     let purge = match Purge::new(raw, &dirs) {
         Ok(p) => p,
         Err(e) => {
@@ -73,6 +94,8 @@ pub fn request(data: &[u8]) {
         }
     };
     let requests: Vec<_> = (0..purge.batch_count()).map(|i| purge.request(i, NOW, 1000 + i as u64).expect("every batch signs")).collect();
+    // A fixed `timestamp` signs every batch: the emulator judges it at that time.
+    let now = purge.config().timestamp.unwrap_or(NOW);
     // A directory as sent is already as a browser writes it: read again, it is unchanged.
     for d in requests.iter().flat_map(|r| &r.dirs) {
         assert_eq!(Dir::parse(0, d).map(Dir::into_string).as_ref(), Ok(d), "sent {d:?} is not a fixed point");
@@ -84,7 +107,7 @@ pub fn request(data: &[u8]) {
     let endpoint = &purge.config().endpoint;
     for (i, r) in requests.iter().enumerate() {
         if purge.config().api == Api3 {
-            let answer = api.handle_v3(&Call3::from_request(r, &endpoint.host), NOW);
+            let answer = api.handle_v3(&Call3::from_request(r, &endpoint.host), now);
             assert!(matches!(answer, Reply3::Success { .. }), "the emulator refused v3 batch {i}: {answer:?} ({r:?})");
             continue;
         }
@@ -94,7 +117,7 @@ pub fn request(data: &[u8]) {
         };
         let params = parse_form(&wire).expect("the wire form decodes");
         let call = Call { method: r.method, host: &endpoint.host, path: &endpoint.path, params: &params };
-        let answer = api.handle(&call, NOW);
+        let answer = api.handle(&call, now);
         assert_eq!(answer.code, 0, "the emulator refused batch {i}: {} ({:?})", answer.message, r);
     }
 }
