@@ -36,7 +36,7 @@ cargo clippy --quiet --target wasm32-unknown-unknown --tests -- -D warnings
 
 suite native 'test result: ok\. [0-9]+ passed' cargo test --test native
 suite properties 'test result: ok\. [0-9]+ passed' cargo test --test properties
-suite fuzz-corpus 'test result: ok\. [0-9]+ passed' cargo test -p qcloud-cdn-fuzz --test corpus
+suite fuzz-crate 'test result: ok\. [0-9]+ passed' cargo test -p qcloud-cdn-fuzz
 # make fuzz builds and runs: each target a few seconds under libFuzzer.
 suite fuzz 'fuzz: [0-9]+ targets ran' env FUZZ_SECONDS=3 bash scripts/fuzz.sh
 suite emulator 'test result: ok\. [0-9]+ passed' cargo test -p qcloud-cdn-emulator

@@ -5,6 +5,7 @@
 //!   a retry decision; never a panic.
 //! - [`request`]: any config and directory list → requests the emulator's verifier accepts
 //!   (as the API would), or an `invalid-input` error.
+//! - [`json`]: any text → what serde_json reads from it, or nothing where serde_json refuses it.
 //!
 //! `make fuzz` runs them under libFuzzer with coverage feedback (`fuzz/libfuzzer/`,
 //! `scripts/fuzz.sh`), and `tests/corpus.rs` replays the committed corpus, and any input that
@@ -14,16 +15,17 @@ use qcloud_cdn_emulator::api::{self, Account, Api, Call};
 use qcloud_cdn_emulator::api3::{Call3, Reply3};
 use qcloud_cdn_refresh::config::Api::{V2 as Api2, V3 as Api3};
 use qcloud_cdn_refresh::dirs::Dir;
+use qcloud_cdn_refresh::json::{self, Value, MAX_DEPTH};
 use qcloud_cdn_refresh::purge::Step;
 use qcloud_cdn_refresh::request::parse_form;
 use qcloud_cdn_refresh::sign::Method;
-use qcloud_cdn_refresh::{json, reply, retry, Kind, Purge, RawConfig};
+use qcloud_cdn_refresh::{reply, retry, Kind, Purge, RawConfig};
 
 /// A fuzz target: the name of its corpus directory, and the function that takes one input.
 pub type Target = (&'static str, fn(&[u8]));
 
 /// Every target.
-pub const TARGETS: [Target; 2] = [("reply", reply), ("request", request)];
+pub const TARGETS: [Target; 3] = [("reply", reply), ("request", request), ("json", json)];
 
 const ID: &str = "AKIDfuzz";
 const KEY: &str = "fuzz-secret-key";
@@ -119,6 +121,106 @@ pub fn request(data: &[u8]) {
         let call = Call { method: r.method, host: &endpoint.host, path: &endpoint.path, params: &params };
         let answer = api.handle(&call, now);
         assert_eq!(answer.code, 0, "the emulator refused batch {i}: {} ({:?})", answer.message, r);
+    }
+}
+
+/// Input: any bytes, read as UTF-8 text (the API's replies are): `src/json.rs` reads what
+/// serde_json reads, as it reads it, and refuses the rest. Two differences are its own: a number
+/// beyond f64 is ±infinity, as in `JSON.parse`, not an error; and it refuses nesting deeper
+/// than [`MAX_DEPTH`], where serde_json's limit is 128.
+pub fn json(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let ours = json::parse(text);
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(theirs) if depth(&theirs) > MAX_DEPTH + 1 => assert_eq!(ours, None, "{text:?} nests too deep"),
+        Ok(theirs) => assert!(ours.as_ref().is_some_and(|o| same_json(o, &theirs)), "{text:?}: {ours:?}, serde_json {theirs:?}"),
+        // serde_json stops at the first such number: the text with each one written as 0 tells
+        // whether the rest is JSON.
+        Err(e) if e.to_string().starts_with("number out of range") && nesting(text) <= MAX_DEPTH => {
+            assert_eq!(ours.is_some(), huge_numbers_as_zero(text).is_ok(), "{text:?}");
+        }
+        Err(e) if e.to_string().starts_with("number out of range") => {}
+        Err(e) if e.to_string().starts_with("recursion limit exceeded") => assert_eq!(ours, None, "{text:?}"),
+        Err(e) => assert_eq!(ours, None, "{text:?}: serde_json says {e}"),
+    }
+}
+
+/// serde_json's reading of `text` with every number beyond f64 replaced by `0 `, each found at
+/// the line and column of serde_json's error (each round replaces one, so it ends).
+fn huge_numbers_as_zero(text: &str) -> Result<serde_json::Value, serde_json::Error> {
+    let mut text = text.to_owned();
+    loop {
+        let e = match serde_json::from_str::<serde_json::Value>(&text) {
+            Err(e) if e.to_string().starts_with("number out of range") => e,
+            other => return other,
+        };
+        let line_start: usize = text.split_inclusive('\n').take(e.line() - 1).map(str::len).sum();
+        let at = (line_start + e.column()).min(text.len());
+        let bytes = text.as_bytes();
+        let start = at - bytes[..at].iter().rev().take_while(|b| b.is_ascii_digit() || b"+-.eE".contains(b)).count();
+        // The number's end as RFC 8259 reads it: -? digits (. digits)? ([eE] [+-]? digits)?
+        let digits = |i: usize| i + bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let mut end = digits(start + usize::from(bytes.get(start) == Some(&b'-')));
+        if bytes.get(end) == Some(&b'.') {
+            end = digits(end + 1);
+        }
+        if matches!(bytes.get(end), Some(b'e' | b'E')) {
+            end = digits(end + 1 + usize::from(matches!(bytes.get(end + 1), Some(b'+' | b'-'))));
+        }
+        // serde_json's columns count bytes; a position beside no number would mean otherwise.
+        assert!(start < end, "no number at line {} column {} of {text:?}", e.line(), e.column());
+        // A space after it, so that what follows cannot join it: `1e400e5` stays two tokens.
+        text.replace_range(start..end, "0 ");
+    }
+}
+
+/// How many arrays and objects deep `text` nests, counting brackets outside strings.
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0, false, false);
+    for b in text.bytes() {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' if in_string => escaped = true,
+            b'"' => in_string = !in_string,
+            b'[' | b'{' if !in_string => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' if !in_string => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// How many values deep `v` nests: 1 for a scalar or an empty array.
+fn depth(v: &serde_json::Value) -> usize {
+    use serde_json::Value as J;
+    1 + match v {
+        J::Array(items) => items.iter().map(depth).max().unwrap_or(0),
+        J::Object(members) => members.values().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// Whether `ours` is what serde_json read: the same structure, a repeated key's last value
+/// among ours (serde_json keeps the last), numbers within a few ulps (ours are valued by hand).
+pub fn same_json(ours: &Value, theirs: &serde_json::Value) -> bool {
+    use serde_json::Value as J;
+    match (ours, theirs) {
+        (Value::Null, J::Null) => true,
+        (Value::Bool(a), J::Bool(b)) => a == b,
+        (Value::Number(a), J::Number(b)) => {
+            let b = b.as_f64().unwrap_or(f64::NAN);
+            a == &b || (a - b).abs() <= b.abs() * 1e-14
+        }
+        (Value::String(a), J::String(b)) => a == b,
+        (Value::Array(a), J::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_json(a, b)),
+        (Value::Object(a), J::Object(b)) => {
+            let keys: std::collections::BTreeSet<&str> = a.iter().map(|(k, _)| k.as_str()).collect();
+            keys.len() == b.len() && b.iter().all(|(k, v)| a.iter().rev().find(|(key, _)| key == k).is_some_and(|(_, o)| same_json(o, v)))
+        }
+        _ => false,
     }
 }
 
