@@ -16,7 +16,7 @@ scratch=$(mktemp -d)
 # Empty artifact directories (no failure; cargo-fuzz's own, which -artifact_prefix replaces) go too.
 trap 'rm -rf "$scratch"; find fuzz/artifacts fuzz/libfuzzer/artifacts -type d -empty -delete 2>/dev/null || true' EXIT
 ran=0
-for target in reply request json; do
+for target in reply request json dir; do
   mkdir -p "$scratch/$target" "fuzz/artifacts/$target"
   echo "== fuzz $target: ${seconds} s"
   set +e

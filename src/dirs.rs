@@ -27,8 +27,9 @@ const QUOTE_CHARS: usize = 80;
 
 /// A directory URL that the API can take.
 ///
-/// Invariant: starts with `http://` or `https://`, has a non-empty ASCII host (and a port of
-/// 1–65535 digits when one is named) and no credentials before it, contains no whitespace, no
+/// Invariant: starts with `http://` or `https://`, has a non-empty ASCII host without WHATWG
+/// URL's forbidden host code points (and a port of 1–65535 digits when one is named) and no
+/// credentials before it, contains no whitespace, no
 /// control character, no fragment and no backslash before any `?`. The scheme, host, port and
 /// the path's dot segments are written as a browser's URL writes them ([`host_port`],
 /// [`push_path`]), so one directory has one spelling and is sent once. Anything else a browser
@@ -200,6 +201,11 @@ pub(crate) fn authority(rest: &str) -> Result<(&str, Option<&str>, &str), &'stat
     let (host, port) = authority.split_at_checked(host_end).unwrap_or((authority, ""));
     if host.is_empty() || host == "[]" {
         return Err("has no host");
+    }
+    // WHATWG URL's forbidden host code points that nothing above refuses: a browser refuses
+    // such a URL, so no cache holds it.
+    if !host.starts_with('[') && find_ascii(host, b"<>[]^|").is_some() {
+        return Err("has a character no host may have (< > [ ] ^ |)");
     }
     // A browser sends a non-ASCII host in Punycode after UTS 46 mapping, whose tables are not
     // in the `.wasm`: what a cache holds, and what a signature covers, cannot be known here.

@@ -374,6 +374,8 @@ fn bad_inputs() {
         (vec!["https://a.com:99999/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com:99999/\" has an invalid port"),
         (vec!["https://a.com:x/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com:x/\" has an invalid port"),
         (vec!["https://[::1/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://[::1/\" has an unclosed [IPv6] host"),
+        (vec!["https://a^b.com/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a^b.com/\" has a character no host may have (< > [ ] ^ |)"),
+        (vec!["https://a.com]:80/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://a.com]:80/\" has a character no host may have (< > [ ] ^ |)"),
         (vec!["https://例子.com/x/"], raw("POST", "HmacSHA1", None), "dirs[0] \"https://例子.com/x/\" has a non-ASCII host, which browsers send in Punycode (xn--…): new URL(url).href gives it"),
         (vec!["https://a.com/", "HTTPS://ÄBC.com:443/"], raw("POST", "HmacSHA1", None), "dirs[1] \"HTTPS://ÄBC.com:443/\" has a non-ASCII host, which browsers send in Punycode (xn--…): new URL(url).href gives it"),
         // a password never reaches a message or `pending`, whichever rule refuses its URL
@@ -435,6 +437,7 @@ fn bad_inputs() {
         (vec!["https://a.com/"], RawConfig { proxy_url: Some("http://[::1]:8080".into()), ..raw("POST", "HmacSHA1", None) }, ""),
         (vec!["https://a.com/"], RawConfig { endpoint: Some("https://h/v2/index.php\n".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"https://h/v2/index.php\\n\" contains whitespace or a control character"),
         (vec!["https://a.com/"], RawConfig { endpoint: Some("http://h:0/".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"http://h:0/\" has an invalid port"),
+        (vec!["https://a.com/"], RawConfig { endpoint: Some("https://cdn|api.qcloud.com/v2/index.php".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"https://cdn|api.qcloud.com/v2/index.php\" has a character no host may have (< > [ ] ^ |)"),
         (vec!["https://a.com/"], RawConfig { endpoint: Some("https://cdn.例子.com/v2/index.php".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint \"https://cdn.例子.com/v2/index.php\" has a non-ASCII host, which browsers send in Punycode (xn--…): new URL(url).href gives it"),
         (vec!["https://a.com/"], RawConfig { endpoint: Some("https://cdn.tencentcloudapi.com/".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint is API 3.0's, which takes no API 2.0 request: add config.api \"v3\""),
         (vec!["https://a.com/"], RawConfig { endpoint: Some("https://CDN.intl.tencentcloudapi.com".into()), ..raw("POST", "HmacSHA1", None) }, "config.endpoint is API 3.0's, which takes no API 2.0 request: add config.api \"v3\""),
