@@ -383,6 +383,41 @@ test("absurd inputs are refused at once with invalid-input, naming the input", a
   }
 });
 
+test("a directory accepted is one Node's URL (WHATWG) accepts, sent as it writes it", () => {
+  const ok = { secretId: A.secretId, secretKey: KEY, timestamp: 1_700_000_000, nonce: 1 };
+  let seed = 2024;
+  const rand = (n) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+  const pick = (list) => list[rand(list.length)];
+  const schemes = ["http://", "https://", "HTTPS://", "Http://"];
+  const hosts = ["www.test.com", "WWW.Test.COM", "a.b", "a-b.example.", "xn--fsqu00a.com", "a_b.com", "a^b.com", "a|b", "a<b", "a]b", "x.y.z"];
+  const ports = ["", ":", ":80", ":443", ":0443", ":8080", ":65535", ":65536", ":0", ":x"];
+  const segments = ["a", "B", ".", "..", "%2e", "%2E%2e", ".a", "a.", "...", "", "中文", "é", "%20", "+", "~", "(x)", '"', "<", ">", "`", "{", "}", "'", ";", "=", "@", "c:", "|", "\\", "%zz"];
+  const queries = ["", "?", "?q=1", "?a=/../", "?x=<ä>&y='z'", "?p=a\\b", "?#"];
+  let compared = 0;
+  for (let i = 0; i < 3000; i++) {
+    const path = Array.from({ length: rand(5) }, () => `/${pick(segments)}`).join("") + (rand(2) ? "/" : "");
+    const given = pick(schemes) + pick(hosts) + pick(ports) + path + pick(queries);
+    let sent;
+    try {
+      [{ dirs: [sent] }] = ctx.lib.signRequest(ok, [given]);
+    } catch (e) {
+      assert.equal(e.kind, "invalid-input", given);
+      continue;
+    }
+    let url;
+    assert.doesNotThrow(() => (url = new URL(given)), `${given} is accepted, as ${sent}, but Node's URL refuses it`);
+    // What a browser percent-encodes in a path (" < > \` { } and non-ASCII) and in a query
+    // (" < > ' and non-ASCII) is sent as given (README "Directories"): encoded here to compare.
+    const encode = (text, set) => Array.from(new TextEncoder().encode(text), (b) => (b > 0x7e || set.includes(b) ? `%${b.toString(16).toUpperCase().padStart(2, "0")}` : String.fromCharCode(b))).join("");
+    const at = sent.indexOf("/", sent.indexOf("//") + 2);
+    const [path_, query = null] = sent.slice(at).split(/\?(.*)/s);
+    const written = sent.slice(0, at) + encode(path_, [0x22, 0x3c, 0x3e, 0x60, 0x7b, 0x7d]) + (query === null ? "" : `?${encode(query, [0x22, 0x3c, 0x3e, 0x27])}`);
+    assert.equal(written, url.href, `${given} is sent as ${sent}`);
+    compared++;
+  }
+  assert.ok(compared > 500, `${compared} directories compared`);
+});
+
 test("a number that is not whole is shown as JavaScript writes it", () => {
   const ok = { secretId: A.secretId, secretKey: KEY };
   const refused = (timeoutMs) => {
