@@ -29,13 +29,14 @@ const QUOTE_CHARS: usize = 80;
 ///
 /// Invariant: starts with `http://` or `https://`, has a non-empty ASCII host without WHATWG
 /// URL's forbidden host code points (and a port of 1–65535 digits when one is named) and no
-/// credentials before it, contains no whitespace, no
-/// control character, no fragment and no backslash before any `?`. The scheme, host, port and
-/// the path's dot segments are written as a browser's URL writes them ([`host_port`],
-/// [`push_path`]), so one directory has one spelling and is sent once. Anything else a browser
-/// sends in a path or query is kept as given: non-ASCII, percent-escapes,
-/// `+ & = ; , ! * ' ( ) ~ @ $`, `?`. The value is signed raw and percent-encoded once on the
-/// wire (API-NOTES "Signature" 4 and 7).
+/// credentials before it, contains no whitespace, no control character, no fragment and no
+/// backslash before any `?`. The scheme, host, port and the path's dot segments are written as
+/// a browser's URL writes them ([`host_port`], [`push_path`]), so one directory has one
+/// spelling and is sent once; a host is taken as a name, so an IP address's shorthands and a
+/// host's percent-escapes, which a browser rewrites, are kept. Anything else a browser sends in
+/// a path or query is kept as given: non-ASCII, percent-escapes, `+ & = ; , ! * ' ( ) ~ @ $`,
+/// `?`. The value is signed raw and percent-encoded once on the wire (API-NOTES "Signature" 4
+/// and 7).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dir(String);
 
