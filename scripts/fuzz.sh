@@ -16,7 +16,8 @@ scratch=$(mktemp -d)
 # Empty artifact directories (no failure; cargo-fuzz's own, which -artifact_prefix replaces) go too.
 trap 'rm -rf "$scratch"; find fuzz/artifacts fuzz/libfuzzer/artifacts -type d -empty -delete 2>/dev/null || true' EXIT
 ran=0
-for target in reply request json dir; do
+# Every binary of fuzz/libfuzzer/Cargo.toml, each a target of fuzz/src/lib.rs.
+for target in $(cargo fuzz list --fuzz-dir fuzz/libfuzzer); do
   mkdir -p "$scratch/$target" "fuzz/artifacts/$target"
   echo "== fuzz $target: ${seconds} s"
   set +e
