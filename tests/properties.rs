@@ -207,9 +207,9 @@ proptest! {
 
     /// A number a message shows ("got …") reads back as itself and is as short as Rust's
     /// `Display` writes it: the shortest decimal that does, as JavaScript's `String(v)` writes
-    /// it; a whole number past 2^53 is written out exactly. When the shortest decimal has more digits than an `f64`
-    /// integer holds, the message shows as many decimals as fit and `…`, within a unit of the
-    /// last one shown.
+    /// it; a whole number past 2^53 is written out exactly. When the shortest decimal has more
+    /// digits than an `f64` integer holds, the message shows as many decimals as fit and `…`,
+    /// within a unit of the last one shown.
     #[test]
     fn a_message_shows_the_number_given(v in prop_oneof![any::<f64>().prop_map(|v| if v.is_finite() { v % 1e19 } else { 0.5 }), -1e6..1e6f64, -1.0..1.0f64, (0..1_000_000_000u64, 1..12u32).prop_map(|(n, p)| n as f64 / 10f64.powi(p as i32))]) {
         let raw = RawConfig { secret_id: Some("id".into()), secret_key: Some(KEY.into()), timeout_ms: Some(v), ..RawConfig::default() };

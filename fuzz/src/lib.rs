@@ -137,11 +137,12 @@ pub fn json(data: &[u8]) {
         Ok(theirs) if depth(&theirs) > MAX_DEPTH + 1 => assert_eq!(ours, None, "{text:?} nests too deep"),
         Ok(theirs) => assert!(ours.as_ref().is_some_and(|o| same_json(o, &theirs)), "{text:?}: {ours:?}, serde_json {theirs:?}"),
         // serde_json stops at the first such number: the text with each one written as 0 tells
-        // whether the rest is JSON.
-        Err(e) if e.to_string().starts_with("number out of range") && nesting(text) <= MAX_DEPTH => {
-            assert_eq!(ours.is_some(), huge_numbers_as_zero(text).is_ok(), "{text:?}");
+        // whether the rest is JSON (past MAX_DEPTH, which the reader refuses, nothing is said).
+        Err(e) if out_of_range(&e) => {
+            if nesting(text) <= MAX_DEPTH {
+                assert_eq!(ours.is_some(), huge_numbers_as_zero(text).is_ok(), "{text:?}");
+            }
         }
-        Err(e) if e.to_string().starts_with("number out of range") => {}
         Err(e) if e.to_string().starts_with("recursion limit exceeded") => assert_eq!(ours, None, "{text:?}"),
         Err(e) => assert_eq!(ours, None, "{text:?}: serde_json says {e}"),
     }
@@ -159,7 +160,8 @@ pub fn dir(data: &[u8]) {
     // The scheme and authority, then the path and query (a `Dir` has a path of at least `/`).
     let (origin, rest) = ours.split_at(ours[8..].find(['/', '?']).map_or(ours.len(), |i| i + 8));
     let authority = origin.split_once("://").map_or("", |(_, a)| a);
-    let host = if authority.starts_with('[') { authority } else { authority.split(':').next().unwrap_or_default() };
+    // An IPv6 host keeps its `[`, which the test below skips.
+    let host = authority.split(':').next().unwrap_or_default();
     let last_label = host.trim_end_matches('.').rsplit('.').next().unwrap_or_default();
     let numeric = !last_label.is_empty() && (last_label.bytes().all(|b| b.is_ascii_digit()) || last_label.starts_with("0x"));
     if host.starts_with('[') || host.contains('%') || numeric || host.split('.').any(|l| l.starts_with("xn--")) {
@@ -186,7 +188,7 @@ fn huge_numbers_as_zero(text: &str) -> Result<serde_json::Value, serde_json::Err
     let mut text = text.to_owned();
     loop {
         let e = match serde_json::from_str::<serde_json::Value>(&text) {
-            Err(e) if e.to_string().starts_with("number out of range") => e,
+            Err(e) if out_of_range(&e) => e,
             other => return other,
         };
         let line_start: usize = text.split_inclusive('\n').take(e.line() - 1).map(str::len).sum();
@@ -207,6 +209,11 @@ fn huge_numbers_as_zero(text: &str) -> Result<serde_json::Value, serde_json::Err
         // A space after it, so that what follows cannot join it: `1e400e5` stays two tokens.
         text.replace_range(start..end, "0 ");
     }
+}
+
+/// Whether serde_json refused a number beyond f64 (its error has no category of its own).
+fn out_of_range(e: &serde_json::Error) -> bool {
+    e.to_string().starts_with("number out of range")
 }
 
 /// How many arrays and objects deep `text` nests, counting brackets outside strings.
@@ -240,7 +247,7 @@ fn depth(v: &serde_json::Value) -> usize {
 
 /// Whether `ours` is what serde_json read: the same structure, a repeated key's last value
 /// among ours (serde_json keeps the last), numbers within a few ulps (ours are valued by hand).
-pub fn same_json(ours: &Value, theirs: &serde_json::Value) -> bool {
+fn same_json(ours: &Value, theirs: &serde_json::Value) -> bool {
     use serde_json::Value as J;
     match (ours, theirs) {
         (Value::Null, J::Null) => true,
