@@ -4,10 +4,10 @@
 // nothing beside it. Buffer is imported, not global: Jest's jsdom environment runs this entry with
 // jsdom's globals (see scripts/pkg.sh).
 import { Buffer } from "node:buffer";
-import { initSync } from "./qcloud_cdn_refresh.js";
+import { instantiate } from "./instantiate.js";
 import wasm from "./wasm-base64.js";
 
-initSync({ module: Buffer.from(wasm, "base64") });
+instantiate(Buffer.from(wasm, "base64"));
 
 export { refreshCdnDir, signRequest, CdnError } from "./api.js";
 

@@ -3,11 +3,11 @@
 // module about 3 ms of a cold start, nothing to copy beside a bundle, and in Deno no
 // permission and no `import source`, which Deno before 2.6 cannot parse. 40 KB more in the
 // npm tarball.
-import { initSync } from "./qcloud_cdn_refresh.js";
+import { instantiate } from "./instantiate.js";
 import wasm from "./wasm-base64.js";
 
 const bytes = typeof Buffer === "function" ? Buffer.from(wasm, "base64") : Uint8Array.from(atob(wasm), (c) => c.charCodeAt(0));
-initSync({ module: bytes });
+instantiate(bytes);
 
 export { refreshCdnDir, signRequest, CdnError } from "./api.js";
 

@@ -203,6 +203,23 @@ console.log(typeof globalThis.Buffer, r.body.split("Signature=")[1]);`;
   assert.equal(run.stdout.trim(), "undefined dwayh9PCYVBTZQbQ6BPO%2B5WI3js%3D");
 });
 
+test("a runtime with WebAssembly turned off is told so when it loads the package, by import or require, in Node and Deno", () => {
+  const said = "qcloud-cdn-refresh needs WebAssembly, which this runtime has turned off (node --jitless, or deno --v8-flags=--jitless)";
+  const runs = {
+    import: spawnSync(process.execPath, ["--jitless", "--input-type=module", "-e", 'await import("qcloud-cdn-refresh")'], { cwd: scratch, encoding: "utf8" }),
+    require: spawnSync(process.execPath, ["--jitless", "-e", 'require("qcloud-cdn-refresh")'], { cwd: scratch, encoding: "utf8" }),
+    deno: spawnSync(bin("deno"), ["run", "--v8-flags=--jitless", "--no-prompt", "lib.mjs"], {
+      cwd: scratch,
+      encoding: "utf8",
+      env: { ...process.env, DENO_DIR: join(scratch, ".deno-jitless"), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+    }),
+  };
+  for (const [how, run] of Object.entries(runs)) {
+    assert.equal(run.status, 1, `${how}: ${run.stderr}`);
+    assert.ok(run.stderr.includes(`Error: ${said}`), `${how}: ${run.stderr}`);
+  }
+});
+
 test("refreshCdnDir purges 45 dirs in 3 signed POSTs through Node's fetch", async () => {
   await withServer(() => OK, async (endpoint, seen) => {
     const input = [...dirs(45), dirs(45)[3]];
