@@ -73,7 +73,7 @@ const kb = (n) => (n === null ? "does not bundle" : `${(n / 1024).toFixed(1)} KB
 row("size, browser, gzip -9 (JS + .wasm)", (oursBrowser / 1024).toFixed(1), `${kb(smallest.browser)} (${smallest.name})`, smallest.browser / oursBrowser, ">= 3.5x smaller, <= 20 KB", smallest.browser / oursBrowser >= 3.5 && oursBrowser <= 20480, "KB");
 
 // ---- 2. cold start: import + first signRequest in a fresh process, over a bare node -e 0 ----
-// The fresh processes run without NODE_EXTRA_CA_CERTS, which this project's machines set (to
+// The fresh processes run without NODE_EXTRA_CA_CERTS, which this machine's environment sets (to
 // the system's CA bundle): Node 20 parses those certificates as it starts, Node 22 only when
 // TLS is first used, so every Node 20 process took 40 ms more, and the difference below 0.2 to
 // 2.3 ms more (bench/NOTES.md), none of it this package's. With the variable as the environment
