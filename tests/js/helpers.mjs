@@ -140,8 +140,10 @@ export async function until(what, check, ms = 15000) {
 
 // A headless browser driven over W3C WebDriver, with just the commands the tests need: Firefox
 // by geckodriver (what `wasm-pack test --firefox` uses), or Debian's Chromium by its
-// chromedriver (flags from this machine kind's notes: no sandbox as root, no GPU).
-export async function startBrowser(which = "firefox") {
+// chromedriver (flags from this machine kind's notes: no sandbox as root, no GPU). `noWasm`
+// starts it with WebAssembly turned off: Firefox's javascript.options.wasm, or Chromium's V8
+// without a JIT (--jitless), which leaves WebAssembly out as hardened modes do.
+export async function startBrowser(which = "firefox", { noWasm = false } = {}) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const chromium = which === "chromium";
@@ -161,9 +163,11 @@ export async function startBrowser(which = "firefox") {
   let caps;
   if (chromium) {
     const args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--window-size=1100,1300"];
+    if (noWasm) args.push("--js-flags=--jitless");
     caps = { capabilities: { alwaysMatch: { browserName: "chrome", "goog:chromeOptions": { binary: "/usr/bin/chromium", args } } } };
   } else {
     const firefox = { args: ["-headless", "-width=1100", "-height=1300"] };
+    if (noWasm) firefox.prefs = { "javascript.options.wasm": false };
     if (existsSync("/usr/bin/firefox-esr")) firefox.binary = "/usr/bin/firefox-esr";
     caps = { capabilities: { alwaysMatch: { browserName: "firefox", "moz:firefoxOptions": firefox } } };
   }

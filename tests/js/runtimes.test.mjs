@@ -452,24 +452,17 @@ worker.postMessage("go");
 `;
 const failure = "const failure = (e) => [e instanceof CdnError, e.kind, e.message, e.pending];";
 
-// A page whose Content-Security-Policy refuses to compile WebAssembly: what its call says.
-const cspApp = () => `import { refreshCdnDir, CdnError } from "qcloud-cdn-refresh";
-${failure}
-refreshCdnDir({ secretId: ${JSON.stringify(ACCOUNT.secretId)}, secretKey: ${JSON.stringify(ACCOUNT.secretKey)}, endpoint: ${JSON.stringify(new URL("/v2/index.php", ctx.emu.url).href)} }, ["https://www.test.com/csp/"]).then(
-  () => (document.getElementById("out").textContent = JSON.stringify({ failed: "purged" })),
-  (e) => (document.getElementById("out").textContent = JSON.stringify({ report: failure(e) })),
-);
-`;
-const csp = (policy) => `<meta http-equiv="Content-Security-Policy" content="${policy}">`;
-
-// A page whose call is answered with a redirect (an emulator fault): what its call says.
-const redirectApp = (tag) => `import { refreshCdnDir, CdnError } from "qcloud-cdn-refresh";
+// A page whose one call fails before anything is purged (a Content-Security-Policy that refuses
+// WebAssembly, an endpoint that redirects, a browser without WebAssembly): what the call says,
+// and `extra` of its error.
+const failingApp = (tag, extra = "") => `import { refreshCdnDir, CdnError } from "qcloud-cdn-refresh";
 ${failure}
 refreshCdnDir({ secretId: ${JSON.stringify(ACCOUNT.secretId)}, secretKey: ${JSON.stringify(ACCOUNT.secretKey)}, endpoint: ${JSON.stringify(new URL("/v2/index.php", ctx.emu.url).href)} }, ["https://www.test.com/${tag}/"]).then(
   () => (document.getElementById("out").textContent = JSON.stringify({ failed: "purged" })),
-  (e) => (document.getElementById("out").textContent = JSON.stringify({ report: [...failure(e), e.status] })),
+  (e) => (document.getElementById("out").textContent = JSON.stringify({ report: [...failure(e)${extra}] })),
 );
 `;
+const csp = (policy) => `<meta http-equiv="Content-Security-Policy" content="${policy}">`;
 
 // The same two pages in each browser engine, each purging its own directories; the bundle's
 // page under a strict Content-Security-Policy that allows only WebAssembly beyond 'self', as
@@ -488,13 +481,16 @@ for (const engine of ["firefox", "chromium"]) {
     copyFileSync(join(pkgDir(), "qcloud_cdn_refresh_bg.wasm"), join(web, "bundled", "qcloud_cdn_refresh_bg.wasm"));
     mkdirSync(join(web, "csp"));
     writeFileSync(join(web, "csp", "index.html"), page(`${csp("script-src 'self'")}<script type="module" src="app.js"></script>`));
-    writeFileSync(join(scratch(), `${engine}-csp.js`), cspApp());
+    writeFileSync(join(scratch(), `${engine}-csp.js`), failingApp("csp"));
     const c = run(bin("esbuild"), ["--log-level=warning", `${engine}-csp.js`, "--bundle", "--format=esm", "--platform=browser", `--outfile=web/${engine}/csp/app.js`]);
     assert.equal(c.stderr.trim(), "", "no bundler warnings");
     copyFileSync(join(pkgDir(), "qcloud_cdn_refresh_bg.wasm"), join(web, "csp", "qcloud_cdn_refresh_bg.wasm"));
     mkdirSync(join(web, "redirect"));
     writeFileSync(join(web, "redirect", "index.html"), page(`<script type="importmap">{"imports": {"qcloud-cdn-refresh": "/pkg/browser.js"}}</script><script type="module" src="app.js"></script>`));
-    writeFileSync(join(web, "redirect", "app.js"), redirectApp(`${engine}-redirect`));
+    writeFileSync(join(web, "redirect", "app.js"), failingApp(`${engine}-redirect`, ", e.status"));
+    mkdirSync(join(web, "nowasm"));
+    writeFileSync(join(web, "nowasm", "index.html"), page(`<script type="importmap">{"imports": {"qcloud-cdn-refresh": "/pkg/browser.js"}}</script><script type="module" src="app.js"></script>`));
+    writeFileSync(join(web, "nowasm", "app.js"), failingApp(`${engine}-nowasm`));
 
     const browser = await startBrowser(engine);
     try {
@@ -543,6 +539,23 @@ for (const engine of ["firefox", "chromium"]) {
     } finally {
       await browser.stop();
     }
+    // A browser with WebAssembly turned off, as hardened modes do: the call fails as when the
+    // .wasm cannot be loaded, nothing purged.
+    await t.test("a browser with WebAssembly turned off", async () => {
+      const hardened = await startBrowser(engine, { noWasm: true });
+      try {
+        await hardened.goto(`${ctx.emu.url}/${engine}/nowasm/index.html`);
+        const { report, failed } = JSON.parse(await until("the page's report", () => hardened.text("#out"), 30000));
+        assert.equal(failed, undefined);
+        assert.equal(await hardened.run("return typeof WebAssembly"), "undefined", "the browser had WebAssembly off");
+        const [isCdnError, kind, message, pending] = report;
+        assert.deepEqual([isCdnError, kind, pending], [true, "network", [`https://www.test.com/${engine}-nowasm/`]]);
+        assert.match(message, /^could not load the WebAssembly module from http:\/\/\S+\/pkg\/qcloud_cdn_refresh_bg\.wasm: WebAssembly is not defined$/);
+        assert.deepEqual(await recorded(`${engine}-nowasm`), [], "nothing purged");
+      } finally {
+        await hardened.stop();
+      }
+    });
   });
 }
 
