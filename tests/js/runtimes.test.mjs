@@ -466,12 +466,14 @@ const csp = (policy) => `<meta http-equiv="Content-Security-Policy" content="${p
 
 // The same two pages in each browser engine, each purging its own directories; the bundle's
 // page under a strict Content-Security-Policy that allows only WebAssembly beyond 'self', as
-// an admin dashboard's may be; and a third whose policy refuses WebAssembly.
+// an admin dashboard's may be; then pages whose call fails: a policy that refuses WebAssembly,
+// an endpoint that redirects, and the browser started again with WebAssembly off.
 for (const engine of ["firefox", "chromium"]) {
   test(`browsers: a plain page with an import map, and an esbuild browser bundle, in ${engine}`, async (t) => {
     const web = join(scratch(), "web", engine);
+    const importMapPage = page(`<script type="importmap">{"imports": {"qcloud-cdn-refresh": "/pkg/browser.js"}}</script><script type="module" src="app.js"></script>`);
     mkdirSync(join(web, "plain"), { recursive: true });
-    writeFileSync(join(web, "plain", "index.html"), page(`<script type="importmap">{"imports": {"qcloud-cdn-refresh": "/pkg/browser.js"}}</script><script type="module" src="app.js"></script>`));
+    writeFileSync(join(web, "plain", "index.html"), importMapPage);
     writeFileSync(join(web, "plain", "app.js"), browserApp(`${engine}-plain`, clockProbe(`${engine}-clock`)));
     mkdirSync(join(web, "bundled"));
     writeFileSync(join(web, "bundled", "index.html"), page(`${csp("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'")}<script type="module" src="app.js"></script>`));
@@ -486,10 +488,10 @@ for (const engine of ["firefox", "chromium"]) {
     assert.equal(c.stderr.trim(), "", "no bundler warnings");
     copyFileSync(join(pkgDir(), "qcloud_cdn_refresh_bg.wasm"), join(web, "csp", "qcloud_cdn_refresh_bg.wasm"));
     mkdirSync(join(web, "redirect"));
-    writeFileSync(join(web, "redirect", "index.html"), page(`<script type="importmap">{"imports": {"qcloud-cdn-refresh": "/pkg/browser.js"}}</script><script type="module" src="app.js"></script>`));
+    writeFileSync(join(web, "redirect", "index.html"), importMapPage);
     writeFileSync(join(web, "redirect", "app.js"), failingApp(`${engine}-redirect`, ", e.status"));
     mkdirSync(join(web, "nowasm"));
-    writeFileSync(join(web, "nowasm", "index.html"), page(`<script type="importmap">{"imports": {"qcloud-cdn-refresh": "/pkg/browser.js"}}</script><script type="module" src="app.js"></script>`));
+    writeFileSync(join(web, "nowasm", "index.html"), importMapPage);
     writeFileSync(join(web, "nowasm", "app.js"), failingApp(`${engine}-nowasm`));
 
     const browser = await startBrowser(engine);
