@@ -15,8 +15,11 @@ rustup target list --installed | grep -qx wasm32-unknown-unknown \
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 
-# wasm-pack drives the wasm build and `wasm-pack test`.
-have wasm-pack || cargo install wasm-pack --locked
+# wasm-pack drives the wasm build and `wasm-pack test`. Pinned, as every tool below: a new
+# release may need a newer rustc than the machine has, or build differently.
+if [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}')" != 0.15.1 ]; then
+  cargo install wasm-pack --version 0.15.1 --locked --force
+fi
 
 # wasm-pack cannot download its helpers here: give it a wasm-bindgen CLI of exactly the
 # version Cargo.lock pins, or it would compile its own copy on every fresh machine.
@@ -33,7 +36,7 @@ if ! have firefox-esr && ! have firefox; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null
 fi
-have geckodriver || cargo install geckodriver --locked
+have geckodriver || cargo install geckodriver --version 0.37.1 --locked
 # cargo-fuzz runs the fuzz targets under libFuzzer with coverage feedback (`make fuzz`, and a
 # short run in `make test`).
 have cargo-fuzz || cargo install cargo-fuzz --version 0.13.2 --locked
