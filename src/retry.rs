@@ -90,13 +90,15 @@ pub fn may_have_purged(err: &Error) -> bool {
 /// with the --allow-net flag") and a Worker's fetch past its invocation's subrequest limit
 /// ("Too many subrequests by single Worker invocation.", Cloudflare's Workers limits). Then
 /// Node's codes for a connection that was never made (refused, no such host, unreachable,
-/// connect timeout, a TLS handshake that failed), Deno's "client error (Connect)", and a proxy
+/// connect timeout, a TLS handshake that failed), Deno's "client error (Connect)", a proxy
 /// that would not open a tunnel to the API (Node's "Proxy response (407) !== 200 when HTTP
-/// Tunneling" with `NODE_USE_ENV_PROXY`, Bun's `ERR_PROXY_TUNNEL`: "unnel" is in both).
+/// Tunneling" with `NODE_USE_ENV_PROXY`, Bun's `ERR_PROXY_TUNNEL`: "unnel" is in both), and one
+/// that would not forward a plain-http request, which Node 26 hands it whole instead of
+/// tunnelling ("Proxy Authentication Required (407)").
 /// Browsers and workerd say nothing of the kind ("Failed to fetch", "NetworkError when
 /// attempting to fetch resource.", "Network connection lost."), so for them every lost
 /// connection may have reached the API.
-const NEVER_SENT: [&str; 17] = [
+const NEVER_SENT: [&str; 18] = [
     "bad port",
     "ERR_INVALID_URL",
     "are blocked",
@@ -114,6 +116,7 @@ const NEVER_SENT: [&str; 17] = [
     "UNABLE_TO_",
     "client error (Connect)",
     "unnel",
+    "(407)",
 ];
 
 /// How many of [`NEVER_SENT`]'s first markers say the runtime refuses the request outright: a

@@ -5,10 +5,10 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createServer } from "node:http";
+import { createServer, request } from "node:http";
 import { connect } from "node:net";
 import { once } from "node:events";
-import { bin as helperBin, packageAndEmulator, root } from "./helpers.mjs";
+import { bin as helperBin, nodeOf, packageAndEmulator, root } from "./helpers.mjs";
 
 const KEY = "cli-SECRET-key-0123456789";
 const TOKEN = "cli-SESSION-token-9876";
@@ -49,27 +49,39 @@ test("purges the dirs given as arguments, exit 0", async () => {
   assert.deepEqual(await recorded("args"), dirs("args", 21));
 });
 
-// Node 18, the oldest the package's engines claims, and Node 24, the newest LTS.
-for (const version of ["18", "24"]) {
+// Node 18, the oldest the package's engines claims, Node 24, the newest LTS, and Node 26, the
+// current release line.
+for (const version of ["18", "24", "26"]) {
   test(`runs under Node ${version}`, async () => {
     const tag = `node${version}`;
-    const r = cli(withEndpoint(...dirs(tag, 21)), { node: join(root, "tools", tag, "bin", "node") });
+    const r = cli(withEndpoint(...dirs(tag, 21)), { node: nodeOf(version) });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, "Success: purged 21 directories in 2 request(s)\n");
     assert.deepEqual(await recorded(tag), dirs(tag, 21));
   });
 }
 
-// A CI runner behind an HTTP proxy: Node 24's own NODE_USE_ENV_PROXY=1 tunnels fetch through
-// HTTP_PROXY / HTTPS_PROXY, so the CLI needs no option of its own. The proxy here answers
-// CONNECT only, and records where each tunnel went; with `refuse`, it asks for credentials
-// instead, which leaves the API untouched.
-test("behind a proxy: under Node 24, NODE_USE_ENV_PROXY=1 sends through HTTP_PROXY; a 407 from it, there and in Bun, leaves the dirs pending", async () => {
-  const tunnels = [];
+// A CI runner behind an HTTP proxy: Node 24 and 26 given NODE_USE_ENV_PROXY=1 send fetch through
+// HTTP_PROXY / HTTPS_PROXY, so the CLI needs no option of its own. Node 24 tunnels every request
+// (CONNECT); Node 26 tunnels https only and hands the proxy a plain-http request whole (as the
+// emulator's endpoint is here), which the proxy forwards. It records how each request came and
+// where it went; with `refuse`, it asks for credentials instead, which leaves the API untouched.
+test("behind a proxy: under Node 24 and 26, NODE_USE_ENV_PROXY=1 sends through HTTP_PROXY; a 407 from it, there and in Bun, leaves the dirs pending", async () => {
+  const seen = [];
   let refuse = false;
-  const proxy = createServer((req, res) => res.writeHead(405).end());
+  const proxy = createServer((req, res) => {
+    const target = new URL(req.url);
+    seen.push(`${req.method} ${target.host}`);
+    if (refuse) return res.writeHead(407, { "Proxy-Authenticate": 'Basic realm="ci"' }).end();
+    const upstream = request(target, { method: req.method, headers: req.headers }, (reply) => {
+      res.writeHead(reply.statusCode, reply.headers);
+      reply.pipe(res);
+    });
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  });
   proxy.on("connect", (req, socket, head) => {
-    tunnels.push(req.url);
+    seen.push(`CONNECT ${req.url}`);
     socket.on("error", () => {});
     if (refuse) return socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="ci"\r\nContent-Length: 0\r\n\r\n');
     const [host, port] = req.url.split(":");
@@ -84,29 +96,36 @@ test("behind a proxy: under Node 24, NODE_USE_ENV_PROXY=1 sends through HTTP_PRO
   });
   await new Promise((r) => proxy.listen(0, "127.0.0.1", r));
   try {
-    const tag = "proxied";
     const env = credentials(ACCOUNT, { NODE_USE_ENV_PROXY: "1", HTTP_PROXY: `http://127.0.0.1:${proxy.address().port}` });
-    const child = spawn(join(root, "tools", "node24", "bin", "node"), [bin(), ...withEndpoint(...dirs(tag, 3))], { cwd: ctx.installed.dir, env });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    const [code] = await once(child, "exit");
-    outputs.push(out);
-    assert.equal(code, 0, out);
-    assert.equal(out, "Success: purged 3 directories in 1 request(s)\n");
-    assert.deepEqual(tunnels, [new URL(ctx.emu.endpoint).host], "one tunnel, to the API");
-    assert.deepEqual(await recorded(tag), dirs(tag, 3));
+    const api = new URL(ctx.emu.endpoint).host;
+    for (const [version, how] of [["24", "CONNECT"], ["26", "POST"]]) {
+      seen.length = 0;
+      const tag = `proxied-node${version}`;
+      const child = spawn(nodeOf(version), [bin(), ...withEndpoint(...dirs(tag, 3))], { cwd: ctx.installed.dir, env });
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (out += d));
+      const [code] = await once(child, "exit");
+      outputs.push(out);
+      assert.equal(code, 0, `Node ${version}: ${out}`);
+      assert.equal(out, "Success: purged 3 directories in 1 request(s)\n", `Node ${version}`);
+      assert.deepEqual(seen, [`${how} ${api}`], `Node ${version}: one request, to the API`);
+      assert.deepEqual(await recorded(tag), dirs(tag, 3), `Node ${version}`);
+    }
 
-    // A proxy that asks for credentials: the tunnel never opens, and the error says why. Node
-    // puts the proxy's answer two causes down; Bun tunnels only to https (API 3.0's endpoint
+    // A proxy that asks for credentials: the tunnel never opens, or the request is not
+    // forwarded, and the error says why. Node puts the proxy's answer one or two causes down;
+    // Bun tunnels only to https, and Node 26 only https through CONNECT (API 3.0's endpoint
     // here, which the refusal keeps this machine from needing).
     refuse = true;
     const runtimes = [
-      ["node24", join(root, "tools", "node24", "bin", "node"), withEndpoint(), env, /Proxy response \(407\) !== 200 when HTTP Tunneling/, new URL(ctx.emu.endpoint).host],
-      ["bun", helperBin("bun"), ["--api", "v3"], { ...env, HTTPS_PROXY: env.HTTP_PROXY }, /Proxy refused to open a tunnel: 407/, "cdn.tencentcloudapi.com:443"],
+      ["node24", nodeOf("24"), withEndpoint(), env, /Proxy response \(407\) !== 200 when HTTP Tunneling/, `CONNECT ${api}`],
+      ["node26", nodeOf("26"), withEndpoint(), env, /Proxy Authentication Required \(407\)/, `POST ${api}`],
+      ["node26-https", nodeOf("26"), ["--api", "v3"], { ...env, HTTPS_PROXY: env.HTTP_PROXY }, /Proxy response \(407\) !== 200 when HTTP Tunneling/, "CONNECT cdn.tencentcloudapi.com:443"],
+      ["bun", helperBin("bun"), ["--api", "v3"], { ...env, HTTPS_PROXY: env.HTTP_PROXY }, /Proxy refused to open a tunnel: 407/, "CONNECT cdn.tencentcloudapi.com:443"],
     ];
     for (const [name, runtime, args, runtimeEnv, said, host] of runtimes) {
-      tunnels.length = 0;
+      seen.length = 0;
       const tag = `proxy-407-${name}`;
       // Not spawnSync: the proxy answers from this process.
       const child = spawn(runtime, [bin(), "--json", "--retries", "1", ...args, ...dirs(tag, 3)], { cwd: ctx.installed.dir, env: runtimeEnv });
@@ -119,8 +138,8 @@ test("behind a proxy: under Node 24, NODE_USE_ENV_PROXY=1 sends through HTTP_PRO
       const err = JSON.parse(out);
       assert.equal(err.kind, "network", name);
       assert.match(err.message, said, `${name}: the proxy's answer, not only Node's "Request was cancelled."`);
-      assert.deepEqual([err.pending, err.maybeSubmitted], [dirs(tag, 3), []], `${name}: the tunnel never opened: pending, not maybe purged`);
-      assert.deepEqual(tunnels, [host, host], `${name}: retried once`);
+      assert.deepEqual([err.pending, err.maybeSubmitted], [dirs(tag, 3), []], `${name}: nothing reached the API: pending, not maybe purged`);
+      assert.deepEqual(seen, [host, host], `${name}: retried once`);
       assert.deepEqual(await recorded(tag), []);
     }
   } finally {

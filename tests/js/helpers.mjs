@@ -12,6 +12,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 // A tool `make setup` installs in tools/ (esbuild, tsc, workerd, ...).
 export const bin = (name) => join(root, "tools", "node_modules", ".bin", name);
+// Node of a major version that `make setup` installs in tools/ (18, 22, 24 and 26).
+export const nodeOf = (major) => join(root, "tools", `node${major}`, "bin", "node");
 
 // `npm pack` of pkg/ (`tarball`), installed into a fresh scratch project and imported by its name.
 export async function installPackage() {

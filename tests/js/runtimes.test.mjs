@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { bin, freePort, packageAndEmulator, startBrowser, startWorkerd, until, root } from "./helpers.mjs";
+import { bin, freePort, nodeOf, packageAndEmulator, startBrowser, startWorkerd, until, root } from "./helpers.mjs";
 
 const ACCOUNT = { secretId: "AKIDruntimes", secretKey: "runtimes-secret-key", domains: ["www.test.com"], dailyLimit: 10000 };
 // The emulator also serves the installed package at /pkg/ and the scratch project's web/ at /.
@@ -102,13 +102,11 @@ function run(cmd, args, opts = {}) {
 }
 
 // The Node running the tests, Node 18, the oldest the package's `engines` claims, Node 22 and 24,
-// the LTS lines maintained now, and Bun, which takes the package's "node" entries for import and
+// the LTS lines maintained now, Node 26, the current release line, and Bun, which takes the package's "node" entries for import and
 // require alike.
 const nodes = [
   ["node", process.execPath],
-  ["node18", join(root, "tools", "node18", "bin", "node")],
-  ["node22", join(root, "tools", "node22", "bin", "node")],
-  ["node24", join(root, "tools", "node24", "bin", "node")],
+  ...["18", "22", "24", "26"].map((major) => [`node${major}`, nodeOf(major)]),
   ["bun", bin("bun")],
 ];
 for (const [name, node] of nodes) {
