@@ -5,10 +5,8 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createServer, request } from "node:http";
-import { connect } from "node:net";
 import { once } from "node:events";
-import { bin as helperBin, nodeOf, packageAndEmulator, root } from "./helpers.mjs";
+import { bin as helperBin, nodeOf, packageAndEmulator, root, startProxy } from "./helpers.mjs";
 
 const KEY = "cli-SECRET-key-0123456789";
 const TOKEN = "cli-SESSION-token-9876";
@@ -64,39 +62,12 @@ for (const version of ["18", "24", "26"]) {
 // A CI runner behind an HTTP proxy: Node 24 and 26 given NODE_USE_ENV_PROXY=1 send fetch through
 // HTTP_PROXY / HTTPS_PROXY, so the CLI needs no option of its own. Node 24 tunnels every request
 // (CONNECT); Node 26 tunnels https only and hands the proxy a plain-http request whole (as the
-// emulator's endpoint is here), which the proxy forwards. It records how each request came and
-// where it went; with `refuse`, it asks for credentials instead, which leaves the API untouched.
+// emulator's endpoint is here), which the proxy forwards.
 test("behind a proxy: under Node 24 and 26, NODE_USE_ENV_PROXY=1 sends through HTTP_PROXY; a 407 from it, there and in Bun, leaves the dirs pending", async () => {
-  const seen = [];
-  let refuse = false;
-  const proxy = createServer((req, res) => {
-    const target = new URL(req.url);
-    seen.push(`${req.method} ${target.host}`);
-    if (refuse) return res.writeHead(407, { "Proxy-Authenticate": 'Basic realm="ci"' }).end();
-    const upstream = request(target, { method: req.method, headers: req.headers }, (reply) => {
-      res.writeHead(reply.statusCode, reply.headers);
-      reply.pipe(res);
-    });
-    upstream.on("error", () => res.destroy());
-    req.pipe(upstream);
-  });
-  proxy.on("connect", (req, socket, head) => {
-    seen.push(`CONNECT ${req.url}`);
-    socket.on("error", () => {});
-    if (refuse) return socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="ci"\r\nContent-Length: 0\r\n\r\n');
-    const [host, port] = req.url.split(":");
-    const upstream = connect(Number(port), host, () => {
-      socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      upstream.write(head);
-      upstream.pipe(socket).on("error", () => {});
-      socket.pipe(upstream).on("error", () => {});
-    });
-    upstream.on("error", () => socket.destroy());
-    socket.on("error", () => upstream.destroy());
-  });
-  await new Promise((r) => proxy.listen(0, "127.0.0.1", r));
+  const proxy = await startProxy();
+  const { seen } = proxy;
   try {
-    const env = credentials(ACCOUNT, { NODE_USE_ENV_PROXY: "1", HTTP_PROXY: `http://127.0.0.1:${proxy.address().port}` });
+    const env = credentials(ACCOUNT, { NODE_USE_ENV_PROXY: "1", HTTP_PROXY: proxy.url });
     const api = new URL(ctx.emu.endpoint).host;
     for (const [version, how] of [["24", "CONNECT"], ["26", "POST"]]) {
       seen.length = 0;
@@ -117,7 +88,7 @@ test("behind a proxy: under Node 24 and 26, NODE_USE_ENV_PROXY=1 sends through H
     // forwarded, and the error says why. Node puts the proxy's answer one or two causes down;
     // Bun tunnels only to https, and Node 26 only https through CONNECT (API 3.0's endpoint
     // here, which the refusal keeps this machine from needing).
-    refuse = true;
+    proxy.refuse = true;
     const runtimes = [
       ["node24", nodeOf("24"), withEndpoint(), env, /Proxy response \(407\) !== 200 when HTTP Tunneling/, `CONNECT ${api}`],
       ["node26", nodeOf("26"), withEndpoint(), env, /Proxy Authentication Required \(407\)/, `POST ${api}`],
@@ -143,8 +114,7 @@ test("behind a proxy: under Node 24 and 26, NODE_USE_ENV_PROXY=1 sends through H
       assert.deepEqual(await recorded(tag), []);
     }
   } finally {
-    proxy.closeAllConnections();
-    await new Promise((r) => proxy.close(r));
+    await proxy.close();
   }
 });
 

@@ -3,7 +3,8 @@
 import { before, after } from "node:test";
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { createServer as createHttpServer, request } from "node:http";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { createInterface } from "node:readline";
@@ -89,6 +90,47 @@ export function freePort() {
       s.close(() => resolve(port));
     });
   });
+}
+
+// An HTTP proxy on a free loopback port, as a CI runner's HTTPS_PROXY names one: it tunnels a
+// CONNECT and forwards a plain-http request handed to it whole, and records each in `seen` as
+// "CONNECT host:port" or "POST host:port"; with `refuse` set, it answers 407, asking for
+// credentials, instead, which leaves the API untouched.
+export async function startProxy() {
+  const proxy = { seen: [], refuse: false };
+  const refusal = 'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="ci"\r\nContent-Length: 0\r\n\r\n';
+  const server = createHttpServer((req, res) => {
+    const target = new URL(req.url);
+    proxy.seen.push(`${req.method} ${target.host}`);
+    if (proxy.refuse) return res.writeHead(407, { "Proxy-Authenticate": 'Basic realm="ci"' }).end();
+    const upstream = request(target, { method: req.method, headers: req.headers }, (reply) => {
+      res.writeHead(reply.statusCode, reply.headers);
+      reply.pipe(res);
+    });
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  });
+  server.on("connect", (req, socket, head) => {
+    proxy.seen.push(`CONNECT ${req.url}`);
+    socket.on("error", () => {});
+    if (proxy.refuse) return socket.end(refusal);
+    const [host, port] = req.url.split(":");
+    const upstream = connect(Number(port), host, () => {
+      socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      upstream.write(head);
+      upstream.pipe(socket).on("error", () => {});
+      socket.pipe(upstream).on("error", () => {});
+    });
+    upstream.on("error", () => socket.destroy());
+    socket.on("error", () => upstream.destroy());
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  proxy.url = `http://127.0.0.1:${server.address().port}`;
+  proxy.close = () => {
+    server.closeAllConnections();
+    return new Promise((r) => server.close(r));
+  };
+  return proxy;
 }
 
 // Serves the ES module `dir/main` (plus `.wasm` modules `wasm`, by file name) in workerd on a

@@ -1,6 +1,6 @@
 // The installed tarball in every runtime it claims, each purging through a freshly started
-// emulator: Node 18, 24 and the Node running the tests (import, require, esbuild bundles, a
-// single-executable application), Deno 2.0 and the newest, Bun, workerd (esbuild, Rollup,
+// emulator: Node 18, 22, 24, 26 and the Node running the tests (import, require, esbuild bundles,
+// a single-executable application), Deno 2.0 and the newest (also behind a proxy), Bun, workerd (esbuild, Rollup,
 // webpack and Rspack bundles, and Cloudflare's Vite plugin, built and in its dev server), Firefox
 // and Chromium (a page with no bundler, and an esbuild browser bundle), Vite 7 and 8 (dev server
 // and build), webpack and Rspack in Chromium, each build also from a page's Web Worker, Next.js
@@ -12,9 +12,10 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { bin, freePort, nodeOf, packageAndEmulator, startBrowser, startWorkerd, until, root } from "./helpers.mjs";
+import { bin, freePort, nodeOf, packageAndEmulator, startBrowser, startProxy, startWorkerd, until, root } from "./helpers.mjs";
 
 const ACCOUNT = { secretId: "AKIDruntimes", secretKey: "runtimes-secret-key", domains: ["www.test.com"], dailyLimit: 10000 };
 // The emulator also serves the installed package at /pkg/ and the scratch project's web/ at /.
@@ -143,6 +144,53 @@ for (const [name, deno, file] of [["deno", bin("deno"), "deno.ts"], ["deno-2.0",
     await expectPurged(name, r.stdout, { refusedBy: refusals.map(([, message]) => message), moved: true });
   });
 }
+
+// Deno behind a CI runner's proxy: it reads HTTP_PROXY and HTTPS_PROXY itself, tunnels https
+// (CONNECT) and hands the proxy a plain-http request (the emulator's) whole to forward. A proxy
+// that asks for credentials fails the call with its words, the directories pending. Spawned,
+// not spawnSync: the proxy answers from this process.
+test("deno behind a proxy: HTTP_PROXY and HTTPS_PROXY, which Deno reads itself, carry the purge; a 407 from it leaves the dirs pending", async () => {
+  const proxy = await startProxy();
+  try {
+    writeFileSync(
+      join(scratch(), "deno-proxy.mjs"),
+      `import { refreshCdnDir } from "qcloud-cdn-refresh";
+const [config, dirs] = JSON.parse(Deno.args[0]);
+const out = await refreshCdnDir({ secretId: ${JSON.stringify(ACCOUNT.secretId)}, secretKey: ${JSON.stringify(ACCOUNT.secretKey)}, retries: 0, ...config }, dirs).then(
+  (r) => ({ code: r.code, dirs: r.dirs.length }),
+  (e) => ({ kind: e.kind, message: e.message, pending: e.pending, maybeSubmitted: e.maybeSubmitted }),
+);
+console.log(JSON.stringify(out));
+`,
+    );
+    const api = new URL(ctx.emu.endpoint).host;
+    const purge = async (config, tag) => {
+      proxy.seen.length = 0;
+      const child = spawn(bin("deno"), ["run", "--no-prompt", `--allow-net=${api},cdn.tencentcloudapi.com`, "deno-proxy.mjs", JSON.stringify([config, dirs(tag, 3)])], {
+        cwd: scratch(),
+        env: { ...process.env, HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, DENO_DIR: join(scratch(), ".deno"), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+      });
+      let out = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (out += d));
+      const [code] = await once(child, "exit");
+      assert.equal(code, 0, out);
+      return JSON.parse(out);
+    };
+    assert.deepEqual(await purge({ endpoint: ctx.emu.endpoint }, "deno-proxied"), { code: 0, dirs: 3 });
+    assert.deepEqual(proxy.seen, [`POST ${api}`], "forwarded by the proxy");
+    assert.deepEqual(await recorded("deno-proxied"), dirs("deno-proxied", 3));
+
+    proxy.refuse = true;
+    const refused = await purge({ api: "v3" }, "deno-proxy-407");
+    assert.deepEqual(proxy.seen, ["CONNECT cdn.tencentcloudapi.com:443"], "a tunnel asked for, once");
+    assert.equal(refused.kind, "network");
+    assert.match(refused.message, /proxy authentication required/);
+    assert.deepEqual([refused.pending, refused.maybeSubmitted], [dirs("deno-proxy-407", 3), []], "nothing reached the API: pending, not maybe purged");
+  } finally {
+    await proxy.close();
+  }
+});
 
 // The test runners users test their code in (tools/test-runners), each running the program
 // from a test file; its output goes to a file, apart from the runner's own. Jest's jsdom
