@@ -15,7 +15,7 @@ rustup target list --installed | grep -qx wasm32-unknown-unknown \
 cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 
-# wasm-pack drives the wasm build and `wasm-pack test`. Pinned, as every tool below: a new
+# wasm-pack drives the wasm build and `wasm-pack test`. Pinned, as the cargo tools below are: a new
 # release may need a newer rustc than the machine has, or build differently.
 if [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}')" != 0.15.1 ]; then
   cargo install wasm-pack --version 0.15.1 --locked --force
