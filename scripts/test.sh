@@ -47,6 +47,12 @@ echo "== size"
 bash scripts/size.sh
 cargo build --release -p qcloud-cdn-emulator
 suite package 'ℹ pass [0-9]+' node --test --test-reporter=spec tests/js/
+# The tests that lean on the runtime's fetch (its errors, aborts, timeouts and proxies decide what
+# is pending and what may be purged) again under Node 24 and 26, whose fetch is a newer undici.
+for major in 24 26; do
+  suite "package-node$major" 'ℹ pass [0-9]+' "tools/node$major/bin/node" --test --test-reporter=spec \
+    tests/js/reliability.test.mjs tests/js/v3.test.mjs tests/js/proxy.test.mjs
+done
 # make bench runs, and each comparison's two sides produce the same bytes (speed is not judged here).
 suite bench 'bench: [0-9]+ comparisons ran' node bench/bench.mjs --quick
 echo "== bench-imports"
