@@ -7,7 +7,8 @@
 //! "too frequent" module codes 9163 and 22063, and API 3.0's `RequestLimitExceeded` and
 //! `InternalError*`. So is a request refused as a replay or as expired (API 2.0 4500, API 3.0
 //! `AuthFailure.SignatureExpire`): each attempt is signed anew with a fresh nonce, by a clock
-//! that the refusal's `Date` header has corrected (`src/js/drive.js`). Other authentication,
+//! that the refusal's `Date` header has corrected (`src/js/drive.js`); API 2.0's, which may be a
+//! replay of a copy that reached the API, only as a failure that may have purged the batch is. Other authentication,
 //! signature, parameter, permission and quota errors (4000, 4100, 4104, 4105, 4300, 4400,
 //! 22045, 22046, …) never are: sending them again cannot succeed. Nor is a failure
 //! that says the API may be processing the request: a timeout, a reply cut off, a reply that is
@@ -71,14 +72,18 @@ pub fn is_expiry(err: &Error) -> bool {
 /// batch, if it is not accepted in the end, may have been purged: a reply that is not the
 /// API's own answer, with a 2xx status (something accepted the request) or a 5xx other than
 /// 503 (502 and 504 are a gateway that reached the API and got no usable answer, RFC 9110
-/// §15.6.3 and §15.6.5), and a transport failure that does not say the request never left
-/// ([`never_sent`]). The API's own refusal, a 4xx, 503 and a connection that was never made
-/// leave the batch not purged.
+/// §15.6.3 and §15.6.5), a transport failure that does not say the request never left
+/// ([`never_sent`]), and API 2.0's 4500. That code refuses a replayed nonce and an expired
+/// timestamp alike (API-NOTES "Replies"), and every attempt has a fresh nonce, so a replay
+/// means an earlier copy of this very request reached the API: a runtime that sent it again by
+/// itself on a new connection (Deno, browsers), or a proxy. The API's other refusals, a 4xx,
+/// 503 and a connection that was never made leave the batch not purged.
 pub fn may_have_purged(err: &Error) -> bool {
     match err.kind {
         Kind::InvalidResponse => true,
         Kind::Http => err.status.is_some_and(|s| s >= 500 && s != 503),
         Kind::Network => !never_sent(&err.message),
+        Kind::Api => err.code == Some(4500),
         _ => false,
     }
 }

@@ -1050,6 +1050,31 @@ fn a_batch_retried_after_it_may_have_reached_the_api_is_never_pending() {
     assert_eq!(lists(&e), (20, 0, 25));
 }
 
+/// API 2.0's 4500 refuses a replayed nonce and an expired timestamp alike. A replay means a
+/// copy of the request (a runtime or a proxy sent it again) reached the API, so the batch may
+/// have been purged: retried only as such a failure is, and maybe purged if the batch fails.
+/// API 3.0's expiry, `AuthFailure.SignatureExpire`, has no nonce behind it: retried, pending.
+#[test]
+fn a_4500_may_be_a_replay_of_a_copy_that_reached_the_api() {
+    let v2 = r#"{"code":4500,"message":"replay or expired","codeDesc":"RequestReplayOrExpired"}"#;
+    let v3 = r#"{"Response":{"Error":{"Code":"AuthFailure.SignatureExpire","Message":"expired"},"RequestId":"r"}}"#;
+    second_batch_fails(|p| p.on_response(200, v2, None, 0, 0.0), true, "4500");
+    for (raw, body, maybe_purged) in [(raw("POST", "HmacSHA1", None), v2, true), (RawConfig { api: Some("v3".into()), ..raw_v3() }, v3, false)] {
+        for careful in [false, true] {
+            let what = format!("{body}, retryMaybePurged: {}", !careful);
+            let config = RawConfig { retry_maybe_purged: Some(!careful), timestamp: None, ..raw.clone() };
+            let mut purge = Purge::new(config, &["https://www.test.com/a/"]).unwrap();
+            match purge.on_response(200, body, None, 0, 0.0) {
+                Ok(_) => assert!(!(careful && maybe_purged), "{what}: retried"),
+                Err(e) => {
+                    assert!(careful && maybe_purged, "{what}: not retried");
+                    assert_eq!((e.maybe_submitted.len(), e.pending.len()), (1, 0), "{what}: maybe purged");
+                }
+            }
+        }
+    }
+}
+
 /// A v3 call succeeds only on API 3.0's own answer; either API's errors are read from either call.
 #[test]
 fn a_v3_call_takes_only_api_3_successes() {

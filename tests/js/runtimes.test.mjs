@@ -192,6 +192,61 @@ console.log(JSON.stringify(out));
   }
 });
 
+// A request whose keep-alive connection closes after the API read it, with no reply (the
+// emulator's drop-after fault), with retryMaybePurged: false, which must purge a batch at most
+// once. The newest Deno's fetch sends such a request again by itself on a new connection, before
+// the library sees anything: API 3.0, which has no nonce to refuse a replay by, purges the batch
+// twice, and the library, answered by the second copy, reports one attempt. API 2.0 refuses the
+// copy as a replay of its nonce (4500), which the library then takes for a batch that may have
+// been purged, and does not send again. Deno 2.0 did not resend. A fetch whose client keeps no
+// idle connection (the README's workaround) is not resent.
+test("deno: a reused connection dropped after the request is resent by the newest Deno itself; a client without idle connections is not", async () => {
+  writeFileSync(
+    join(scratch(), "deno-resend.mjs"),
+    `import { refreshCdnDir } from "qcloud-cdn-refresh";
+const [tag, unpooled, v2] = JSON.parse(Deno.args[0]);
+const client = unpooled ? Deno.createHttpClient({ poolMaxIdlePerHost: 0 }) : undefined;
+const config = {
+  api: v2 ? "v2" : "v3",
+  secretId: ${JSON.stringify(ACCOUNT.secretId)},
+  secretKey: ${JSON.stringify(ACCOUNT.secretKey)},
+  endpoint: v2 ? ${JSON.stringify(ctx.emu.endpoint)} : ${JSON.stringify(`${ctx.emu.url}/`)},
+  retryMaybePurged: false,
+  ...(client && { fetch: (url, init) => fetch(url, { ...init, client }) }),
+};
+await refreshCdnDir(config, [\`https://www.test.com/\${tag}-warm/\`]);
+const out = await refreshCdnDir(config, [\`https://www.test.com/\${tag}/\`]).then(
+  (r) => ({ attempts: r.batches.map((b) => b.attempts) }),
+  (e) => ({ kind: e.kind, maybeSubmitted: e.maybeSubmitted, pending: e.pending }),
+);
+console.log(JSON.stringify(out));
+`,
+  );
+  const denos = { deno: bin("deno"), "deno-2.0": join(root, "tools", "deno-oldest", "node_modules", "@deno", "linux-x64-glibc", "deno") };
+  const maybe = (tag, kind = "network") => ({ kind, maybeSubmitted: [`https://www.test.com/${tag}/`], pending: [] });
+  for (const [name, unpooled, v2, want, times] of [
+    ["deno", false, false, { attempts: [1] }, 2],
+    ["deno", false, true, maybe("resend-deno-v2", "api"), 1],
+    ["deno-2.0", false, false, maybe("resend-deno-2.0"), 1],
+    ["deno", true, false, maybe("resend-deno-unpooled"), 1],
+  ]) {
+    const tag = `resend-${name}${v2 ? "-v2" : ""}${unpooled ? "-unpooled" : ""}`;
+    // The warm-up call passes; the next request of the account is read, purged and dropped.
+    await ctx.emu.fault({ fault: "drop-after", skip: 1, secretId: ACCOUNT.secretId });
+    try {
+      const host = new URL(ctx.emu.url).host;
+      const r = run(denos[name], ["run", "--no-prompt", `--allow-net=${host}`, "deno-resend.mjs", JSON.stringify([tag, unpooled, v2])], {
+        env: { ...process.env, DENO_DIR: join(scratch(), `.${name}`), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+      });
+      assert.deepEqual(JSON.parse(r.stdout), want, tag);
+      const dir = `https://www.test.com/${tag}/`;
+      assert.deepEqual(await until(`${tag} purged`, async () => ((await recorded(tag)).length >= times ? recorded(tag) : null)), Array(times).fill(dir));
+    } finally {
+      await ctx.emu.clearFaults();
+    }
+  }
+});
+
 // The test runners users test their code in (tools/test-runners), each running the program
 // from a test file; its output goes to a file, apart from the runner's own. Jest's jsdom
 // environment resolves `require` to node.cjs (Jest's conditions hold "node") but runs it with
@@ -539,6 +594,20 @@ for (const engine of ["firefox", "chromium"]) {
     mkdirSync(join(web, "nowasm"));
     writeFileSync(join(web, "nowasm", "index.html"), importMapPage);
     writeFileSync(join(web, "nowasm", "app.js"), failingApp(`${engine}-nowasm`));
+    mkdirSync(join(web, "resend"));
+    writeFileSync(join(web, "resend", "index.html"), importMapPage);
+    writeFileSync(
+      join(web, "resend", "app.js"),
+      `import { refreshCdnDir } from "qcloud-cdn-refresh";
+const config = { api: "v3", secretId: ${JSON.stringify(ACCOUNT.secretId)}, secretKey: ${JSON.stringify(ACCOUNT.secretKey)}, endpoint: location.origin + "/", retryMaybePurged: false };
+await refreshCdnDir(config, ["https://www.test.com/${engine}-resend-warm/"]);
+const out = await refreshCdnDir(config, ["https://www.test.com/${engine}-resend/"]).then(
+  (r) => ({ attempts: r.batches.map((b) => b.attempts) }),
+  (e) => ({ kind: e.kind, maybeSubmitted: e.maybeSubmitted }),
+);
+document.getElementById("out").textContent = JSON.stringify({ report: out });
+`,
+    );
 
     const browser = await startBrowser(engine);
     try {
@@ -580,6 +649,22 @@ for (const engine of ["firefox", "chromium"]) {
           assert.deepEqual([isCdnError, kind, pending, status], [true, "http", [`https://www.test.com/${engine}-redirect/`], 0]);
           assert.match(message, /^batch 1 of 1: a redirect \(HTTP 0\) from the API endpoint, not followed: /);
           assert.deepEqual(await recorded(`${engine}-redirect`), [], "nothing purged");
+        } finally {
+          await ctx.emu.clearFaults();
+        }
+      });
+      // A browser, as the newest Deno (above), sends a request again by itself when its reused
+      // keep-alive connection closes after the API read it, with no reply (drop-after, on the
+      // call after a warm-up): API 3.0 purges the batch twice, retryMaybePurged: false or not,
+      // and the library, answered by the copy, reports one attempt.
+      await t.test("a reused connection dropped after the request: the browser sends it again itself", async () => {
+        await ctx.emu.fault({ fault: "drop-after", skip: 1, secretId: ACCOUNT.secretId });
+        try {
+          await browser.goto(`${ctx.emu.url}/${engine}/resend/index.html`);
+          const { report } = JSON.parse(await until("the resend page's report", () => browser.text("#out"), 30000));
+          assert.deepEqual(report, { attempts: [1] });
+          const dir = `https://www.test.com/${engine}-resend/`;
+          assert.deepEqual(await recorded(`${engine}-resend`), [dir, dir], "purged twice");
         } finally {
           await ctx.emu.clearFaults();
         }
