@@ -1,6 +1,7 @@
 // The installed tarball in every runtime it claims, each purging through a freshly started
 // emulator: Node 18, 22, 24, 26 and the Node running the tests (import, require, esbuild bundles,
-// a single-executable application), Deno 2.0 and the newest (also behind a proxy), Bun, workerd (esbuild, Rollup,
+// a single-executable application), Deno 2.0 and the newest (also behind a proxy, and resending
+// a request itself), Bun, workerd (esbuild, Rollup,
 // webpack and Rspack bundles, and Cloudflare's Vite plugin, built and in its dev server), Firefox
 // and Chromium (a page with no bundler, and an esbuild browser bundle), Vite 7 and 8 (dev server
 // and build), webpack and Rspack in Chromium, each build also from a page's Web Worker, Next.js
@@ -568,7 +569,8 @@ const csp = (policy) => `<meta http-equiv="Content-Security-Policy" content="${p
 // The same two pages in each browser engine, each purging its own directories; the bundle's
 // page under a strict Content-Security-Policy that allows only WebAssembly beyond 'self', as
 // an admin dashboard's may be; then pages whose call fails: a policy that refuses WebAssembly,
-// an endpoint that redirects, and the browser started again with WebAssembly off.
+// an endpoint that redirects, and the browser started again with WebAssembly off; and one whose
+// reused connection drops after the request, which the browser sends again itself.
 for (const engine of ["firefox", "chromium"]) {
   test(`browsers: a plain page with an import map, and an esbuild browser bundle, in ${engine}`, async (t) => {
     const web = join(scratch(), "web", engine);
