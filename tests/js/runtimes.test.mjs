@@ -199,13 +199,13 @@ console.log(JSON.stringify(out));
 // the library sees anything: API 3.0, which has no nonce to refuse a replay by, purges the batch
 // twice, and the library, answered by the second copy, reports one attempt. API 2.0 refuses the
 // copy as a replay of its nonce (4500), which the library then takes for a batch that may have
-// been purged, and does not send again. Deno 2.0 did not resend. A fetch whose client keeps no
-// idle connection (the README's workaround) is not resent.
-test("deno: a reused connection dropped after the request is resent by the newest Deno itself; a client without idle connections is not", async () => {
+// been purged, and does not send again. Deno 2.0 did not resend, nor does Bun. A fetch whose
+// client keeps no idle connection (the README's workaround) is not resent.
+test("deno: a reused connection dropped after the request is resent by the newest Deno itself (not by Deno 2.0 or Bun); a client without idle connections is not", async () => {
   writeFileSync(
     join(scratch(), "deno-resend.mjs"),
     `import { refreshCdnDir } from "qcloud-cdn-refresh";
-const [tag, unpooled, v2] = JSON.parse(Deno.args[0]);
+const [tag, unpooled, v2] = JSON.parse(globalThis.Deno ? Deno.args[0] : process.argv[2]);
 const client = unpooled ? Deno.createHttpClient({ poolMaxIdlePerHost: 0 }) : undefined;
 const config = {
   api: v2 ? "v2" : "v3",
@@ -223,20 +223,26 @@ const out = await refreshCdnDir(config, [\`https://www.test.com/\${tag}/\`]).the
 console.log(JSON.stringify(out));
 `,
   );
-  const denos = { deno: bin("deno"), "deno-2.0": join(root, "tools", "deno-oldest", "node_modules", "@deno", "linux-x64-glibc", "deno") };
+  const host = new URL(ctx.emu.url).host;
+  const deno = (path) => (args) => [path, ["run", "--no-prompt", `--allow-net=${host}`, "deno-resend.mjs", args]];
+  const runtimes = {
+    deno: deno(bin("deno")),
+    "deno-2.0": deno(join(root, "tools", "deno-oldest", "node_modules", "@deno", "linux-x64-glibc", "deno")),
+    bun: (args) => [bin("bun"), ["deno-resend.mjs", args]],
+  };
   const maybe = (tag, kind = "network") => ({ kind, maybeSubmitted: [`https://www.test.com/${tag}/`], pending: [] });
   for (const [name, unpooled, v2, want, times] of [
     ["deno", false, false, { attempts: [1] }, 2],
     ["deno", false, true, maybe("resend-deno-v2", "api"), 1],
     ["deno-2.0", false, false, maybe("resend-deno-2.0"), 1],
     ["deno", true, false, maybe("resend-deno-unpooled"), 1],
+    ["bun", false, false, maybe("resend-bun"), 1],
   ]) {
     const tag = `resend-${name}${v2 ? "-v2" : ""}${unpooled ? "-unpooled" : ""}`;
     // The warm-up call passes; the next request of the account is read, purged and dropped.
     await ctx.emu.fault({ fault: "drop-after", skip: 1, secretId: ACCOUNT.secretId });
     try {
-      const host = new URL(ctx.emu.url).host;
-      const r = run(denos[name], ["run", "--no-prompt", `--allow-net=${host}`, "deno-resend.mjs", JSON.stringify([tag, unpooled, v2])], {
+      const r = run(...runtimes[name](JSON.stringify([tag, unpooled, v2])), {
         env: { ...process.env, DENO_DIR: join(scratch(), `.${name}`), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
       });
       assert.deepEqual(JSON.parse(r.stdout), want, tag);
