@@ -6,7 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { once } from "node:events";
-import { bin as helperBin, nodeOf, packageAndEmulator, root, startProxy } from "./helpers.mjs";
+import { bin as helperBin, nodeOf, packageAndEmulator, root, spawnOutput, startProxy } from "./helpers.mjs";
 
 const KEY = "cli-SECRET-key-0123456789";
 const TOKEN = "cli-SESSION-token-9876";
@@ -72,11 +72,7 @@ test("behind a proxy: under Node 24 and 26, NODE_USE_ENV_PROXY=1 sends through H
     for (const [version, how] of [["24", "CONNECT"], ["26", "POST"]]) {
       seen.length = 0;
       const tag = `proxied-node${version}`;
-      const child = spawn(nodeOf(version), [bin(), ...withEndpoint(...dirs(tag, 3))], { cwd: ctx.installed.dir, env });
-      let out = "";
-      child.stdout.on("data", (d) => (out += d));
-      child.stderr.on("data", (d) => (out += d));
-      const [code] = await once(child, "exit");
+      const { code, out } = await spawnOutput(nodeOf(version), [bin(), ...withEndpoint(...dirs(tag, 3))], { cwd: ctx.installed.dir, env });
       outputs.push(out);
       assert.equal(code, 0, `Node ${version}: ${out}`);
       assert.equal(out, "Success: purged 3 directories in 1 request(s)\n", `Node ${version}`);
@@ -98,12 +94,7 @@ test("behind a proxy: under Node 24 and 26, NODE_USE_ENV_PROXY=1 sends through H
     for (const [name, runtime, args, runtimeEnv, said, host] of runtimes) {
       seen.length = 0;
       const tag = `proxy-407-${name}`;
-      // Not spawnSync: the proxy answers from this process.
-      const child = spawn(runtime, [bin(), "--json", "--retries", "1", ...args, ...dirs(tag, 3)], { cwd: ctx.installed.dir, env: runtimeEnv });
-      let out = "";
-      child.stdout.on("data", (d) => (out += d));
-      child.stderr.on("data", (d) => (out += d));
-      const [code] = await once(child, "exit");
+      const { code, out } = await spawnOutput(runtime, [bin(), "--json", "--retries", "1", ...args, ...dirs(tag, 3)], { cwd: ctx.installed.dir, env: runtimeEnv });
       outputs.push(out);
       assert.equal(code, 1, `${name}: ${out}`);
       const err = JSON.parse(out);

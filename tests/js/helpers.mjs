@@ -7,6 +7,7 @@ import { createServer as createHttpServer, request } from "node:http";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
+import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -15,6 +16,19 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const bin = (name) => join(root, "tools", "node_modules", ".bin", name);
 // Node of a major version that `make setup` installs in tools/ (18, 22, 24 and 26).
 export const nodeOf = (major) => join(root, "tools", `node${major}`, "bin", "node");
+// The environment a test runs Deno in: its cache in `dir`, no colours, no update check.
+export const denoEnv = (dir, extra = {}) => ({ ...process.env, DENO_DIR: dir, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", ...extra });
+
+// Runs `cmd` without blocking this process, whose servers (a proxy) may have to answer it:
+// its exit code and its stdout and stderr together, as `{ code, out }`.
+export async function spawnOutput(cmd, args, options) {
+  const child = spawn(cmd, args, options);
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const [code] = await once(child, "exit");
+  return { code, out };
+}
 
 // `npm pack` of pkg/ (`tarball`), installed into a fresh scratch project and imported by its name.
 export async function installPackage() {

@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
 import { createServer } from "node:http";
 import { createHmac } from "node:crypto";
-import { bin, installPackage, root } from "./helpers.mjs";
+import { bin, denoEnv, installPackage, root } from "./helpers.mjs";
 import { leb, sections } from "./wasm-binary.mjs";
 
 const ID = "AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D";
@@ -211,7 +211,7 @@ test("a runtime with WebAssembly turned off is told so when it loads the package
     deno: spawnSync(bin("deno"), ["run", "--v8-flags=--jitless", "--no-prompt", "lib.mjs"], {
       cwd: scratch,
       encoding: "utf8",
-      env: { ...process.env, DENO_DIR: join(scratch, ".deno-jitless"), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+      env: denoEnv(join(scratch, ".deno-jitless")),
     }),
   };
   for (const [how, run] of Object.entries(runs)) {

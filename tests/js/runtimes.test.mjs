@@ -1,8 +1,8 @@
 // The installed tarball in every runtime it claims, each purging through a freshly started
 // emulator: Node 18, 22, 24, 26 and the Node running the tests (import, require, esbuild bundles,
 // a single-executable application), Deno 2.0 and the newest (also behind a proxy, and resending
-// a request itself), Bun, workerd (esbuild, Rollup,
-// webpack and Rspack bundles, and Cloudflare's Vite plugin, built and in its dev server), Firefox
+// a request itself), Bun, workerd (esbuild, Rollup, webpack and Rspack bundles, and
+// Cloudflare's Vite plugin, built and in its dev server), Firefox
 // and Chromium (a page with no bundler, and an esbuild browser bundle), Vite 7 and 8 (dev server
 // and build), webpack and Rspack in Chromium, each build also from a page's Web Worker, Next.js
 // (build and dev server, a route handler and a client component's page in Chromium), and the
@@ -13,10 +13,9 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { once } from "node:events";
 import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { bin, freePort, nodeOf, packageAndEmulator, startBrowser, startProxy, startWorkerd, until, root } from "./helpers.mjs";
+import { bin, denoEnv, freePort, nodeOf, packageAndEmulator, spawnOutput, startBrowser, startProxy, startWorkerd, until, root } from "./helpers.mjs";
 
 const ACCOUNT = { secretId: "AKIDruntimes", secretKey: "runtimes-secret-key", domains: ["www.test.com"], dailyLimit: 10000 };
 // The emulator also serves the installed package at /pkg/ and the scratch project's web/ at /.
@@ -104,8 +103,8 @@ function run(cmd, args, opts = {}) {
 }
 
 // The Node running the tests, Node 18, the oldest the package's `engines` claims, Node 22 and 24,
-// the LTS lines maintained now, Node 26, the current release line, and Bun, which takes the package's "node" entries for import and
-// require alike.
+// the LTS lines maintained now, Node 26, the current release line, and Bun, which takes the
+// package's "node" entries for import and require alike.
 const nodes = [
   ["node", process.execPath],
   ...["18", "22", "24", "26"].map((major) => [`node${major}`, nodeOf(major)]),
@@ -128,7 +127,8 @@ for (const [name, node] of nodes) {
 // The newest Deno, and the oldest the README claims: the entry must parse and load in both.
 // Deno's users write TypeScript, which `deno test` and `--check` type-check against the
 // package's types: the newest runs the program as a .ts file, checked.
-for (const [name, deno, file] of [["deno", bin("deno"), "deno.ts"], ["deno-2.0", join(root, "tools", "deno-oldest", "node_modules", "@deno", "linux-x64-glibc", "deno"), "deno-2.0.mjs"]]) {
+const denoOldest = join(root, "tools", "deno-oldest", "node_modules", "@deno", "linux-x64-glibc", "deno");
+for (const [name, deno, file] of [["deno", bin("deno"), "deno.ts"], ["deno-2.0", denoOldest, "deno-2.0.mjs"]]) {
   test(`${name}: the package from node_modules, with no permission but the emulator's address (and the refused one)`, async () => {
     // Deno refuses an address not allowed, and the newest a bad port, before anything is
     // sent, and would refuse a retry alike: each fails at once, pending (a retry would wait up
@@ -140,7 +140,7 @@ for (const [name, deno, file] of [["deno", bin("deno"), "deno.ts"], ["deno-2.0",
     writeFileSync(join(scratch(), file), `${program(name, { refusedBy, moved: true })}console.log(await main());\n`);
     const host = new URL(ctx.emu.url).host;
     const r = run(deno, ["run", "--check", "--no-prompt", `--allow-net=${host},${refused},127.0.0.1:1`, file], {
-      env: { ...process.env, DENO_DIR: join(scratch(), `.${name}`), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+      env: denoEnv(join(scratch(), `.${name}`)),
     });
     await expectPurged(name, r.stdout, { refusedBy: refusals.map(([, message]) => message), moved: true });
   });
@@ -167,14 +167,10 @@ console.log(JSON.stringify(out));
     const api = new URL(ctx.emu.endpoint).host;
     const purge = async (config, tag) => {
       proxy.seen.length = 0;
-      const child = spawn(bin("deno"), ["run", "--no-prompt", `--allow-net=${api},cdn.tencentcloudapi.com`, "deno-proxy.mjs", JSON.stringify([config, dirs(tag, 3)])], {
+      const { code, out } = await spawnOutput(bin("deno"), ["run", "--no-prompt", `--allow-net=${api},cdn.tencentcloudapi.com`, "deno-proxy.mjs", JSON.stringify([config, dirs(tag, 3)])], {
         cwd: scratch(),
-        env: { ...process.env, HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, DENO_DIR: join(scratch(), ".deno"), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+        env: denoEnv(join(scratch(), ".deno"), { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url }),
       });
-      let out = "";
-      child.stdout.on("data", (d) => (out += d));
-      child.stderr.on("data", (d) => (out += d));
-      const [code] = await once(child, "exit");
       assert.equal(code, 0, out);
       return JSON.parse(out);
     };
@@ -227,7 +223,7 @@ console.log(JSON.stringify(out));
   const deno = (path) => (args) => [path, ["run", "--no-prompt", `--allow-net=${host}`, "deno-resend.mjs", args]];
   const runtimes = {
     deno: deno(bin("deno")),
-    "deno-2.0": deno(join(root, "tools", "deno-oldest", "node_modules", "@deno", "linux-x64-glibc", "deno")),
+    "deno-2.0": deno(denoOldest),
     bun: (args) => [bin("bun"), ["deno-resend.mjs", args]],
   };
   const maybe = (tag, kind = "network") => ({ kind, maybeSubmitted: [`https://www.test.com/${tag}/`], pending: [] });
@@ -242,12 +238,14 @@ console.log(JSON.stringify(out));
     // The warm-up call passes; the next request of the account is read, purged and dropped.
     await ctx.emu.fault({ fault: "drop-after", skip: 1, secretId: ACCOUNT.secretId });
     try {
-      const r = run(...runtimes[name](JSON.stringify([tag, unpooled, v2])), {
-        env: { ...process.env, DENO_DIR: join(scratch(), `.${name}`), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
-      });
+      const r = run(...runtimes[name](JSON.stringify([tag, unpooled, v2])), { env: denoEnv(join(scratch(), `.${name}`)) });
       assert.deepEqual(JSON.parse(r.stdout), want, tag);
       const dir = `https://www.test.com/${tag}/`;
-      assert.deepEqual(await until(`${tag} purged`, async () => ((await recorded(tag)).length >= times ? recorded(tag) : null)), Array(times).fill(dir));
+      const purged = await until(`${tag} purged`, async () => {
+        const log = await recorded(tag);
+        return log.length >= times && log;
+      });
+      assert.deepEqual(purged, Array(times).fill(dir));
     } finally {
       await ctx.emu.clearFaults();
     }
