@@ -92,8 +92,10 @@ pub fn may_have_purged(err: &Error) -> bool {
 /// [`REFUSED`] markers of a request the runtime will not send however often it is asked: a URL
 /// or a port `fetch` refuses to use (Node's `ERR_INVALID_URL` and "bad port", Deno's "Requests
 /// to port 1 are blocked"), Deno's permission denial ("Requires net access to …, run again
-/// with the --allow-net flag") and a Worker's fetch past its invocation's subrequest limit
-/// ("Too many subrequests by single Worker invocation.", Cloudflare's Workers limits). Then
+/// with the --allow-net flag"), Node's from 25 under `--permission` ("ERR_ACCESS_DENIED …
+/// Use --allow-net to manage permissions."; one marker serves both) and a Worker's fetch past
+/// its invocation's subrequest limit ("Too many subrequests by single Worker invocation.",
+/// Cloudflare's Workers limits). Then
 /// Node's codes for a connection that was never made (refused, no such host, unreachable,
 /// connect timeout, a TLS handshake that failed), Deno's "client error (Connect)", a proxy
 /// that would not open a tunnel to the API (Node's "Proxy response (407) !== 200 when HTTP

@@ -972,11 +972,11 @@ fn a_reply_not_from_the_api_leaves_its_batch_maybe_purged() {
 
 /// A connection lost without a reply: pending only when the runtime says the request never
 /// left; every other transport failure may have reached the API. Each is retried, but for one
-/// the runtime refused to send (a bad port, Deno's missing permission), which it would refuse
-/// again.
+/// the runtime refused to send (a bad port, Deno's or Node's missing permission), which it
+/// would refuse again.
 #[test]
 fn a_lost_connection_is_pending_only_when_nothing_was_sent() {
-    let table: [(&str, bool, bool); 23] = [
+    let table: [(&str, bool, bool); 24] = [
         ("fetch failed (connect ECONNREFUSED 127.0.0.1:9)", false, true),
         ("fetch failed (getaddrinfo ENOTFOUND nosuch.invalid)", false, true),
         ("fetch failed (getaddrinfo EAI_AGAIN cdn.api.qcloud.com)", false, true),
@@ -989,6 +989,7 @@ fn a_lost_connection_is_pending_only_when_nothing_was_sent() {
         ("Failed to parse URL from /cdn-api (Invalid URL, ERR_INVALID_URL)", false, false),
         ("Fetch failed: Requests to port 1 are blocked", false, false),
         ("Requires net access to \"127.0.0.1:8787\", run again with the --allow-net flag", false, false),
+        ("fetch failed (connect ERR_ACCESS_DENIED Access to this API has been restricted. Use --allow-net to manage permissions.)", false, false),
         // Cloudflare Workers' fetch past the invocation's subrequest limit (not enforced by a local workerd).
         ("Too many subrequests by single Worker invocation. To configure this limit, refer to https://developers.cloudflare.com/workers/wrangler/configuration/#limits", false, false),
         ("fetch failed (error sending request for url (https://cdn.api.qcloud.com/): client error (Connect): dns error: failed to lookup address information)", false, true),

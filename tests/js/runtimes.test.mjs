@@ -1,6 +1,6 @@
 // The installed tarball in every runtime it claims, each purging through a freshly started
 // emulator: Node 18, 22, 24, 26 and the Node running the tests (import, require, esbuild bundles,
-// a single-executable application), Deno 2.0 and the newest (also behind a proxy, and resending
+// a single-executable application; Node 26 also under its permission model), Deno 2.0 and the newest (also behind a proxy, and resending
 // a request itself), Bun, workerd (esbuild, Rollup, webpack and Rspack bundles, and
 // Cloudflare's Vite plugin, built and in its dev server), Firefox
 // and Chromium (a page with no bundler, and an esbuild browser bundle), Vite 7 and 8 (dev server
@@ -123,6 +123,30 @@ for (const [name, node] of nodes) {
     await expectPurged(`${name}-cjs`, run(node, [`${name}-cjs.cjs`]).stdout);
   });
 }
+
+// Node's permission model (`--permission`), which restricts the network too from Node 25: a
+// deploy script run without `--allow-net` is refused before anything is sent, and would be
+// refused again, so the call fails at its first attempt (a message that says "attempts" was
+// retried), every dir pending, the message naming the flag.
+test("node26 --permission: without --allow-net a purge fails at once, pending, naming the flag; with it, it purges", async () => {
+  writeFileSync(
+    join(scratch(), "node26-permission.mjs"),
+    `import { refreshCdnDir } from "qcloud-cdn-refresh";
+const config = { secretId: ${JSON.stringify(ACCOUNT.secretId)}, secretKey: ${JSON.stringify(ACCOUNT.secretKey)}, endpoint: ${JSON.stringify(ctx.emu.endpoint)}, retryBaseMs: 10 };
+const out = await refreshCdnDir(config, JSON.parse(process.argv[2])).then(
+  (r) => ({ code: r.code, dirs: r.dirs.length }),
+  (e) => ({ kind: e.kind, message: e.message, pending: e.pending.length, maybeSubmitted: e.maybeSubmitted.length }),
+);
+console.log(JSON.stringify(out));
+`,
+  );
+  const purge = (flags, tag) => JSON.parse(run(nodeOf("26"), ["--permission", `--allow-fs-read=${scratch()}`, ...flags, "node26-permission.mjs", JSON.stringify(dirs(tag, 3))]).stdout);
+  const denied = purge([], "node26-denied");
+  assert.deepEqual({ ...denied, message: undefined }, { kind: "network", message: undefined, pending: 3, maybeSubmitted: 0 });
+  assert.match(denied.message, /^batch 1 of 1: the request did not complete: fetch failed \(.*ERR_ACCESS_DENIED.*Use --allow-net[^)]*\)$/);
+  assert.deepEqual(purge(["--allow-net"], "node26-allowed"), { code: 0, dirs: 3 });
+  assert.deepEqual(await recorded("node26-allowed"), dirs("node26-allowed", 3));
+});
 
 // The newest Deno, and the oldest the README claims: the entry must parse and load in both.
 // Deno's users write TypeScript, which `deno test` and `--check` type-check against the
