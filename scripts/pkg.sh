@@ -80,6 +80,9 @@ terser pkg/browser.js --module --ecma 2020 --compress passes=2 --mangle --output
 # new URL(..., import.meta.url) makes Rspack compute a base URL at startup, which fails in workerd.
 esbuild pkg/workerd.js --bundle --format=esm --target=es2022 --log-level=warning \
   --external:./qcloud_cdn_refresh_bg.wasm --outfile=pkg/workerd.js --allow-overwrite
+# Vercel's Edge Runtime: edge.js the same way, its `?module` import left to webpack or Turbopack.
+esbuild pkg/edge.js --bundle --format=esm --target=es2022 --log-level=warning \
+  --external:./qcloud_cdn_refresh_bg.wasm?module --outfile=pkg/edge.js --allow-overwrite
 
 # Every entry now holds the glue, api.js and the snippets: they leave the package, and stay in
 # target/pkg-internal/ for the tests that reach api.js's trap hook (tests/js/reliability.test.mjs).

@@ -75,6 +75,7 @@ test("the tarball holds only what runs", () => {
     "browser.js",
     "cli.js",
     "deno.js",
+    "edge.js",
     "index.d.cts",
     "index.d.ts",
     "node.cjs",
