@@ -1,13 +1,13 @@
 // The installed tarball in every runtime it claims, each purging through a freshly started
 // emulator: Node 18, 22, 24, 26 and the Node running the tests (import, require, esbuild bundles,
 // a single-executable application; Node 26 also under its permission model), Deno 2.0 and the
-// newest (also behind a proxy, and resending a request itself), Bun, workerd (esbuild, Rollup,
-// webpack and Rspack bundles, and Cloudflare's Vite plugin, built and in its dev server),
-// Firefox and Chromium (a page with no bundler, and an esbuild browser bundle), Vite 7 and 8
-// (dev server and build), webpack and Rspack in Chromium, each build also from a page's Web
-// Worker, Next.js (Turbopack and webpack builds and the dev server, a route handler on the Node
-// runtime and on the Edge Runtime, and a client component's page in Chromium), and the test
-// runners Jest and Vitest.
+// newest (also behind a proxy, and resending a request itself), Bun, workerd (wrangler's build
+// and its dev server, esbuild, Rollup, webpack and Rspack bundles, and Cloudflare's Vite plugin,
+// built and in its dev server), Firefox and Chromium (a page with no bundler, and an esbuild
+// browser bundle), Vite 7 and 8 (dev server and build), webpack and Rspack in Chromium, each
+// build also from a page's Web Worker, Next.js (Turbopack and webpack builds and the dev server,
+// a route handler on the Node runtime and on the Edge Runtime, and a client component's page in
+// Chromium), and the test runners Jest and Vitest.
 // Each checks the emulator recorded exactly its dirs, and how a connection refused comes back:
 // not purged where the runtime says the request never left (Node, Deno, Bun), maybe purged where it
 // does not say (workerd, browsers).
@@ -417,9 +417,9 @@ for (const [bundler, [tool, args]] of Object.entries(workerBundlers)) {
 
 // A dev server, `node script ...args(port)`, started in its own process group on a free loopback
 // port, once it answers as `ready` says (any 2xx by default); `stop()` ends the group.
-async function startServer(what, script, args, { cwd, env = process.env, ready = (r) => r.ok, ms = 60000 }) {
+async function startServer(what, script, args, { cwd, env = process.env, ready = (r) => r.ok, ms = 60000, node = process.execPath }) {
   const port = await freePort();
-  const child = spawn(process.execPath, [script, ...args(String(port))], { cwd, env, stdio: "ignore", detached: true });
+  const child = spawn(node, [script, ...args(String(port))], { cwd, env, stdio: "ignore", detached: true });
   const url = `http://127.0.0.1:${port}`;
   const stop = () => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), process.kill(-child.pid))));
   try {
@@ -472,6 +472,45 @@ test("Cloudflare Workers: a Worker built by Cloudflare's Vite plugin, run in wor
   await t.test("vite dev", async () => {
     const tag = "cloudflare-vite-dev";
     const server = await startServer("vite dev with Cloudflare's plugin", vite, viteDevArgs, { cwd: cloudflareViteApp(tag), env: cloudflareEnv });
+    try {
+      await expectPurged(tag, await (await fetch(`${server.url}/run`)).text(), { said: false, moved: true });
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+// wrangler itself, the way most Workers are built and run (tools/cloudflare-vite's, which needs
+// Node 22 or later): `wrangler deploy --dry-run` writes the bundle it would upload, run here in
+// workerd, and `wrangler dev` runs the Worker in its own workerd.
+test("Cloudflare Workers: a Worker built by wrangler deploy --dry-run, run in workerd, and in wrangler dev", async (t) => {
+  const wrangler = join(cloudflareVite, "wrangler", "bin", "wrangler.js");
+  const app = (tag) => {
+    const dir = join(scratch(), tag);
+    mkdirSync(join(dir, "src"), { recursive: true });
+    writeFileSync(join(dir, "src", "index.js"), cloudflareWorker(tag));
+    writeFileSync(join(dir, "wrangler.json"), JSON.stringify({ name: tag, main: "src/index.js", compatibility_date: "2025-09-01" }));
+    return dir;
+  };
+  await t.test("wrangler deploy --dry-run", async () => {
+    const tag = "wrangler-build";
+    const dir = app(tag);
+    run(nodeOf("24"), [wrangler, "deploy", "--dry-run", "--outdir", "dist"], { cwd: dir, env: cloudflareEnv });
+    const out = join(dir, "dist");
+    const assets = readdirSync(out).filter((f) => f.endsWith(".wasm"));
+    assert.equal(assets.length, 1, "the .wasm uploaded as a module of the Worker");
+    assert.match(readFileSync(join(out, "index.js"), "utf8"), new RegExp(`from "\\./${assets[0].replace(".", "\\.")}"`), "imported as a module, as workerd.js does");
+    const workerd = await startWorkerd(out, { main: "index.js", wasm: assets });
+    try {
+      await expectPurged(tag, await (await fetch(`${workerd.url}/run`)).text(), { said: false, moved: true });
+    } finally {
+      await workerd.stop();
+    }
+  });
+  await t.test("wrangler dev", async () => {
+    const tag = "wrangler-dev";
+    const args = (port) => ["dev", "--port", port, "--ip", "127.0.0.1", "--inspector-port", "0"];
+    const server = await startServer("wrangler dev", wrangler, args, { cwd: app(tag), env: cloudflareEnv, node: nodeOf("24") });
     try {
       await expectPurged(tag, await (await fetch(`${server.url}/run`)).text(), { said: false, moved: true });
     } finally {
