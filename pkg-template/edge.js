@@ -1,9 +1,9 @@
-// Vercel's Edge Runtime (the `edge-light` condition): Next.js's `runtime = "edge"` routes and
-// middleware, and Vercel Edge Functions. The .wasm is imported with `?module`, the Edge Runtime's
-// way of getting a compiled WebAssembly.Module (no code generation from bytes there), as
-// webpack and Turbopack build it for Next.js. browser.js's `new URL(..., import.meta.url)` fetch
-// works under webpack but not under Turbopack, Next.js 16's default, which registers the .wasm
-// as a module binding, not as an asset its sandbox can fetch.
+// Vercel's Edge Runtime (the `edge-light` condition), as Next.js's `runtime = "edge"` routes run
+// in it. The .wasm is imported with `?module`, the Edge Runtime's way of getting a compiled
+// WebAssembly.Module (it compiles no bytes), which webpack and Turbopack both build for Next.js.
+// browser.js's `new URL(..., import.meta.url)` fetch works under webpack but not under
+// Turbopack, Next.js 16's default, which registers that .wasm as a module binding, not as an
+// asset its sandbox can fetch.
 import wasm from "./qcloud_cdn_refresh_bg.wasm?module";
 import { initSync } from "./qcloud_cdn_refresh.js";
 
