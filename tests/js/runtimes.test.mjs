@@ -437,11 +437,16 @@ const viteDevArgs = (port) => ["--port", port, "--strictPort", "--host", "127.0.
 // its own Vite, wrangler and workerd): `vite build`, whose output is run in workerd as wrangler
 // would deploy it, and `vite dev`, which runs the Worker in the plugin's own workerd.
 const cloudflareVite = join(root, "tools", "cloudflare-vite", "node_modules");
-function cloudflareViteApp(tag) {
+// A Worker project as wrangler and Cloudflare's Vite plugin read it.
+function workerProject(tag) {
   const dir = join(scratch(), tag);
   mkdirSync(join(dir, "src"), { recursive: true });
   writeFileSync(join(dir, "src", "index.js"), cloudflareWorker(tag));
   writeFileSync(join(dir, "wrangler.json"), JSON.stringify({ name: tag, main: "src/index.js", compatibility_date: "2025-09-01" }));
+  return dir;
+}
+function cloudflareViteApp(tag) {
+  const dir = workerProject(tag);
   // The plugin where a project has it, so that Vite leaves it out of the config it bundles.
   mkdirSync(join(dir, "node_modules", "@cloudflare"), { recursive: true });
   symlinkSync(join(cloudflareVite, "@cloudflare", "vite-plugin"), join(dir, "node_modules", "@cloudflare", "vite-plugin"));
@@ -449,6 +454,25 @@ function cloudflareViteApp(tag) {
   return dir;
 }
 const cloudflareEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_SEND_METRICS: "false" };
+// The Worker a build wrote to `out` (index.js, and the .wasm at `wasm` inside it): the .wasm
+// imported as a module, as workerd.js does, and the Worker purging in workerd.
+async function expectBuiltWorkerPurged(tag, out, wasm) {
+  assert.match(readFileSync(join(out, "index.js"), "utf8"), new RegExp(`from "\\./${wasm.replaceAll(".", "\\.")}"`), "imported as a module, as workerd.js does");
+  const workerd = await startWorkerd(out, { main: "index.js", wasm: [wasm] });
+  try {
+    await expectPurged(tag, await (await fetch(`${workerd.url}/run`)).text(), { said: false, moved: true });
+  } finally {
+    await workerd.stop();
+  }
+}
+// A dev server's Worker purging; the server stopped after.
+async function expectServedWorkerPurged(tag, server) {
+  try {
+    await expectPurged(tag, await (await fetch(`${server.url}/run`)).text(), { said: false, moved: true });
+  } finally {
+    await server.stop();
+  }
+}
 
 test("Cloudflare Workers: a Worker built by Cloudflare's Vite plugin, run in workerd, and in the plugin's dev server", async (t) => {
   const vite = join(cloudflareVite, "vite", "bin", "vite.js");
@@ -461,22 +485,11 @@ test("Cloudflare Workers: a Worker built by Cloudflare's Vite plugin, run in wor
     const out = join(dir, "dist", environment);
     const assets = readdirSync(join(out, "assets")).filter((f) => f.endsWith(".wasm"));
     assert.equal(assets.length, 1, "the .wasm emitted as a module of the Worker");
-    assert.match(readFileSync(join(out, "index.js"), "utf8"), new RegExp(`from "./assets/${assets[0].replace(".", "\\.")}"`), "imported as a module, as workerd.js does");
-    const workerd = await startWorkerd(out, { main: "index.js", wasm: [`assets/${assets[0]}`] });
-    try {
-      await expectPurged(tag, await (await fetch(`${workerd.url}/run`)).text(), { said: false, moved: true });
-    } finally {
-      await workerd.stop();
-    }
+    await expectBuiltWorkerPurged(tag, out, `assets/${assets[0]}`);
   });
   await t.test("vite dev", async () => {
     const tag = "cloudflare-vite-dev";
-    const server = await startServer("vite dev with Cloudflare's plugin", vite, viteDevArgs, { cwd: cloudflareViteApp(tag), env: cloudflareEnv });
-    try {
-      await expectPurged(tag, await (await fetch(`${server.url}/run`)).text(), { said: false, moved: true });
-    } finally {
-      await server.stop();
-    }
+    await expectServedWorkerPurged(tag, await startServer("vite dev with Cloudflare's plugin", vite, viteDevArgs, { cwd: cloudflareViteApp(tag), env: cloudflareEnv }));
   });
 });
 
@@ -485,37 +498,18 @@ test("Cloudflare Workers: a Worker built by Cloudflare's Vite plugin, run in wor
 // workerd, and `wrangler dev` runs the Worker in its own workerd.
 test("Cloudflare Workers: a Worker built by wrangler deploy --dry-run, run in workerd, and in wrangler dev", async (t) => {
   const wrangler = join(cloudflareVite, "wrangler", "bin", "wrangler.js");
-  const app = (tag) => {
-    const dir = join(scratch(), tag);
-    mkdirSync(join(dir, "src"), { recursive: true });
-    writeFileSync(join(dir, "src", "index.js"), cloudflareWorker(tag));
-    writeFileSync(join(dir, "wrangler.json"), JSON.stringify({ name: tag, main: "src/index.js", compatibility_date: "2025-09-01" }));
-    return dir;
-  };
   await t.test("wrangler deploy --dry-run", async () => {
     const tag = "wrangler-build";
-    const dir = app(tag);
+    const dir = workerProject(tag);
     run(nodeOf("24"), [wrangler, "deploy", "--dry-run", "--outdir", "dist"], { cwd: dir, env: cloudflareEnv });
-    const out = join(dir, "dist");
-    const assets = readdirSync(out).filter((f) => f.endsWith(".wasm"));
+    const assets = readdirSync(join(dir, "dist")).filter((f) => f.endsWith(".wasm"));
     assert.equal(assets.length, 1, "the .wasm uploaded as a module of the Worker");
-    assert.match(readFileSync(join(out, "index.js"), "utf8"), new RegExp(`from "\\./${assets[0].replace(".", "\\.")}"`), "imported as a module, as workerd.js does");
-    const workerd = await startWorkerd(out, { main: "index.js", wasm: assets });
-    try {
-      await expectPurged(tag, await (await fetch(`${workerd.url}/run`)).text(), { said: false, moved: true });
-    } finally {
-      await workerd.stop();
-    }
+    await expectBuiltWorkerPurged(tag, join(dir, "dist"), assets[0]);
   });
   await t.test("wrangler dev", async () => {
     const tag = "wrangler-dev";
     const args = (port) => ["dev", "--port", port, "--ip", "127.0.0.1", "--inspector-port", "0"];
-    const server = await startServer("wrangler dev", wrangler, args, { cwd: app(tag), env: cloudflareEnv, node: nodeOf("24") });
-    try {
-      await expectPurged(tag, await (await fetch(`${server.url}/run`)).text(), { said: false, moved: true });
-    } finally {
-      await server.stop();
-    }
+    await expectServedWorkerPurged(tag, await startServer("wrangler dev", wrangler, args, { cwd: workerProject(tag), env: cloudflareEnv, node: nodeOf("24") }));
   });
 });
 
