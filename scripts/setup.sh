@@ -64,6 +64,8 @@ chmod +x tools/deno-oldest/node_modules/@deno/linux-x64-glibc/deno
 npm_ci tools/next next/dist/bin/next
 # Cloudflare's Vite plugin for the Workers test (the same), with its own wrangler and workerd.
 npm_ci tools/cloudflare-vite @cloudflare/vite-plugin/dist/index.mjs
+# Nitro, Nuxt's server engine, for its test (the same), with its own Rollup.
+npm_ci tools/nitro nitropack/dist/cli/index.mjs
 # Jest and Vitest with their DOM environments, for the test-runner test (the same).
 npm_ci tools/test-runners vitest/vitest.mjs
 # Node 18, the oldest the package claims (`engines`), Node 22, the older of the two LTS lines

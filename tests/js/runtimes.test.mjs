@@ -7,7 +7,7 @@
 // browser bundle), Vite 7 and 8 (dev server and build), webpack and Rspack in Chromium, each
 // build also from a page's Web Worker, Next.js (Turbopack and webpack builds and the dev server,
 // a route handler on the Node runtime and on the Edge Runtime, and a client component's page in
-// Chromium), and the test runners Jest and Vitest.
+// Chromium), Nitro (built for Node and for Workers), and the test runners Jest and Vitest.
 // Each checks the emulator recorded exactly its dirs, and how a connection refused comes back:
 // not purged where the runtime says the request never left (Node, Deno, Bun), maybe purged where it
 // does not say (workerd, browsers).
@@ -416,10 +416,11 @@ for (const [bundler, [tool, args]] of Object.entries(workerBundlers)) {
 }
 
 // A dev server, `node script ...args(port)`, started in its own process group on a free loopback
-// port, once it answers as `ready` says (any 2xx by default); `stop()` ends the group.
+// port, once it answers as `ready` says (any 2xx by default); `stop()` ends the group. `env`
+// may be a function of the port too.
 async function startServer(what, script, args, { cwd, env = process.env, ready = (r) => r.ok, ms = 60000, node = process.execPath }) {
   const port = await freePort();
-  const child = spawn(node, [script, ...args(String(port))], { cwd, env, stdio: "ignore", detached: true });
+  const child = spawn(node, [script, ...args(String(port))], { cwd, env: typeof env === "function" ? env(String(port)) : env, stdio: "ignore", detached: true });
   const url = `http://127.0.0.1:${port}`;
   const stop = () => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), process.kill(-child.pid))));
   try {
@@ -510,6 +511,54 @@ test("Cloudflare Workers: a Worker built by wrangler deploy --dry-run, run in wo
     const tag = "wrangler-dev";
     const args = (port) => ["dev", "--port", port, "--ip", "127.0.0.1", "--inspector-port", "0"];
     await expectServedWorkerPurged(tag, await startServer("wrangler dev", wrangler, args, { cwd: workerProject(tag), env: cloudflareEnv, node: nodeOf("24") }));
+  });
+});
+
+// Nitro 2 (tools/nitro), the server engine of Nuxt, whose server/api routes are Nitro routes: a
+// route built by the node-server preset, which takes the `node` condition (node.mjs, the .wasm
+// inside) and needs nothing, run by Node; and by the cloudflare-module preset, which fails to
+// build without Nitro's WebAssembly support (Rollup cannot read the .wasm that workerd.js
+// imports) and with it (`experimental: { wasm: true }`, as the README says) is run by wrangler
+// dev, as Nitro's own preview command does.
+test("Nitro (Nuxt's server engine): a route built for Node as is, and for Cloudflare Workers with experimental.wasm", async (t) => {
+  const nitro = join(root, "tools", "nitro", "node_modules", "nitropack", "dist", "cli", "index.mjs");
+  const project = (tag, config) => {
+    const dir = join(scratch(), tag);
+    mkdirSync(join(dir, "routes"), { recursive: true });
+    writeFileSync(join(dir, "routes", "run.js"), `${program(tag, { init: false, moved: true })}export default defineEventHandler(() => main());\n`);
+    writeFileSync(join(dir, "nitro.config.js"), `export default ${JSON.stringify({ compatibilityDate: "2025-09-01", ...config })};\n`);
+    return dir;
+  };
+  const nitroBuild = (dir) => spawnSync(process.execPath, [nitro, "build"], { cwd: dir, encoding: "utf8", timeout: 120000, env: { ...process.env, NITRO_PRESET: "" } });
+  const build = (tag, config) => {
+    const dir = project(tag, config);
+    const r = nitroBuild(dir);
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    return join(dir, ".output");
+  };
+  const ready = () => true; // nothing is served at /
+  await t.test("node-server", async () => {
+    const tag = "nitro-node";
+    const out = build(tag, { preset: "node-server" });
+    const env = (port) => ({ ...process.env, NITRO_PORT: port, NITRO_HOST: "127.0.0.1" });
+    const server = await startServer("Nitro's Node server", join(out, "server", "index.mjs"), () => [], { cwd: out, env, ready });
+    try {
+      await expectPurged(tag, await (await fetch(`${server.url}/run`)).text(), { moved: true });
+    } finally {
+      await server.stop();
+    }
+  });
+  await t.test("cloudflare-module without experimental.wasm fails to build", () => {
+    const r = nitroBuild(project("nitro-cloudflare-no-wasm", { preset: "cloudflare-module" }));
+    assert.notEqual(r.status, 0);
+    assert.match(`${r.stdout}${r.stderr}`, /qcloud_cdn_refresh_bg\.wasm \(1:0\): Unexpected character .*you need plugins to import files that are not JavaScript/);
+  });
+  await t.test("cloudflare-module", async () => {
+    const tag = "nitro-cloudflare";
+    const out = build(tag, { preset: "cloudflare-module", experimental: { wasm: true } });
+    const wrangler = join(cloudflareVite, "wrangler", "bin", "wrangler.js");
+    const args = (port) => ["dev", "server/index.mjs", "--assets", "public", "--compatibility-date", "2025-09-01", "--port", port, "--ip", "127.0.0.1", "--inspector-port", "0"];
+    await expectServedWorkerPurged(tag, await startServer("wrangler dev of Nitro's Worker", wrangler, args, { cwd: out, env: cloudflareEnv, node: nodeOf("24"), ready }));
   });
 });
 
