@@ -466,10 +466,11 @@ async function expectBuiltWorkerPurged(tag, out, wasm) {
     await workerd.stop();
   }
 }
-// A dev server's Worker purging; the server stopped after.
-async function expectServedWorkerPurged(tag, server) {
+// A server's program purging at /run; the server stopped after. `said`: as expectPurged's (a
+// Worker's runtime does not say).
+async function expectServedPurged(tag, server, said = false) {
   try {
-    await expectPurged(tag, await (await fetch(`${server.url}/run`)).text(), { said: false, moved: true });
+    await expectPurged(tag, await (await fetch(`${server.url}/run`)).text(), { said, moved: true });
   } finally {
     await server.stop();
   }
@@ -490,7 +491,7 @@ test("Cloudflare Workers: a Worker built by Cloudflare's Vite plugin, run in wor
   });
   await t.test("vite dev", async () => {
     const tag = "cloudflare-vite-dev";
-    await expectServedWorkerPurged(tag, await startServer("vite dev with Cloudflare's plugin", vite, viteDevArgs, { cwd: cloudflareViteApp(tag), env: cloudflareEnv }));
+    await expectServedPurged(tag, await startServer("vite dev with Cloudflare's plugin", vite, viteDevArgs, { cwd: cloudflareViteApp(tag), env: cloudflareEnv }));
   });
 });
 
@@ -510,7 +511,7 @@ test("Cloudflare Workers: a Worker built by wrangler deploy --dry-run, run in wo
   await t.test("wrangler dev", async () => {
     const tag = "wrangler-dev";
     const args = (port) => ["dev", "--port", port, "--ip", "127.0.0.1", "--inspector-port", "0"];
-    await expectServedWorkerPurged(tag, await startServer("wrangler dev", wrangler, args, { cwd: workerProject(tag), env: cloudflareEnv, node: nodeOf("24") }));
+    await expectServedPurged(tag, await startServer("wrangler dev", wrangler, args, { cwd: workerProject(tag), env: cloudflareEnv, node: nodeOf("24") }));
   });
 });
 
@@ -541,12 +542,7 @@ test("Nitro (Nuxt's server engine): a route built for Node as is, and for Cloudf
     const tag = "nitro-node";
     const out = build(tag, { preset: "node-server" });
     const env = (port) => ({ ...process.env, NITRO_PORT: port, NITRO_HOST: "127.0.0.1" });
-    const server = await startServer("Nitro's Node server", join(out, "server", "index.mjs"), () => [], { cwd: out, env, ready });
-    try {
-      await expectPurged(tag, await (await fetch(`${server.url}/run`)).text(), { moved: true });
-    } finally {
-      await server.stop();
-    }
+    await expectServedPurged(tag, await startServer("Nitro's Node server", join(out, "server", "index.mjs"), () => [], { cwd: out, env, ready }), true);
   });
   await t.test("cloudflare-module without experimental.wasm fails to build", () => {
     const r = nitroBuild(project("nitro-cloudflare-no-wasm", { preset: "cloudflare-module" }));
@@ -558,7 +554,7 @@ test("Nitro (Nuxt's server engine): a route built for Node as is, and for Cloudf
     const out = build(tag, { preset: "cloudflare-module", experimental: { wasm: true } });
     const wrangler = join(cloudflareVite, "wrangler", "bin", "wrangler.js");
     const args = (port) => ["dev", "server/index.mjs", "--assets", "public", "--compatibility-date", "2025-09-01", "--port", port, "--ip", "127.0.0.1", "--inspector-port", "0"];
-    await expectServedWorkerPurged(tag, await startServer("wrangler dev of Nitro's Worker", wrangler, args, { cwd: out, env: cloudflareEnv, node: nodeOf("24"), ready }));
+    await expectServedPurged(tag, await startServer("wrangler dev of Nitro's Worker", wrangler, args, { cwd: out, env: cloudflareEnv, node: nodeOf("24"), ready }));
   });
 });
 
