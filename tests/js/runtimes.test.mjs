@@ -282,7 +282,7 @@ console.log(JSON.stringify(out));
 // environment resolves `require` to node.cjs (Jest's conditions hold "node") but runs it with
 // jsdom's globals, which have no TextDecoder, TextEncoder or fetch; the environment here adds
 // Node's fetch alone, as users' Jest setups do, and nothing else. Vitest imports node.mjs in
-// its node, jsdom and happy-dom environments.
+// its node, jsdom, happy-dom and edge-runtime environments.
 const runners = join(root, "tools", "test-runners", "node_modules");
 const testRunners = {
   jest: {
@@ -305,7 +305,8 @@ module.exports = class extends JSDOMEnvironment {
     name: "test.cjs",
   },
   vitest: {
-    envs: { node: "node", jsdom: "jsdom", "happy-dom": "happy-dom" },
+    // edge-runtime: Vercel's Edge Runtime's globals (@edge-runtime/vm), as Edge routes are tested.
+    envs: { node: "node", jsdom: "jsdom", "happy-dom": "happy-dom", "edge-runtime": "edge-runtime" },
     file: (tag, env, out) =>
       `// @vitest-environment ${env}\nimport { test } from "vitest";\nimport { writeFileSync } from "node:fs";\n${program(tag)}test("purges", async () => { writeFileSync(${JSON.stringify(out)}, await main()); });\n`,
     // Vitest loads an environment's package from the project, as a user's has it installed.
