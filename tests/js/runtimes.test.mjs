@@ -97,6 +97,19 @@ async function expectPurged(tag, output, { said = true, refusedBy = [], moved = 
   assert.deepEqual(await recorded(tag), dirs(tag, 21), "every dir recorded once");
 }
 
+// A program that purges with the test account, `base` and the config it is given, and prints
+// the outcome as JSON: `{ code, dirs }` (how many), or the error's kind, message, pending and
+// maybeSubmitted. Its one argument is `[config, dirs]` as JSON, in Node and in Deno alike.
+const outcomeProgram = (base) => `import { refreshCdnDir } from "qcloud-cdn-refresh";
+const [config, dirs] = JSON.parse(globalThis.Deno ? Deno.args[0] : process.argv[2]);
+const account = { secretId: ${JSON.stringify(ACCOUNT.secretId)}, secretKey: ${JSON.stringify(ACCOUNT.secretKey)} };
+const out = await refreshCdnDir({ ...account, ...${JSON.stringify(base)}, ...config }, dirs).then(
+  (r) => ({ code: r.code, dirs: r.dirs.length }),
+  (e) => ({ kind: e.kind, message: e.message, pending: e.pending, maybeSubmitted: e.maybeSubmitted }),
+);
+console.log(JSON.stringify(out));
+`;
+
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: scratch(), encoding: "utf8", timeout: 60000, ...opts });
   assert.equal(r.status, 0, `${cmd} ${args.join(" ")}\n${r.stdout}\n${r.stderr}`);
@@ -130,20 +143,10 @@ for (const [name, node] of nodes) {
 // refused again, so the call fails at its first attempt (a message that says "attempts" was
 // retried), every dir pending, the message naming the flag.
 test("node26 --permission: without --allow-net a purge fails at once, pending, naming the flag; with it, it purges", async () => {
-  writeFileSync(
-    join(scratch(), "node26-permission.mjs"),
-    `import { refreshCdnDir } from "qcloud-cdn-refresh";
-const config = { secretId: ${JSON.stringify(ACCOUNT.secretId)}, secretKey: ${JSON.stringify(ACCOUNT.secretKey)}, endpoint: ${JSON.stringify(ctx.emu.endpoint)}, retryBaseMs: 10 };
-const out = await refreshCdnDir(config, JSON.parse(process.argv[2])).then(
-  (r) => ({ code: r.code, dirs: r.dirs.length }),
-  (e) => ({ kind: e.kind, message: e.message, pending: e.pending.length, maybeSubmitted: e.maybeSubmitted.length }),
-);
-console.log(JSON.stringify(out));
-`,
-  );
-  const purge = (flags, tag) => JSON.parse(run(nodeOf("26"), ["--permission", `--allow-fs-read=${scratch()}`, ...flags, "node26-permission.mjs", JSON.stringify(dirs(tag, 3))]).stdout);
+  writeFileSync(join(scratch(), "node26-permission.mjs"), outcomeProgram({ endpoint: ctx.emu.endpoint, retryBaseMs: 10 }));
+  const purge = (flags, tag) => JSON.parse(run(nodeOf("26"), ["--permission", `--allow-fs-read=${scratch()}`, ...flags, "node26-permission.mjs", JSON.stringify([{}, dirs(tag, 3)])]).stdout);
   const denied = purge([], "node26-denied");
-  assert.deepEqual({ ...denied, message: undefined }, { kind: "network", message: undefined, pending: 3, maybeSubmitted: 0 });
+  assert.deepEqual({ ...denied, message: undefined }, { kind: "network", message: undefined, pending: dirs("node26-denied", 3), maybeSubmitted: [] });
   assert.match(denied.message, /^batch 1 of 1: the request did not complete: fetch failed \(.*ERR_ACCESS_DENIED.*Use --allow-net[^)]*\)$/);
   assert.deepEqual(purge(["--allow-net"], "node26-allowed"), { code: 0, dirs: 3 });
   assert.deepEqual(await recorded("node26-allowed"), dirs("node26-allowed", 3));
@@ -178,17 +181,7 @@ for (const [name, deno, file] of [["deno", bin("deno"), "deno.ts"], ["deno-2.0",
 test("deno behind a proxy: HTTP_PROXY and HTTPS_PROXY, which Deno reads itself, carry the purge; a 407 from it leaves the dirs pending", async () => {
   const proxy = await startProxy();
   try {
-    writeFileSync(
-      join(scratch(), "deno-proxy.mjs"),
-      `import { refreshCdnDir } from "qcloud-cdn-refresh";
-const [config, dirs] = JSON.parse(Deno.args[0]);
-const out = await refreshCdnDir({ secretId: ${JSON.stringify(ACCOUNT.secretId)}, secretKey: ${JSON.stringify(ACCOUNT.secretKey)}, retries: 0, ...config }, dirs).then(
-  (r) => ({ code: r.code, dirs: r.dirs.length }),
-  (e) => ({ kind: e.kind, message: e.message, pending: e.pending, maybeSubmitted: e.maybeSubmitted }),
-);
-console.log(JSON.stringify(out));
-`,
-    );
+    writeFileSync(join(scratch(), "deno-proxy.mjs"), outcomeProgram({ retries: 0 }));
     const api = new URL(ctx.emu.endpoint).host;
     const purge = async (config, tag) => {
       proxy.seen.length = 0;
@@ -456,6 +449,12 @@ function cloudflareViteApp(tag) {
   return dir;
 }
 const cloudflareEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_SEND_METRICS: "false" };
+// wrangler (tools/cloudflare-vite's), which needs Node 22 or later: a build, and its dev server
+// for the Worker in `cwd` (`args` before its own flags; `ready` as startServer's).
+const wrangler = join(cloudflareVite, "wrangler", "bin", "wrangler.js");
+const runWrangler = (args, cwd) => run(nodeOf("24"), [wrangler, ...args], { cwd, env: cloudflareEnv });
+const startWranglerDev = (what, cwd, args = [], ready) =>
+  startServer(what, wrangler, (port) => ["dev", ...args, "--port", port, "--ip", "127.0.0.1", "--inspector-port", "0"], { cwd, env: cloudflareEnv, node: nodeOf("24"), ready });
 // The Worker a build wrote to `out` (index.js, and the .wasm at `wasm` inside it): the .wasm
 // imported as a module, as workerd.js does, and the Worker purging in workerd.
 async function expectBuiltWorkerPurged(tag, out, wasm) {
@@ -496,23 +495,21 @@ test("Cloudflare Workers: a Worker built by Cloudflare's Vite plugin, run in wor
   });
 });
 
-// wrangler itself, the way most Workers are built and run (tools/cloudflare-vite's, which needs
-// Node 22 or later): `wrangler deploy --dry-run` writes the bundle it would upload, run here in
-// workerd, and `wrangler dev` runs the Worker in its own workerd.
+// wrangler itself, the way most Workers are built and run: `wrangler deploy --dry-run` writes
+// the bundle it would upload, run here in workerd, and `wrangler dev` runs the Worker in its own
+// workerd.
 test("Cloudflare Workers: a Worker built by wrangler deploy --dry-run, run in workerd, and in wrangler dev", async (t) => {
-  const wrangler = join(cloudflareVite, "wrangler", "bin", "wrangler.js");
   await t.test("wrangler deploy --dry-run", async () => {
     const tag = "wrangler-build";
     const dir = workerProject(tag);
-    run(nodeOf("24"), [wrangler, "deploy", "--dry-run", "--outdir", "dist"], { cwd: dir, env: cloudflareEnv });
+    runWrangler(["deploy", "--dry-run", "--outdir", "dist"], dir);
     const assets = readdirSync(join(dir, "dist")).filter((f) => f.endsWith(".wasm"));
     assert.equal(assets.length, 1, "the .wasm uploaded as a module of the Worker");
     await expectBuiltWorkerPurged(tag, join(dir, "dist"), assets[0]);
   });
   await t.test("wrangler dev", async () => {
     const tag = "wrangler-dev";
-    const args = (port) => ["dev", "--port", port, "--ip", "127.0.0.1", "--inspector-port", "0"];
-    await expectServedPurged(tag, await startServer("wrangler dev", wrangler, args, { cwd: workerProject(tag), env: cloudflareEnv, node: nodeOf("24") }));
+    await expectServedPurged(tag, await startWranglerDev("wrangler dev", workerProject(tag)));
   });
 });
 
@@ -553,9 +550,8 @@ test("Nitro (Nuxt's server engine): a route built for Node as is, and for Cloudf
   await t.test("cloudflare-module", async () => {
     const tag = "nitro-cloudflare";
     const out = build(tag, { preset: "cloudflare-module", experimental: { wasm: true } });
-    const wrangler = join(cloudflareVite, "wrangler", "bin", "wrangler.js");
-    const args = (port) => ["dev", "server/index.mjs", "--assets", "public", "--compatibility-date", "2025-09-01", "--port", port, "--ip", "127.0.0.1", "--inspector-port", "0"];
-    await expectServedPurged(tag, await startServer("wrangler dev of Nitro's Worker", wrangler, args, { cwd: out, env: cloudflareEnv, node: nodeOf("24"), ready }));
+    const args = ["server/index.mjs", "--assets", "public", "--compatibility-date", "2025-09-01"];
+    await expectServedPurged(tag, await startWranglerDev("wrangler dev of Nitro's Worker", out, args, ready));
   });
 });
 
