@@ -12,9 +12,10 @@
 //! Other authentication, signature, parameter, permission and quota errors (4000, 4100, 4104,
 //! 4105, 4300, 4400, 22045, 22046, …) never are: sending them again cannot succeed. Nor is a
 //! failure that says the API may be processing the request: a timeout, a reply cut off, a
-//! reply that is not the API's. Two retried failures cannot say whether the API got the request, a connection
-//! lost after sending and a gateway's 502 or 504 ([`may_have_purged`]): when the batch
-//! fails in the end after one of them, it is reported maybe purged, not pending. A caller who
+//! reply that is not the API's. Three retried failures cannot say whether the API got the
+//! request, a connection lost after sending, a gateway's 502 or 504 and API 2.0's 4500
+//! ([`may_have_purged`]): when the batch fails in the end after one of them, it is reported
+//! maybe purged, not pending. A caller who
 //! would rather not risk a second purge of its daily quota turns their retries off
 //! ([`Policy::maybe_purged`]).
 //!
