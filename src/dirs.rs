@@ -233,7 +233,10 @@ pub fn parse_all<S: AsRef<str>>(inputs: &[S]) -> Result<Vec<Dir>, Error> {
     if inputs.len() > MAX_INPUTS {
         return Err(too_many(inputs.len()));
     }
-    let dirs = inputs.iter().enumerate().map(|(i, s)| Dir::parse(i, s.as_ref())).collect::<Result<Vec<Dir>, Error>>()?;
+    let mut dirs = Vec::with_capacity(inputs.len());
+    for (i, s) in inputs.iter().enumerate() {
+        dirs.push(Dir::parse(i, s.as_ref())?);
+    }
     let keys: Vec<&str> = dirs.iter().map(Dir::as_str).collect();
     let mut keep = vec![true; dirs.len()];
     let order = crate::sign::byte_order(&keys);
@@ -247,7 +250,9 @@ pub fn parse_all<S: AsRef<str>>(inputs: &[S]) -> Result<Vec<Dir>, Error> {
             }
         }
     }
-    Ok(dirs.into_iter().zip(keep).filter_map(|(d, k)| k.then_some(d)).collect())
+    let mut kept = keep.iter();
+    dirs.retain(|_| kept.next() != Some(&false));
+    Ok(dirs)
 }
 
 /// The error for a `dirs` list of `n` > [`MAX_INPUTS`] entries.
@@ -304,11 +309,16 @@ impl<'a> Batch<'a> {
 
 /// `dirs` as strings, in order.
 pub fn to_strings(dirs: &[Dir]) -> Vec<String> {
-    dirs.iter().map(|d| d.as_str().to_owned()).collect()
+    let mut out = Vec::with_capacity(dirs.len());
+    for d in dirs {
+        out.push(d.as_str().to_owned());
+    }
+    out
 }
 
-/// Splits `dirs` into batches of `size` in the caller's order.
-pub fn batches(dirs: &[Dir], size: BatchSize) -> impl ExactSizeIterator<Item = Batch<'_>> {
-    // A `NonZeroUsize` tells the compiler that `chunks`' panic on 0 cannot happen.
-    dirs.chunks(size.get()).map(Batch)
+/// Batch `index` of `dirs` split into batches of `size` in the caller's order; `None` past the
+/// last.
+pub fn batch(dirs: &[Dir], size: BatchSize, index: usize) -> Option<Batch<'_>> {
+    let rest = dirs.get(index.checked_mul(size.get())?..).filter(|r| !r.is_empty())?;
+    Some(Batch(rest.get(..size.get()).unwrap_or(rest)))
 }

@@ -122,7 +122,7 @@ impl Purge {
     /// `n + i + k × batches`, so no two requests of a call repeat one (the API refuses a
     /// repeat as a replay, API-NOTES "Common parameters").
     pub fn request(&self, index: usize, now: u64, nonce: u64) -> Option<SignedRequest> {
-        let batch = dirs::batches(&self.dirs, self.config.batch_size).nth(index)?;
+        let batch = dirs::batch(&self.dirs, self.config.batch_size, index)?;
         let timestamp = self.config.timestamp.unwrap_or(now);
         let retry = if index == self.next_index() { self.failures as u64 } else { 0 };
         let nonce = self.config.nonce.map_or(nonce, |n| n + index as u64 + retry * self.batch_count() as u64);
@@ -131,7 +131,13 @@ impl Purge {
 
     /// Every request of the call, unsent; `nonce` is drawn once per batch.
     pub fn sign_all(&self, now: u64, mut nonce: impl FnMut() -> u64) -> Vec<SignedRequest> {
-        (0..self.batch_count()).filter_map(|i| self.request(i, now, nonce())).collect()
+        let mut out = Vec::with_capacity(self.batch_count());
+        for i in 0..self.batch_count() {
+            if let Some(r) = self.request(i, now, nonce()) {
+                out.push(r);
+            }
+        }
+        out
     }
 
     /// Feeds back the response to the next batch: its status, body and `Retry-After` header;
@@ -243,7 +249,7 @@ impl Purge {
     }
 
     fn dirs_of(&self, index: usize) -> Vec<String> {
-        dirs::batches(&self.dirs, self.config.batch_size).nth(index).map(|b| b.to_strings()).unwrap_or_default()
+        dirs::batch(&self.dirs, self.config.batch_size, index).map(|b| b.to_strings()).unwrap_or_default()
     }
 
     /// The result once every batch was accepted; `None` before.

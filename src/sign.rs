@@ -61,14 +61,20 @@ impl SignatureMethod {
 ///
 /// `host` includes `:port` exactly when the request URL names a non-default port.
 pub fn source_string<K: AsRef<str>, V: AsRef<str>>(method: Method, host: &str, path: &str, params: &[(K, V)]) -> String {
-    let pairs: Vec<(Cow<'_, str>, &str)> = params.iter().filter(|(k, _)| k.as_ref() != "Signature").map(|(k, v)| (dotted(k.as_ref()), v.as_ref())).collect();
+    let mut pairs: Vec<(Cow<'_, str>, &str)> = Vec::with_capacity(params.len());
+    for (k, v) in params {
+        if k.as_ref() != "Signature" {
+            pairs.push((dotted(k.as_ref()), v.as_ref()));
+        }
+    }
     let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_ref()).collect();
     let len = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum::<usize>();
     let mut out = String::with_capacity(method.as_str().len() + host.len() + path.len() + len);
     out.push_str(method.as_str());
     out.push_str(host);
     out.push_str(path);
-    for (n, (k, v)) in byte_order(&keys).into_iter().filter_map(|i| pairs.get(i)).enumerate() {
+    for (n, i) in byte_order(&keys).into_iter().enumerate() {
+        let Some((k, v)) = pairs.get(i) else { continue };
         out.push(if n == 0 { '?' } else { '&' });
         out.push_str(k);
         out.push('=');

@@ -214,7 +214,7 @@ fn known_answers_of_refresh_cdn_dir() {
         "/v2/index.php",
         &request::params(
             purge.config(),
-            dirs::batches(&[Dir::parse(0, "http://www.test.com/test/").unwrap()], dirs::BatchSize::default()).next().unwrap(),
+            dirs::batch(&[Dir::parse(0, "http://www.test.com/test/").unwrap()], dirs::BatchSize::default(), 0).unwrap(),
             1462865178,
             279749933,
         ),
