@@ -66,7 +66,10 @@ pub fn parse(api: Api, status: u16, body: &str) -> Result<Reply, Error> {
             ),
         )
     } else {
-        Error::new(Kind::Http, cat!("HTTP ", status, " from the API endpoint, with ", excerpt))
+        // 407 is a proxy's answer, never an origin's (RFC 9110 §15.5.8): Deno and Bun hand a
+        // plain-http request to `HTTP_PROXY` whole and return its refusal as the reply.
+        let from = if status == 407 { "a proxy, which asks for credentials" } else { "the API endpoint" };
+        Error::new(Kind::Http, cat!("HTTP ", status, " from ", from, ", with ", excerpt))
     };
     err.status = Some(status);
     Err(err)

@@ -625,6 +625,7 @@ fn replies() {
     let not_api = [
         (502, "<html>Bad Gateway</html>", Kind::Http, "HTTP 502 from the API endpoint, with \"<html>Bad Gateway</html>\""),
         (404, "", Kind::Http, "HTTP 404 from the API endpoint, with an empty body"),
+        (407, "", Kind::Http, "HTTP 407 from a proxy, which asks for credentials, with an empty body"),
         // a redirect, which `fetch` is told not to follow, its `Location` given as the body;
         // 0 is a page's opaque redirect, which has none
         (301, "https://cdn.api.qcloud.com/v2/index.php", Kind::Http, "a redirect (HTTP 301) to \"https://cdn.api.qcloud.com/v2/index.php\" from the API endpoint, not followed: it would lose the request's body or signature; give its target as config.endpoint (or config.proxyUrl)"),
@@ -639,8 +640,8 @@ fn replies() {
     for (status, body, kind, message) in not_api {
         let e = reply::parse(Api::V2, status, body).unwrap_err();
         assert_eq!((e.kind, e.message.as_str(), e.status), (kind, message, Some(status)), "{body}");
-        if status < 200 || (300..400).contains(&status) {
-            assert!(!retry::is_transient(&e) && !retry::may_have_purged(&e), "a redirect is neither retried nor maybe purged");
+        if status < 200 || (300..400).contains(&status) || status == 407 {
+            assert!(!retry::is_transient(&e) && !retry::may_have_purged(&e), "a redirect or a proxy's refusal is neither retried nor maybe purged");
         }
     }
     let huge = "x".repeat(10_000);

@@ -63,7 +63,7 @@ for (const version of ["18", "24", "26"]) {
 // HTTP_PROXY / HTTPS_PROXY, so the CLI needs no option of its own. Node 24 tunnels every request
 // (CONNECT); Node 26 tunnels https only and hands the proxy a plain-http request whole (as the
 // emulator's endpoint is here), which the proxy forwards.
-test("behind a proxy: under Node 24 and 26, NODE_USE_ENV_PROXY=1 sends through HTTP_PROXY; a 407 from it, there and in Bun, leaves the dirs pending", async () => {
+test("behind a proxy: under Node 24 and 26, NODE_USE_ENV_PROXY=1 sends through HTTP_PROXY; a 407 from it, there and in Bun, leaves the dirs pending and names the proxy", async () => {
   const proxy = await startProxy();
   const { seen } = proxy;
   try {
@@ -104,6 +104,19 @@ test("behind a proxy: under Node 24 and 26, NODE_USE_ENV_PROXY=1 sends through H
       assert.deepEqual(seen, [host, host], `${name}: retried once`);
       assert.deepEqual(await recorded(tag), []);
     }
+
+    // Bun hands a plain-http request to the proxy whole and returns its 407 as the reply: an
+    // HTTP error, not retried, that names the proxy.
+    seen.length = 0;
+    const { code, out } = await spawnOutput(helperBin("bun"), [bin(), "--json", "--retries", "1", ...withEndpoint(...dirs("proxy-407-bun-http", 3))], { cwd: ctx.installed.dir, env });
+    outputs.push(out);
+    assert.equal(code, 1, out);
+    const err = JSON.parse(out);
+    assert.deepEqual([err.kind, err.status], ["http", 407]);
+    assert.match(err.message, /^batch 1 of 1: HTTP 407 from a proxy, which asks for credentials, with an empty body$/);
+    assert.deepEqual([err.pending, err.maybeSubmitted], [dirs("proxy-407-bun-http", 3), []]);
+    assert.deepEqual(seen, [`POST ${api}`], "sent once");
+    assert.deepEqual(await recorded("proxy-407-bun-http"), []);
   } finally {
     await proxy.close();
   }

@@ -178,7 +178,7 @@ for (const [name, deno, file] of [["deno", bin("deno"), "deno.ts"], ["deno-2.0",
 // (CONNECT) and hands the proxy a plain-http request (the emulator's) whole to forward. A proxy
 // that asks for credentials fails the call with its words, the directories pending. Spawned,
 // not spawnSync: the proxy answers from this process.
-test("deno behind a proxy: HTTP_PROXY and HTTPS_PROXY, which Deno reads itself, carry the purge; a 407 from it leaves the dirs pending", async () => {
+test("deno behind a proxy: HTTP_PROXY and HTTPS_PROXY, which Deno reads itself, carry the purge; a 407 from it, tunnelling or forwarding, leaves the dirs pending", async () => {
   const proxy = await startProxy();
   try {
     writeFileSync(join(scratch(), "deno-proxy.mjs"), outcomeProgram({ retries: 0 }));
@@ -202,6 +202,14 @@ test("deno behind a proxy: HTTP_PROXY and HTTPS_PROXY, which Deno reads itself, 
     assert.equal(refused.kind, "network");
     assert.match(refused.message, /proxy authentication required/);
     assert.deepEqual([refused.pending, refused.maybeSubmitted], [dirs("deno-proxy-407", 3), []], "nothing reached the API: pending, not maybe purged");
+
+    // A plain-http request handed to the proxy whole: Deno returns its 407 as the reply.
+    const forwarded = await purge({ endpoint: ctx.emu.endpoint }, "deno-proxy-407-http");
+    assert.deepEqual(proxy.seen, [`POST ${api}`], "handed to the proxy, once");
+    assert.equal(forwarded.kind, "http");
+    assert.match(forwarded.message, /^batch 1 of 1: HTTP 407 from a proxy, which asks for credentials, with an empty body$/, "the proxy's answer, not the API endpoint's");
+    assert.deepEqual([forwarded.pending, forwarded.maybeSubmitted], [dirs("deno-proxy-407-http", 3), []], "nothing reached the API: pending, not maybe purged");
+    assert.deepEqual(await recorded("deno-proxy-407-http"), []);
   } finally {
     await proxy.close();
   }
