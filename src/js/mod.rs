@@ -195,7 +195,7 @@ extern "C" {
     #[wasm_bindgen(js_name = signedRequest)]
     fn signed_request(method: &JsValue, url: &str, headers: &Object, body: &JsValue, dirs: &str) -> JsValue;
     #[wasm_bindgen(js_name = batchResult)]
-    fn batch_result(dirs: &str, code: f64, message: &str, code_desc: &str, attempts: u32, task_id: Option<String>, request_id: &JsValue) -> JsValue;
+    fn batch_result(dirs: &str, code: f64, message: &str, code_desc: &str, attempts: u32, task_id: Option<&str>, request_id: &JsValue) -> JsValue;
     fn put(target: &Object, key: &JsValue, value: &JsValue);
     #[wasm_bindgen(js_name = wellFormed)]
     fn well_formed(s: &JsValue) -> bool;
@@ -551,7 +551,7 @@ fn request_to_js(r: &SignedRequest) -> JsValue {
 fn batch_to_js(b: &BatchOutcome) -> JsValue {
     let reply = &b.reply;
     let request_id = opt(reply.request_id.as_deref());
-    batch_result(&joined(&b.dirs), reply.code as f64, &reply.message, &reply.code_desc, b.attempts, reply.task_id.clone(), &request_id)
+    batch_result(&joined(&b.dirs), reply.code as f64, &reply.message, &reply.code_desc, b.attempts, reply.task_id.as_deref(), &request_id)
 }
 
 /// The crate's error as a JS `CdnError`: the one place the conversion happens.
