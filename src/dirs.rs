@@ -238,20 +238,18 @@ pub fn parse_all<S: AsRef<str>>(inputs: &[S]) -> Result<Vec<Dir>, Error> {
         dirs.push(Dir::parse(i, s.as_ref())?);
     }
     let keys: Vec<&str> = dirs.iter().map(Dir::as_str).collect();
-    let mut keep = vec![true; dirs.len()];
+    let mut repeat = vec![false; dirs.len()];
     let order = crate::sign::byte_order(&keys);
     // Indices read with `get`, as in `byte_order`: every one is in bounds.
     for pair in order.windows(2) {
         let (Some(&a), Some(&b)) = (pair.first(), pair.get(1)) else { continue };
         // Equal keys are ordered by index: the later one goes.
-        if let (Some(x), Some(y), Some(k)) = (keys.get(a), keys.get(b), keep.get_mut(b)) {
-            if x == y {
-                *k = false;
-            }
+        if let (Some(x), Some(y), Some(r)) = (keys.get(a), keys.get(b), repeat.get_mut(b)) {
+            *r = x == y;
         }
     }
-    let mut kept = keep.iter();
-    dirs.retain(|_| kept.next() != Some(&false));
+    let mut repeats = repeat.iter();
+    dirs.retain(|_| repeats.next() != Some(&true));
     Ok(dirs)
 }
 
