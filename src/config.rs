@@ -326,6 +326,11 @@ fn credential(name: &str, value: String) -> Result<String, Error> {
     Err(Error::invalid_input(cat!("config.", name, " has ", what, " ", place, "; Tencent's key ids, keys and tokens are printable ASCII without spaces")))
 }
 
+/// The error for an option that must be one of two words (`rule` says which) and is `got`.
+fn not_one_of(rule: &str, got: &str) -> Error {
+    Error::invalid_input(cat!(rule, ", got ", quote(got, 20)))
+}
+
 fn whole(name: &str, v: f64, min: u64, max: u64) -> Result<u64, Error> {
     if v >= min as f64 && v <= max as f64 && v == (v as u64) as f64 {
         Ok(v as u64)
@@ -347,7 +352,7 @@ impl Config {
         let api = match raw.api.as_deref() {
             None | Some("v2") => Api::V2,
             Some("v3") => Api::V3,
-            Some(a) => return Err(Error::invalid_input(cat!("config.api must be \"v2\" or \"v3\", got ", quote(a, 20)))),
+            Some(a) => return Err(not_one_of("config.api must be \"v2\" or \"v3\"", a)),
         };
         match api {
             Api::V2 if raw.area.is_some() => return Err(only("area", "v3")),
@@ -361,13 +366,13 @@ impl Config {
             None => None,
             Some("mainland") => Some(Area::Mainland),
             Some("overseas") => Some(Area::Overseas),
-            Some(a) => return Err(Error::invalid_input(cat!("config.area must be \"mainland\" or \"overseas\", got ", quote(a, 20)))),
+            Some(a) => return Err(not_one_of("config.area must be \"mainland\" or \"overseas\"", a)),
         };
         let language = match raw.language.as_deref() {
             None => None,
             Some("zh-CN") => Some(Language::ZhCn),
             Some("en-US") => Some(Language::EnUs),
-            Some(l) => return Err(Error::invalid_input(cat!("config.language must be \"en-US\" or \"zh-CN\", got ", quote(l, 20)))),
+            Some(l) => return Err(not_one_of("config.language must be \"en-US\" or \"zh-CN\"", l)),
         };
         let max_batch = if api == Api::V3 { dirs::PER_CALL_V3 } else { dirs::PER_CALL };
         let batch_size = match raw.batch_size {
@@ -389,7 +394,7 @@ impl Config {
         let method = match raw.method.as_deref() {
             None | Some("POST") => Method::Post,
             Some("GET") => Method::Get,
-            Some(m) => return Err(Error::invalid_input(cat!("config.method must be \"POST\" or \"GET\", got ", quote(m, 20)))),
+            Some(m) => return Err(not_one_of("config.method must be \"POST\" or \"GET\"", m)),
         };
         if method == Method::Get && token.is_some() {
             return Err(Error::invalid_input("config.method \"GET\" would put config.token in the URL, where logs keep it; use \"POST\" (the default)"));
@@ -397,7 +402,7 @@ impl Config {
         let signature_method = match raw.signature_method.as_deref() {
             None | Some("HmacSHA1") => SignatureMethod::HmacSha1,
             Some("HmacSHA256") => SignatureMethod::HmacSha256,
-            Some(m) => return Err(Error::invalid_input(cat!("config.signatureMethod must be \"HmacSHA1\" or \"HmacSHA256\", got ", quote(m, 20)))),
+            Some(m) => return Err(not_one_of("config.signatureMethod must be \"HmacSHA1\" or \"HmacSHA256\"", m)),
         };
         let refresh_type = match raw.refresh_type {
             None => None,
