@@ -98,7 +98,15 @@ pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 /// holds it or is held in it, four letters or more (`timeout`, STS's `TmpSecretId`); with none
 /// or several such, every known key is listed.
 pub fn unknown_key(key: &str) -> Error {
-    let norm = |s: &str| s.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect::<String>();
+    let norm = |s: &str| {
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            }
+        }
+        out
+    };
     let n = norm(key);
     let holds = |a: &str, b: &str| b.len() >= 4 && contains(a, b);
     let (mut hint, mut alike) = (None, 0);
