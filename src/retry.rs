@@ -156,7 +156,9 @@ pub fn refused(detail: &str) -> bool {
 
 /// Full-jitter backoff before retry number `retry` (0 for the first), `random` in `[0, 1)`.
 pub fn backoff_ms(policy: Policy, retry: u32, random: f64) -> u64 {
-    let window = policy.base_ms.saturating_mul(1u64 << retry.min(32)).min(CAP_MS);
+    // `base << n` cannot overflow once the base is at most CAP_MS (< 2^15) and n at most 20,
+    // past which every window is CAP_MS anyway; `saturating_mul` would bring a 128-bit multiply.
+    let window = (policy.base_ms.min(CAP_MS) << retry.min(20)).min(CAP_MS);
     (window as f64 * random.clamp(0.0, 1.0)) as u64
 }
 
@@ -166,7 +168,7 @@ pub fn backoff_ms(policy: Policy, retry: u32, random: f64) -> u64 {
 pub fn retry_after_ms(value: &str, now_ms: u64) -> Option<u64> {
     let value = value.trim_ascii();
     if let Some(seconds) = digits(value) {
-        return Some(seconds.saturating_mul(1000));
+        return Some(seconds.min(u64::MAX / 1000) * 1000);
     }
     let at = http_date_ms(value)?;
     Some(at.saturating_sub(now_ms))

@@ -153,7 +153,8 @@ pub(crate) fn digits(s: &str) -> Option<u64> {
     if s.is_empty() {
         return None;
     }
-    s.bytes().try_fold(0u64, |n, b| if b.is_ascii_digit() { n.checked_mul(10)?.checked_add(u64::from(b - b'0')) } else { None })
+    // A comparison, not `checked_mul`, whose overflow test is a 128-bit multiply (`__multi3`).
+    s.bytes().try_fold(0u64, |n, b| if b.is_ascii_digit() && n <= u64::MAX / 10 { (n * 10).checked_add(u64::from(b - b'0')) } else { None })
 }
 
 /// `bytes` as text when they are all ASCII (digits, hex, base64 written here), else `""`.

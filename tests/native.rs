@@ -824,6 +824,9 @@ fn retries_back_off_and_give_up() {
     assert_eq!(waits, [99, 199, 399, 799, 1599, 3199, 6399, 12799, 19999, 19999]);
     assert_eq!(retry::backoff_ms(policy, 3, 0.0), 0);
     assert_eq!(retry::backoff_ms(retry::Policy { base_ms: 0, ..Default::default() }, 5, 0.9), 0);
+    // Windows stop at the cap however large the base or the retry number.
+    assert_eq!(retry::backoff_ms(retry::Policy { base_ms: u64::MAX, ..Default::default() }, 0, 0.999_999), 19_999);
+    assert_eq!(retry::backoff_ms(retry::Policy { base_ms: 1, ..Default::default() }, u32::MAX, 0.999_999), 19_999);
 
     let dirs: Vec<String> = (0..45).map(|i| format!("https://www.test.com/{i}/")).collect();
     let ok = r#"{"code":0,"message":"","codeDesc":"Success"}"#;
@@ -1146,6 +1149,9 @@ fn retry_after_values() {
         ("Sün, 06 Nov 1994 08:49:37 GMT", None),
         ("+2", None),
         ("99999999999999999999999", None),
+        // u64::MAX seconds is read (and saturates); one more does not fit
+        ("18446744073709551615", Some(18_446_744_073_709_551_000)),
+        ("18446744073709551616", None),
     ] {
         assert_eq!(retry::retry_after_ms(value, now), want, "{value:?}");
     }
