@@ -230,9 +230,10 @@ impl Purge {
         let secrets = &self.config.credentials;
         let attempts = if self.failures > 1 { cat!(" (", self.failures, " attempts)") } else { String::new() };
         err.message = secrets.redact(&cat!("batch ", next + 1, " of ", self.batch_count(), ": ", &err.message, attempts));
-        err.code_desc = err.code_desc.as_deref().map(|c| secrets.redact(c));
-        err.error_code = err.error_code.as_deref().map(|c| secrets.redact(c));
-        err.request_id = err.request_id.as_deref().map(|c| secrets.redact(c));
+        let fields = &mut *err;
+        for text in [&mut fields.code_desc, &mut fields.error_code, &mut fields.request_id].into_iter().flatten() {
+            *text = secrets.redact(text);
+        }
         let maybe = if in_flight || self.reached { (split + self.per_batch()).min(self.dirs.len()) } else { split };
         err.submitted = dirs::to_strings(self.dirs.get(..split).unwrap_or_default());
         err.maybe_submitted = dirs::to_strings(self.dirs.get(split..maybe).unwrap_or_default());
