@@ -99,6 +99,20 @@ function crossOrigin(fetch, url) {
 // The runtime's own fetch, when config.fetch is not given (src/js/transport.rs).
 export const globalFetch = () => globalThis.fetch;
 
+// The same for retryMaybePurged: false. The newest Deno sends a request again by itself when a
+// reused keep-alive connection drops after it went out, which may purge a batch twice; through
+// a client that keeps no idle connection it does not (README "Failure handling"). One client,
+// made on first use; where there is no Deno.createHttpClient, the runtime's own fetch.
+let unpooled;
+export function onceFetch() {
+  try {
+    const client = (unpooled ??= Deno.createHttpClient({ poolMaxIdlePerHost: 0 }));
+    return (url, init) => fetch(url, { ...init, client });
+  } catch {
+    return globalThis.fetch;
+  }
+}
+
 // Whether a path such as config.proxyUrl "/cdn-api" has a page to be relative to, as in a
 // browser (or a Web Worker); Node and Workers have no location, and Deno's throws unless it
 // was started with --location.

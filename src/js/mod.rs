@@ -52,7 +52,7 @@ interface CommonConfig {
   retries?: number | undefined;
   /** The first backoff window in ms, doubled per retry (full jitter, capped at 20 s); default 200. */
   retryBaseMs?: number | undefined;
-  /** Whether a failure that may have purged the batch (a connection lost after sending, a gateway's 502 or 504) is retried too, which may purge it twice; default true. false ends the call there, the batch in `maybeSubmitted`. */
+  /** Whether a failure that may have purged the batch (a connection lost after sending, a gateway's 502 or 504) is retried too, which may purge it twice; default true. false ends the call there, the batch in `maybeSubmitted`; in Deno, without `fetch`, it also sends through a client that keeps no idle connection, so that Deno does not resend a request itself. */
   retryMaybePurged?: boolean | undefined;
   /** Cancels the whole call: nothing more is sent, and a request in flight is abandoned. */
   signal?: AbortSignal | undefined;
@@ -339,7 +339,7 @@ fn sender(purge: Purge, mut hooks: Hooks) -> Result<(Purge, Function, Hooks), Er
             "config.proxyUrl is a path, which needs a web page to be relative to: outside a browser give a full http:// or https:// URL (or config.fetch)";
         return Err(Error::invalid_input(message));
     }
-    let fetch = transport::fetch(hooks.fetch.take())?;
+    let fetch = transport::fetch(hooks.fetch.take(), !purge.config().retry.maybe_purged)?;
     Ok((purge, fetch, hooks))
 }
 

@@ -52,6 +52,11 @@ extern "C" {
     #[wasm_bindgen(js_name = globalFetch)]
     fn global_fetch() -> JsValue;
 
+    /// The runtime's `fetch` made never to send a request twice by itself, where it can be
+    /// (Deno's, through a client without idle connections); else `globalThis.fetch`.
+    #[wasm_bindgen(js_name = onceFetch)]
+    fn once_fetch() -> JsValue;
+
     /// `Date.now()` corrected by the `Date` of the API's replies.
     #[wasm_bindgen(js_name = now)]
     fn clock() -> f64;
@@ -61,10 +66,16 @@ extern "C" {
     pub fn has_page() -> bool;
 }
 
-/// `given`, or the global `fetch`; an error when there is neither.
-pub fn fetch(given: Option<Function>) -> Result<Function, Error> {
+/// `given`, or the global `fetch`; an error when there is neither. For a caller who will not
+/// risk a second purge (`once`: `retryMaybePurged: false`), the global one is made never to
+/// resend a request itself, as the newest Deno does when a reused connection drops after the
+/// request went out (README "Failure handling").
+pub fn fetch(given: Option<Function>, once: bool) -> Result<Function, Error> {
     match given {
         Some(f) => Ok(f),
-        None => global_fetch().dyn_into::<Function>().ok().ok_or_else(|| Error::invalid_input("this runtime has no global fetch: pass config.fetch")),
+        None => if once { once_fetch() } else { global_fetch() }
+            .dyn_into::<Function>()
+            .ok()
+            .ok_or_else(|| Error::invalid_input("this runtime has no global fetch: pass config.fetch")),
     }
 }
