@@ -195,6 +195,10 @@ test("deno behind a proxy: HTTP_PROXY and HTTPS_PROXY, which Deno reads itself, 
     assert.deepEqual(await purge({ endpoint: ctx.emu.endpoint }, "deno-proxied"), { code: 0, dirs: 3 });
     assert.deepEqual(proxy.seen, [`POST ${api}`], "forwarded by the proxy");
     assert.deepEqual(await recorded("deno-proxied"), dirs("deno-proxied", 3));
+    // retryMaybePurged: false sends through the library's own Deno client, which reads them too.
+    assert.deepEqual(await purge({ endpoint: ctx.emu.endpoint, retryMaybePurged: false }, "deno-proxied-once"), { code: 0, dirs: 3 });
+    assert.deepEqual(proxy.seen, [`POST ${api}`], "forwarded by the proxy");
+    assert.deepEqual(await recorded("deno-proxied-once"), dirs("deno-proxied-once", 3));
 
     proxy.refuse = true;
     const refused = await purge({ api: "v3" }, "deno-proxy-407");
