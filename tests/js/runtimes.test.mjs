@@ -227,8 +227,8 @@ test("deno behind a proxy: HTTP_PROXY and HTTPS_PROXY, which Deno reads itself, 
 // reports one attempt; API 2.0 refuses the copy as a replay of its nonce (4500), which the
 // library then takes for a batch that may have been purged, and does not send again. Without
 // config.fetch, the library sends through a Deno client that keeps no idle connection, which is
-// not resent, as a config.fetch through such a client is not (the README's own). Deno 2.0 did
-// not resend, nor does Bun.
+// not resent, as a config.fetch through such a client is not. Deno 2.0 did not resend, nor does
+// Bun.
 test("deno: a reused connection dropped after the request is resent by the newest Deno's fetch itself (not by Deno 2.0 or Bun), but not with retryMaybePurged: false and no config.fetch", async () => {
   writeFileSync(
     join(scratch(), "deno-resend.mjs"),
