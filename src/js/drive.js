@@ -109,7 +109,7 @@ export function onceFetch() {
     const client = (unpooled ??= Deno.createHttpClient({ poolMaxIdlePerHost: 0 }));
     return (url, init) => fetch(url, { ...init, client });
   } catch {
-    return globalThis.fetch;
+    return globalFetch();
   }
 }
 
