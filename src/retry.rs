@@ -15,9 +15,8 @@
 //! reply that is not the API's. Three retried failures cannot say whether the API got the
 //! request, a connection lost after sending, a gateway's 502 or 504 and API 2.0's 4500
 //! ([`may_have_purged`]): when the batch fails in the end after one of them, it is reported
-//! maybe purged, not pending. A caller who
-//! would rather not risk a second purge of its daily quota turns their retries off
-//! ([`Policy::maybe_purged`]).
+//! maybe purged, not pending. A caller who would rather not risk a second purge of its daily
+//! quota turns their retries off ([`Policy::maybe_purged`]).
 //!
 //! Waits use exponential backoff with full jitter (uniform in `[0, min(CAP_MS, base·2^n))`),
 //! or the server's `Retry-After` when it sends one, up to [`RETRY_AFTER_MAX_MS`].
@@ -96,13 +95,13 @@ pub fn may_have_purged(err: &Error) -> bool {
 /// with the --allow-net flag"), Node's from 25 under `--permission` ("ERR_ACCESS_DENIED …
 /// Use --allow-net to manage permissions."; one marker serves both) and a Worker's fetch past
 /// its invocation's subrequest limit ("Too many subrequests by single Worker invocation.",
-/// Cloudflare's Workers limits). Then
-/// Node's codes for a connection that was never made (refused, no such host, unreachable,
-/// connect timeout, a TLS handshake that failed), Deno's "client error (Connect)", a proxy
-/// that would not open a tunnel to the API (Node's "Proxy response (407) !== 200 when HTTP
-/// Tunneling" with `NODE_USE_ENV_PROXY`, Bun's `ERR_PROXY_TUNNEL`: "unnel" is in both), and one
-/// that would not forward a plain-http request, which Node 26 hands it whole instead of
-/// tunnelling ("Proxy Authentication Required (407)").
+/// Cloudflare's Workers limits). Then Node's codes for a connection that was never made
+/// (refused, no such host, unreachable, connect timeout, a TLS handshake that failed), Deno's
+/// "client error (Connect)", a proxy that would not open a tunnel to the API (Node's "Proxy
+/// response (407) !== 200 when HTTP Tunneling" with `NODE_USE_ENV_PROXY`, Bun's
+/// `ERR_PROXY_TUNNEL`: "unnel" is in both), and one that would not forward a plain-http
+/// request, which Node 26 hands it whole instead of tunnelling ("Proxy Authentication Required
+/// (407)").
 /// Browsers and workerd say nothing of the kind ("Failed to fetch", "NetworkError when
 /// attempting to fetch resource.", "Network connection lost."), so for them every lost
 /// connection may have reached the API.
