@@ -53,6 +53,12 @@ for major in 24 26; do
   suite "package-node$major" 'ℹ pass [0-9]+' "tools/node$major/bin/node" --test --test-reporter=spec \
     tests/js/reliability.test.mjs tests/js/v3.test.mjs tests/js/proxy.test.mjs
 done
+# The same under the newest Deno and Bun, whose test runners run node:test files (Deno 2.0's has
+# no before/after) and whose fetch fails in its own words and ways (tests/js/reliability.test.mjs).
+# bun test ends a test after 5 s, shorter than v3.test.mjs's type check.
+suite package-deno 'ok \| [0-9]+ passed' env NO_COLOR=1 DENO_NO_UPDATE_CHECK=1 deno test --allow-all --no-check \
+  tests/js/reliability.test.mjs tests/js/v3.test.mjs
+suite package-bun '^ [0-9]+ pass$' bun test --timeout 60000 ./tests/js/reliability.test.mjs ./tests/js/v3.test.mjs
 # make bench runs, and each comparison's two sides produce the same bytes (speed is not judged here).
 suite bench 'bench: [0-9]+ comparisons ran' node bench/bench.mjs --quick
 echo "== bench-imports"

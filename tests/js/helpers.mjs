@@ -1,8 +1,8 @@
-// Shared by the Node tests: the package installed as a user installs it, and the emulator
-// started on a free port (and stopped after).
+// Shared by the Node tests (and those `make test` runs under Deno too): the package installed as
+// a user installs it, and the emulator started on a free port (and stopped after).
 import { before, after } from "node:test";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { createServer as createHttpServer, request } from "node:http";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -37,7 +37,11 @@ export async function installPackage() {
   const [{ filename, files }] = JSON.parse(out);
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--offline", "--loglevel=error", join(dir, filename)], { cwd: dir });
-  writeFileSync(join(dir, "lib.mjs"), 'export * from "qcloud-cdn-refresh";\n');
+  // Deno reads a bare specifier only from a package.json at or above its working directory,
+  // which this scratch project is not: there, the entry the package's exports give Deno.
+  const installed = join(dir, "node_modules", "qcloud-cdn-refresh");
+  const entry = typeof Deno === "object" ? `./node_modules/qcloud-cdn-refresh/${JSON.parse(readFileSync(join(installed, "package.json"), "utf8")).exports["."].deno}` : "qcloud-cdn-refresh";
+  writeFileSync(join(dir, "lib.mjs"), `export * from ${JSON.stringify(entry)};\n`);
   const lib = await import(pathToFileURL(join(dir, "lib.mjs")));
   return { dir, lib, tarball: join(dir, filename), files: files.map((f) => f.path).sort(), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

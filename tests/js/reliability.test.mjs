@@ -1,7 +1,9 @@
 // Reliability of the installed package against the emulator's fault injection: retries,
 // timeouts, aborts, concurrency, absurd inputs, traps, and secrets on every error path.
 // Every case checks that the emulator's purge log and the error's submitted / maybeSubmitted /
-// pending account for every directory, none purged twice.
+// pending account for every directory, none purged twice. `make test` runs this file under
+// the machine's Node and Node 24 and 26 (`node --test`), and under the newest Deno
+// (`deno test`) and Bun (`bun test`).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -33,13 +35,19 @@ async function loadInternals() {
 }
 const internal = () => (internals ??= loadInternals());
 
-// A fetch that counts attempts and notes when each started.
+// A fetch that counts attempts and notes when each started. Under Deno (`make test` runs this
+// file there too) it keeps no idle connection: Deno's pooled fetch sends a request again by
+// itself when a reused connection drops, which the drop rows below would see as no failure at
+// all (tests/js/runtimes.test.mjs tests that); this way what Deno's fetch throws reaches the
+// package as Node's does, and the same rows say what the package makes of it.
+let unpooled;
 function counting() {
   const starts = [];
   const nonces = [];
   const f = (url, init) => {
     starts.push(Date.now());
     nonces.push(new URLSearchParams(init.body).get("Nonce"));
+    if (typeof Deno === "object") init = { ...init, client: (unpooled ??= Deno.createHttpClient({ poolMaxIdlePerHost: 0 })) };
     return fetch(url, init);
   };
   return { fetch: f, starts, nonces };
@@ -155,7 +163,9 @@ test("a connection refused is retried, then every dir is pending", async () => {
     .refreshCdnDir({ secretId: A.secretId, secretKey: KEY, endpoint: `http://127.0.0.1:${await freePort()}/v2/index.php`, retryBaseMs: 1, fetch: c.fetch }, dirs("refused", 3))
     .catch((x) => x);
   assert.deepEqual([e.kind, c.starts.length, e.pending, e.maybeSubmitted], ["network", 3, dirs("refused", 3), []]);
-  assert.match(e.message, /^batch 1 of 1: the request did not complete: fetch failed \(.*ECONNREFUSED.*\) \(3 attempts\)$/);
+  // What the runtime's fetch said: `make test` runs this file in Node, Deno and Bun.
+  const says = (typeof Deno === "object" ? /fetch failed \(.*Connection refused \(os error 111\)\)/ : process.versions.bun ? /ECONNREFUSED: Unable to connect\. .*/ : /fetch failed \(.*ECONNREFUSED.*\)/).source;
+  assert.match(e.message, new RegExp(`^batch 1 of 1: the request did not complete: ${says} \\(3 attempts\\)$`));
 });
 
 test("an error thrown by a fetch from another realm keeps its message", async () => {
@@ -383,7 +393,10 @@ test("absurd inputs are refused at once with invalid-input, naming the input", a
   }
 });
 
-test("a directory accepted is one Node's URL (WHATWG) accepts, sent as it writes it", () => {
+// The oracle is the runtime's URL, so this runs under Node only: Deno 2.9's keeps a segment
+// such as `c:` that a `..` after it removes (`https://a.b/x/c:/..` is `https://a.b/x/c:/`
+// there), where the URL Standard ("shorten a URL's path") and Node keep one only in a file: URL.
+test("a directory accepted is one Node's URL (WHATWG) accepts, sent as it writes it", { skip: typeof Deno === "object" && "the runtime's URL is the oracle: Deno's differs from the URL Standard" }, () => {
   const ok = { secretId: A.secretId, secretKey: KEY, timestamp: 1_700_000_000, nonce: 1 };
   let seed = 2024;
   const rand = (n) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
@@ -453,7 +466,8 @@ test("a trap (a bug) becomes a CdnError of kind internal, and the module keeps w
   }
   assert.ok(e instanceof CdnError, String(e));
   assert.equal(e.kind, "internal");
-  assert.match(e.message, /^internal error in qcloud-cdn-refresh \(.*unreachable.*\); please report it/);
+  // V8 says "unreachable", JavaScriptCore (Bun) "Unreachable code should not be executed".
+  assert.match(e.message, /^internal error in qcloud-cdn-refresh \(.*unreachable.*\); please report it/i);
   assert.deepEqual(e.pending, ["https://www.test.com/a/"]);
   for (let i = 0; i < 100; i++) {
     assert.throws(() => __testTrap({}, []), (x) => x.kind === "internal");
