@@ -16,7 +16,7 @@ today), or API 2.0 RefreshCdnDir (the default, retired by Tencent in 2022), 20 p
 
 Credentials come from the environment:
   TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TENCENTCLOUD_SESSION_TOKEN (optional)
-Behind an HTTP proxy (Node 24): NODE_USE_ENV_PROXY=1 with HTTPS_PROXY or HTTP_PROXY
+Behind an HTTP proxy (Node 24 or later): NODE_USE_ENV_PROXY=1 with HTTPS_PROXY or HTTP_PROXY
 
 Options:
   --file <path|->             read directory URLs from a file, or - for stdin: one per line,
