@@ -171,7 +171,7 @@ async function send(fetch, { method, url, headers, body }, signal, timeoutMs) {
       const retryAfter = header(response, "retry-after");
       learnClock(Date.parse(header(response, "date")));
       try {
-        const text = await response.text();
+        const text = await read(response);
         // A redirect's body says nothing; its target does (src/reply.rs names it). Only the first
         // 64 KiB of a body go to the .wasm: the API's replies are a few hundred bytes, and a page
         // or a file copied whole into its memory would grow that for good.
@@ -190,6 +190,22 @@ async function send(fetch, { method, url, headers, body }, signal, timeoutMs) {
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+// A body as text, up to the chunk that takes it past 64 KiB: the rest is not downloaded, so a
+// file or an endless stream in place of the API's reply ends the attempt at once, where text()
+// would hold gigabytes by the time `timeoutMs` ended it (a Worker has 128 MB). text() only
+// when there is no stream to read (a fetch double's reply).
+async function read(response) {
+  const reader = response.body?.getReader?.();
+  if (!reader) return response.text();
+  const utf8 = new TextDecoder();
+  for (let text = ""; ; ) {
+    const { done, value } = await reader.read();
+    text += utf8.decode(value, { stream: !done });
+    // Cancelling a stream that is done changes nothing.
+    if (done || text.length > 65536) return reader.cancel().catch(() => {}), text;
   }
 }
 

@@ -6,7 +6,9 @@
 // (`deno test`) and Bun (`bun test`).
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { inspect } from "node:util";
@@ -156,6 +158,39 @@ for (const row of MATRIX) {
     }
   });
 }
+
+// A file or an endless page where the API's reply should be (an endpoint pointing at the wrong
+// host): the package reads the first 64 KiB and closes the connection, where text() would
+// download it all (gigabytes within the default 30 s timeout, in Node at loopback speed).
+test("a reply that does not end is read only as far as 64 KiB: invalid-response at once, the rest not downloaded", async () => {
+  const chunk = "x".repeat(1 << 16);
+  let written = 0;
+  let closed;
+  const done = new Promise((resolve) => (closed = resolve));
+  const server = createServer((req, res) => {
+    res.writeHead(200, { "content-type": "text/html" });
+    const pump = () => {
+      while (!res.destroyed && written < 1 << 30 && res.write(chunk)) written += chunk.length;
+    };
+    res.on("drain", pump);
+    res.on("close", () => closed(written));
+    pump();
+  }).listen(0, "127.0.0.1");
+  await once(server, "listening");
+  try {
+    const endpoint = `http://127.0.0.1:${server.address().port}/v2/index.php`;
+    const e = await ctx.lib.refreshCdnDir({ secretId: A.secretId, secretKey: KEY, endpoint, timeoutMs: 20000 }, dirs("endless", 2)).catch((x) => x);
+    assert.equal(e.kind, "invalid-response", e.message);
+    assert.match(e.message, /^batch 1 of 1: the reply \(HTTP 200\) is not the API's JSON: "xxx/);
+    assert.deepEqual([e.maybeSubmitted, e.pending], [dirs("endless", 2), []]);
+    // Socket buffers hold a few MB; the whole would be a gigabyte.
+    const sent = await done;
+    assert.ok(sent < 64 << 20, `the server wrote ${sent} bytes before the connection closed`);
+  } finally {
+    server.closeAllConnections?.();
+    server.close();
+  }
+});
 
 test("a connection refused is retried, then every dir is pending", async () => {
   const c = counting();
