@@ -107,11 +107,18 @@ pub struct Response {
     /// Send only the first half of the body that `Content-Length` announces, then close: a
     /// connection lost mid-reply.
     pub cut: bool,
+    /// Send the body again and again, with no `Content-Length`, until the client closes the
+    /// connection (or [`ENDLESS_MAX`] bytes went out): a file or a stream where a reply should be.
+    pub endless: bool,
 }
+
+/// Where an endless body ends after all, so that a client that reads it all does not keep a
+/// thread of the emulator writing for ever.
+pub const ENDLESS_MAX: usize = 1 << 30;
 
 impl Response {
     pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Response {
-        Response { status, headers: vec![("content-type", content_type.to_owned())], body: body.into(), cut: false }
+        Response { status, headers: vec![("content-type", content_type.to_owned())], body: body.into(), cut: false, endless: false }
     }
 
     pub fn json(status: u16, body: impl Into<Vec<u8>>) -> Response {
@@ -129,13 +136,20 @@ impl Response {
         for (k, v) in &self.headers {
             head.push_str(&format!("{k}: {v}\r\n"));
         }
-        head.push_str(&format!("content-length: {}\r\n", self.body.len()));
-        if close {
+        if !self.endless {
+            head.push_str(&format!("content-length: {}\r\n", self.body.len()));
+        }
+        if close || self.endless {
             head.push_str("connection: close\r\n");
         }
         head.push_str("\r\n");
         w.write_all(head.as_bytes())?;
         w.write_all(if self.cut { &self.body[..self.body.len() / 2] } else { &self.body })?;
+        let mut sent = self.body.len();
+        while self.endless && sent < ENDLESS_MAX && !self.body.is_empty() {
+            w.write_all(&self.body)?;
+            sent += self.body.len();
+        }
         w.flush()
     }
 }

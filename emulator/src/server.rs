@@ -60,6 +60,9 @@ pub enum FaultKind {
     DelayAfter(Duration),
     /// Reply 200 with a body that is not JSON.
     NotJson,
+    /// Reply 200 with a page that does not end: what an endpoint pointing at a file or a stream
+    /// answers. Nothing is purged.
+    EndlessBody,
     /// Close the connection without replying.
     Drop,
     /// Handle the request (a purge is recorded), then close the connection without replying.
@@ -169,6 +172,8 @@ fn now() -> u64 {
 
 fn serve(stream: TcpStream, shared: &Shared) {
     let _ = stream.set_read_timeout(Some(IDLE));
+    // A client that stops reading an endless body without closing does not hold a thread.
+    let _ = stream.set_write_timeout(Some(IDLE));
     let _ = stream.set_nodelay(true);
     let Ok(read_half) = stream.try_clone() else { return };
     let mut reader = BufReader::new(read_half);
@@ -191,7 +196,7 @@ fn serve(stream: TcpStream, shared: &Shared) {
         if shared.cors {
             res.headers.push(("access-control-allow-origin", "*".into()));
         }
-        if res.write_to(&mut writer, close, now()).is_err() || close || res.cut {
+        if res.write_to(&mut writer, close, now()).is_err() || close || res.cut || res.endless {
             return;
         }
     }
@@ -332,6 +337,11 @@ fn with_fault(shared: &Shared, secret_id: &str, path: &str, busy: impl Fn(bool) 
         Some(FaultKind::Api6200) => Err(Some(busy(false))),
         Some(FaultKind::Throttle) => Err(Some(busy(true))),
         Some(FaultKind::NotJson) => Err(Some(Response::text(200, "upstream said: not json (emulated fault)"))),
+        Some(FaultKind::EndlessBody) => {
+            let mut res = Response::new(200, "text/html", "<p>a page that does not end (emulated fault)</p>\n".repeat(1024));
+            res.endless = true;
+            Err(Some(res))
+        }
         Some(FaultKind::Drop) => Err(None),
         Some(FaultKind::DelayBefore(d)) => {
             thread::sleep(d);
@@ -362,7 +372,7 @@ fn take_fault(state: &mut State, secret_id: &str) -> Option<FaultKind> {
     Some(kind)
 }
 
-/// `{"fault": "http-500"|"http-502"|"http-503"|"http-504"|"http-429"|"redirect-301"|"redirect-308"|"api-6200"|"throttle"|"delay"|"delay-after"|"not-json"|"drop"|"drop-after"|"cut-body",
+/// `{"fault": "http-500"|"http-502"|"http-503"|"http-504"|"http-429"|"redirect-301"|"redirect-308"|"api-6200"|"throttle"|"delay"|"delay-after"|"not-json"|"endless-body"|"drop"|"drop-after"|"cut-body",
 ///   "count"?: N (default 1), "skip"?: N (default 0), "secretId"?: "...", "delayMs"?: N, "retryAfter"?: seconds}`
 fn parse_fault(body: &[u8]) -> Result<Fault, String> {
     let v = std::str::from_utf8(body).ok().and_then(json::parse).ok_or("the fault must be a JSON object")?;
@@ -387,6 +397,7 @@ fn parse_fault(body: &[u8]) -> Result<Fault, String> {
         Some("delay") => FaultKind::DelayBefore(delay),
         Some("delay-after") => FaultKind::DelayAfter(delay),
         Some("not-json") => FaultKind::NotJson,
+        Some("endless-body") => FaultKind::EndlessBody,
         Some("drop") => FaultKind::Drop,
         Some("drop-after") => FaultKind::DropAfter,
         Some("cut-body") => FaultKind::CutBody,

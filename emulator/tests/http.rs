@@ -230,6 +230,24 @@ fn faults() {
     assert_eq!(r.body, OK[..OK.len() / 2]);
     assert!(control(port, "GET", "/_emulator/purges", "").body.contains("/cut/"), "recorded before the cut reply");
 
+    // endless-body: 200 and a page with no Content-Length that goes on for as long as it is
+    // read (here 1 MiB), and nothing purged; the server goes on when the client hangs up.
+    control(port, "POST", "/_emulator/faults", r#"{"fault":"endless-body"}"#);
+    let (_, target, body) = signed(port, "POST", ID, KEY, &["http://www.test.com/endless/"]);
+    let body = body.unwrap();
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "POST {target} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+    let mut got = vec![0; 1 << 20];
+    s.read_exact(&mut got).unwrap();
+    drop(s);
+    let text = String::from_utf8_lossy(&got);
+    let (head, page) = text.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200 ") && head.contains("connection: close") && !head.contains("content-length"), "{head}");
+    assert!(page.starts_with("<p>a page that does not end (emulated fault)</p>\n<p>"), "{}", &page[..80]);
+    assert!(!control(port, "GET", "/_emulator/purges", "").body.contains("/endless/"), "nothing purged");
+    assert_eq!(api(port, &["http://www.test.com/after-endless/"]).unwrap().body, OK);
+
     // drop-after: purged, then the connection closed without a reply.
     control(port, "POST", "/_emulator/faults", r#"{"fault":"drop-after"}"#);
     assert!(api(port, &["http://www.test.com/dropped/"]).is_none(), "no reply");

@@ -40,8 +40,10 @@ const recorded = async (tag) => (await ctx.emu.purges()).map((p) => p.dir).filte
 // `from` is the import (or require) each runtime's user writes; `init: false` leaves out
 // `await init()`, which only a page needs.
 // `refusedBy`: URLs the runtime refuses to send to, each of which must fail at once, pending.
-// `moved`: one call more, which the emulator answers with a 301 (the program asks it to): the
-// runtime's fetch, given `redirect: "manual"`, must hand the 301 back instead of following it.
+// `moved`: two calls more, which the emulator answers as the program asks it to: with a 301,
+// which the runtime's fetch, given `redirect: "manual"`, must hand back instead of following it;
+// and with a page that does not end, which must be read only as far as 64 KiB
+// (`invalid-response`; read whole, it ends in a `timeout`, or lost at the emulator's 1 GiB).
 function program(tag, { endpoint = ctx.emu.endpoint, esm = true, init = true, refusedBy = [], moved = false } = {}) {
   const names = `refreshCdnDir, signRequest, ${init ? "init, " : ""}CdnError`;
   const head = esm ? `import { ${names} } from "qcloud-cdn-refresh";` : `const { ${names} } = require("qcloud-cdn-refresh");`;
@@ -58,15 +60,21 @@ async function main() {
     const e = await refreshCdnDir({ ...config, endpoint, retryBaseMs: 10000 }, ${JSON.stringify(dirs(tag, 1))}).catch((e) => e);
     refusedBy.push([e.kind, e.pending.length, e.maybeSubmitted.length, e.message]);
   }
-  let moved;
+  let moved, endless;
   if (${moved}) {
     const secretId = ${JSON.stringify(`AKIDmoved-${tag}`)};
-    await fetch(${JSON.stringify(`${ctx.emu.url}/_emulator/faults`)}, { method: "POST", body: JSON.stringify({ fault: "redirect-301", secretId }) }).then((r) => r.text());
+    // A default, so that Deno's type check (with noImplicitAny) knows the parameter a string.
+    const fault = (name = "") => fetch(${JSON.stringify(`${ctx.emu.url}/_emulator/faults`)}, { method: "POST", body: JSON.stringify({ fault: name, secretId }) }).then((r) => r.text());
+    await fault("redirect-301");
     const e = await refreshCdnDir({ ...config, secretId }, ${JSON.stringify(dirs(tag, 1))}).catch((e) => e);
     moved = [e.kind, e.status, e.pending.length, e.maybeSubmitted.length, /^batch 1 of 1: a redirect \\(HTTP 301\\)/.test(e.message)];
+    await fault("endless-body");
+    const f = await refreshCdnDir({ ...config, secretId, timeoutMs: 5000 }, ${JSON.stringify(dirs(tag, 1))}).catch((e) => e);
+    endless = [f.kind, f.status, f.pending.length, f.maybeSubmitted.length];
   }
   return JSON.stringify({
     moved,
+    endless,
     refusedBy,
     lost: [lost.kind, lost.pending.length, lost.maybeSubmitted.length],
     method: signed[0].method,
@@ -85,7 +93,7 @@ async function main() {
 // second attempt would reach the API, which knows no such account), not followed.
 async function expectPurged(tag, output, { said = true, refusedBy = [], moved = false } = {}) {
   assert.deepEqual(JSON.parse(output), {
-    ...(moved && { moved: ["http", 301, 1, 0, true] }),
+    ...(moved && { moved: ["http", 301, 1, 0, true], endless: ["invalid-response", 200, 0, 1] }),
     refusedBy: refusedBy.map((m) => ["network", 1, 0, `batch 1 of 1: the request did not complete: ${m}`]),
     lost: ["network", said ? 1 : 0, said ? 0 : 1],
     method: "POST",
@@ -678,11 +686,12 @@ worker.postMessage("go");
 const failure = "const failure = (e) => [e instanceof CdnError, e.kind, e.message, e.pending];";
 
 // A page whose one call fails before anything is purged (a Content-Security-Policy that refuses
-// WebAssembly, an endpoint that redirects, a browser without WebAssembly): what the call says,
-// and `extra` of its error.
-const failingApp = (tag, extra = "") => `import { refreshCdnDir, CdnError } from "qcloud-cdn-refresh";
+// WebAssembly, an endpoint that redirects or answers with a page that does not end, a browser
+// without WebAssembly): what the call says, and `extra` of its error; `options` are the
+// config's further keys, as text.
+const failingApp = (tag, extra = "", options = "") => `import { refreshCdnDir, CdnError } from "qcloud-cdn-refresh";
 ${failure}
-refreshCdnDir({ secretId: ${JSON.stringify(ACCOUNT.secretId)}, secretKey: ${JSON.stringify(ACCOUNT.secretKey)}, endpoint: ${JSON.stringify(new URL("/v2/index.php", ctx.emu.url).href)} }, ["https://www.test.com/${tag}/"]).then(
+refreshCdnDir({ secretId: ${JSON.stringify(ACCOUNT.secretId)}, secretKey: ${JSON.stringify(ACCOUNT.secretKey)}, endpoint: ${JSON.stringify(new URL("/v2/index.php", ctx.emu.url).href)}${options} }, ["https://www.test.com/${tag}/"]).then(
   () => (document.getElementById("out").textContent = JSON.stringify({ failed: "purged" })),
   (e) => (document.getElementById("out").textContent = JSON.stringify({ report: [...failure(e)${extra}] })),
 );
@@ -716,6 +725,9 @@ for (const engine of ["firefox", "chromium"]) {
     mkdirSync(join(web, "redirect"));
     writeFileSync(join(web, "redirect", "index.html"), importMapPage);
     writeFileSync(join(web, "redirect", "app.js"), failingApp(`${engine}-redirect`, ", e.status"));
+    mkdirSync(join(web, "endless"));
+    writeFileSync(join(web, "endless", "index.html"), importMapPage);
+    writeFileSync(join(web, "endless", "app.js"), failingApp(`${engine}-endless`, ", e.maybeSubmitted", ", timeoutMs: 5000"));
     mkdirSync(join(web, "nowasm"));
     writeFileSync(join(web, "nowasm", "index.html"), importMapPage);
     writeFileSync(join(web, "nowasm", "app.js"), failingApp(`${engine}-nowasm`));
@@ -774,6 +786,22 @@ document.getElementById("out").textContent = JSON.stringify({ report: out });
           assert.deepEqual([isCdnError, kind, pending, status], [true, "http", [`https://www.test.com/${engine}-redirect/`], 0]);
           assert.match(message, /^batch 1 of 1: a redirect \(HTTP 0\) from the API endpoint, not followed: /);
           assert.deepEqual(await recorded(`${engine}-redirect`), [], "nothing purged");
+        } finally {
+          await ctx.emu.clearFaults();
+        }
+      });
+      // A page that does not end where the API's reply should be: read only as far as 64 KiB
+      // (`invalid-response`; read whole, it ends in a `timeout`), as in every other runtime
+      // (`program`'s `moved`).
+      await t.test("an endpoint that answers with a page that does not end", async () => {
+        await ctx.emu.fault({ fault: "endless-body", secretId: ACCOUNT.secretId });
+        try {
+          await browser.goto(`${ctx.emu.url}/${engine}/endless/index.html`);
+          const { report, failed } = JSON.parse(await until("the endless page's report", () => browser.text("#out"), 30000));
+          assert.equal(failed, undefined);
+          const [isCdnError, kind, message, pending, maybe] = report;
+          assert.deepEqual([isCdnError, kind, pending, maybe], [true, "invalid-response", [], [`https://www.test.com/${engine}-endless/`]]);
+          assert.match(message, /^batch 1 of 1: the reply \(HTTP 200\) is not the API's JSON: "<p>a page that does not end \(emulated fault\)<\/p>/);
         } finally {
           await ctx.emu.clearFaults();
         }
