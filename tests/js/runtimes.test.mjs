@@ -774,53 +774,42 @@ document.getElementById("out").textContent = JSON.stringify({ report: out });
         assert.deepEqual([isCdnError, kind, pending], [true, "network", ["https://www.test.com/csp/"]]);
         assert.match(message, /^could not load the WebAssembly module from http:\/\/\S+\/csp\/qcloud_cdn_refresh_bg\.wasm: .*(CSP|Content Security).*; allow it with script-src 'wasm-unsafe-eval' in the page's Content-Security-Policy$/i);
       });
-      // A page's fetch hides a redirect (an opaque redirect, status 0); it is reported, not
-      // followed, and nothing is purged.
-      await t.test("an endpoint that redirects", async () => {
-        await ctx.emu.fault({ fault: "redirect-301", secretId: ACCOUNT.secretId });
+      // The report of the page `name`, loaded while the emulator has `fault` for the account.
+      const reportUnder = async (name, fault) => {
+        await ctx.emu.fault({ ...fault, secretId: ACCOUNT.secretId });
         try {
-          await browser.goto(`${ctx.emu.url}/${engine}/redirect/index.html`);
-          const { report, failed } = JSON.parse(await until("the redirect page's report", () => browser.text("#out"), 30000));
+          await browser.goto(`${ctx.emu.url}/${engine}/${name}/index.html`);
+          const { report, failed } = JSON.parse(await until(`the ${name} page's report`, () => browser.text("#out"), 30000));
           assert.equal(failed, undefined);
-          const [isCdnError, kind, message, pending, status] = report;
-          assert.deepEqual([isCdnError, kind, pending, status], [true, "http", [`https://www.test.com/${engine}-redirect/`], 0]);
-          assert.match(message, /^batch 1 of 1: a redirect \(HTTP 0\) from the API endpoint, not followed: /);
-          assert.deepEqual(await recorded(`${engine}-redirect`), [], "nothing purged");
+          return report;
         } finally {
           await ctx.emu.clearFaults();
         }
+      };
+      // A page's fetch hides a redirect (an opaque redirect, status 0); it is reported, not
+      // followed, and nothing is purged.
+      await t.test("an endpoint that redirects", async () => {
+        const [isCdnError, kind, message, pending, status] = await reportUnder("redirect", { fault: "redirect-301" });
+        assert.deepEqual([isCdnError, kind, pending, status], [true, "http", [`https://www.test.com/${engine}-redirect/`], 0]);
+        assert.match(message, /^batch 1 of 1: a redirect \(HTTP 0\) from the API endpoint, not followed: /);
+        assert.deepEqual(await recorded(`${engine}-redirect`), [], "nothing purged");
       });
       // A page that does not end where the API's reply should be: read only as far as 64 KiB
       // (`invalid-response`; read whole, it ends in a `timeout`), as in every other runtime
       // (`program`'s `moved`).
       await t.test("an endpoint that answers with a page that does not end", async () => {
-        await ctx.emu.fault({ fault: "endless-body", secretId: ACCOUNT.secretId });
-        try {
-          await browser.goto(`${ctx.emu.url}/${engine}/endless/index.html`);
-          const { report, failed } = JSON.parse(await until("the endless page's report", () => browser.text("#out"), 30000));
-          assert.equal(failed, undefined);
-          const [isCdnError, kind, message, pending, maybe] = report;
-          assert.deepEqual([isCdnError, kind, pending, maybe], [true, "invalid-response", [], [`https://www.test.com/${engine}-endless/`]]);
-          assert.match(message, /^batch 1 of 1: the reply \(HTTP 200\) is not the API's JSON: "<p>a page that does not end \(emulated fault\)<\/p>/);
-        } finally {
-          await ctx.emu.clearFaults();
-        }
+        const [isCdnError, kind, message, pending, maybe] = await reportUnder("endless", { fault: "endless-body" });
+        assert.deepEqual([isCdnError, kind, pending, maybe], [true, "invalid-response", [], [`https://www.test.com/${engine}-endless/`]]);
+        assert.match(message, /^batch 1 of 1: the reply \(HTTP 200\) is not the API's JSON: "<p>a page that does not end \(emulated fault\)<\/p>/);
       });
       // A browser, as the newest Deno (above), sends a request again by itself when its reused
       // keep-alive connection closes after the API read it, with no reply (drop-after, on the
       // call after a warm-up): API 3.0 purges the batch twice, retryMaybePurged: false or not,
       // and the library, answered by the copy, reports one attempt.
       await t.test("a reused connection dropped after the request: the browser sends it again itself", async () => {
-        await ctx.emu.fault({ fault: "drop-after", skip: 1, secretId: ACCOUNT.secretId });
-        try {
-          await browser.goto(`${ctx.emu.url}/${engine}/resend/index.html`);
-          const { report } = JSON.parse(await until("the resend page's report", () => browser.text("#out"), 30000));
-          assert.deepEqual(report, { attempts: [1] });
-          const dir = `https://www.test.com/${engine}-resend/`;
-          assert.deepEqual(await recorded(`${engine}-resend`), [dir, dir], "purged twice");
-        } finally {
-          await ctx.emu.clearFaults();
-        }
+        assert.deepEqual(await reportUnder("resend", { fault: "drop-after", skip: 1 }), { attempts: [1] });
+        const dir = `https://www.test.com/${engine}-resend/`;
+        assert.deepEqual(await recorded(`${engine}-resend`), [dir, dir], "purged twice");
       });
     } finally {
       await browser.stop();
