@@ -2,7 +2,7 @@
 // timeouts, aborts, concurrency, absurd inputs, traps, and secrets on every error path.
 // Every case checks that the emulator's purge log and the error's submitted / maybeSubmitted /
 // pending account for every directory, none purged twice. `make test` runs this file under
-// the machine's Node and Node 24 and 26 (`node --test`), and under the newest Deno
+// the machine's Node and Node 22, 24 and 26 (`node --test`), and under the newest Deno
 // (`deno test`) and Bun (`bun test`).
 import { test } from "node:test";
 import assert from "node:assert/strict";
