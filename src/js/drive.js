@@ -172,11 +172,9 @@ async function send(fetch, { method, url, headers, body }, signal, timeoutMs) {
       learnClock(Date.parse(header(response, "date")));
       try {
         const text = await read(response);
-        // A redirect's body says nothing; its target does (src/reply.rs names it). Only the first
-        // 64 KiB of a body go to the .wasm: the API's replies are a few hundred bytes, and a page
-        // or a file copied whole into its memory would grow that for good.
+        // A redirect's body says nothing; its target does (src/reply.rs names it).
         const body = status > 299 && status < 400 ? header(response, "location") : text;
-        return { status, body: typeof body === "string" ? body.slice(0, 65536) : "", retryAfter };
+        return { status, body: typeof body === "string" ? body.slice(0, BODY_MAX) : "", retryAfter };
       } catch (e) {
         return { status, lost: describe(e) };
       }
@@ -193,7 +191,11 @@ async function send(fetch, { method, url, headers, body }, signal, timeoutMs) {
   }
 }
 
-// A body as text, up to the chunk that takes it past 64 KiB: the rest is not downloaded, so a
+// The most of a reply's body that goes to the .wasm: the API's replies are a few hundred bytes,
+// and a page or a file copied whole into its memory would grow that for good.
+const BODY_MAX = 65536;
+
+// A body as text, up to the chunk that takes it past BODY_MAX: the rest is not downloaded, so a
 // file or an endless stream in place of the API's reply ends the attempt at once, where text()
 // would hold gigabytes by the time `timeoutMs` ended it (a Worker has 128 MB). text() only
 // when there is no stream to read (a fetch double's reply).
@@ -205,7 +207,7 @@ async function read(response) {
     const { done, value } = await reader.read();
     text += utf8.decode(value, { stream: !done });
     // Cancelling a stream that is done changes nothing.
-    if (done || text.length > 65536) return reader.cancel().catch(() => {}), text;
+    if (done || text.length > BODY_MAX) return reader.cancel().catch(() => {}), text;
   }
 }
 
