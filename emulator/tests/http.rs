@@ -11,8 +11,30 @@ use qcloud_cdn_refresh::{Purge, RawConfig};
 const ID: &str = "AKIDhttp";
 const KEY: &str = "http-key";
 
-fn start(cors: bool) -> Server {
-    let dir = std::env::temp_dir().join(format!("emulator-static-{}", std::process::id()));
+/// A server with static files of its own, in a directory that is removed with it.
+struct Started {
+    server: Server,
+    dir: std::path::PathBuf,
+}
+
+impl Started {
+    fn port(&self) -> u16 {
+        self.server.port()
+    }
+}
+
+impl Drop for Started {
+    fn drop(&mut self) {
+        self.server.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn start(cors: bool) -> Started {
+    // One directory per server: the tests run in parallel, and each removes its own.
+    static SERVERS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = SERVERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("emulator-static-{}-{n}", std::process::id()));
     std::fs::create_dir_all(dir.join("www")).unwrap();
     std::fs::create_dir_all(dir.join("pkg")).unwrap();
     std::fs::write(dir.join("www/index.html"), "<!doctype html><title>demo</title>").unwrap();
@@ -21,7 +43,8 @@ fn start(cors: bool) -> Server {
         Account { secret_id: ID.into(), secret_key: KEY.into(), token: None, domains: vec!["www.test.com".into()], daily_limit: 1000 },
         Account { secret_id: "AKIDother".into(), secret_key: "other-key".into(), token: None, domains: vec!["www.test.com".into()], daily_limit: 1000 },
     ];
-    Server::start(Options { port: 0, accounts, cors, www: Some(dir.join("www")), pkg: Some(dir.join("pkg")) }).unwrap()
+    let server = Server::start(Options { port: 0, accounts, cors, www: Some(dir.join("www")), pkg: Some(dir.join("pkg")) }).unwrap();
+    Started { server, dir }
 }
 
 struct Reply {
