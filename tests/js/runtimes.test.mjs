@@ -11,12 +11,19 @@
 // Each checks the emulator recorded exactly its dirs, and how a connection refused comes back:
 // not purged where the runtime says the request never left (Node, Deno, Bun), maybe purged where it
 // does not say (workerd, browsers).
-import { before, test } from "node:test";
+import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bin, denoEnv, freePort, nodeOf, packageAndEmulator, spawnOutput, startBrowser, startProxy, startWorkerd, until, root } from "./helpers.mjs";
+
+// The tools run here keep files in the temporary directory (Jest its haste map, jiti its
+// transpiled configs, wrangler its update check): they get one of this file's own, removed after.
+const tools = mkdtempSync(join(tmpdir(), "rt-"));
+process.env.TMPDIR = tools;
+after(() => rmSync(tools, { recursive: true, force: true }));
 
 const ACCOUNT = { secretId: "AKIDruntimes", secretKey: "runtimes-secret-key", domains: ["www.test.com"], dailyLimit: 10000 };
 // The emulator also serves the installed package at /pkg/ and the scratch project's web/ at /.
