@@ -6,6 +6,14 @@ cd "$(dirname "$0")/.."
 mkdir -p target/test-logs
 passed=0
 
+# Every test's temporary files go under one directory of this run, which must be empty after
+# each suite: a test that leaves a scratch project, a browser profile or a server's files behind
+# fails the run (named), where in the shared /tmp it would pile up unseen, run after run. Names
+# stay short: Chromium's socket, nested three directories below, must fit a 107-byte path.
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/qcdn-test.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+export TMPDIR=$tmp
+
 # suite NAME PATTERN COMMAND...: runs COMMAND, then sums the counts PATTERN captures in its log.
 suite() {
   local name=$1 pattern=$2; shift 2
@@ -22,7 +30,19 @@ suite() {
     exit 1
   fi
   echo "== $name: $n passed"
+  left "$name"
   passed=$((passed + n))
+}
+
+# left NAME: fails when NAME left anything in the run's temporary directory.
+left() {
+  local found
+  found=$(cd "$tmp" && ls -A)
+  if [ -n "$found" ]; then
+    echo "make test: $1 left files in its temporary directory (TMPDIR), not removed after use:"
+    echo "$found" | sed 's/^/  /'
+    exit 1
+  fi
 }
 
 # Formatting (rustfmt.toml) and lints first, warnings as errors: the native workspace with its
@@ -43,8 +63,10 @@ suite emulator 'test result: ok\. [0-9]+ passed' cargo test -p qcloud-cdn-emulat
 suite wasm-node 'test result: ok\. [0-9]+ passed' wasm-pack test --node -- --test node
 suite wasm-firefox 'test result: ok\. [0-9]+ passed' wasm-pack test --headless --firefox -- --test browser
 bash scripts/pkg.sh
+left pkg
 echo "== size"
 bash scripts/size.sh
+left size
 cargo build --release -p qcloud-cdn-emulator
 suite package 'ℹ pass [0-9]+' node --test --test-reporter=spec tests/js/
 # The tests that lean on the runtime's fetch (its errors, aborts, timeouts and proxies decide what
@@ -64,7 +86,9 @@ suite package-bun '^ [0-9]+ pass$' bun test --timeout 60000 ./tests/js/reliabili
 suite bench 'bench: [0-9]+ comparisons ran' node bench/bench.mjs --quick
 echo "== bench-imports"
 node bench/wasm-imports.mjs --quick
+left bench-imports
 echo "== bench-double"
 node bench/double.mjs --quick
+left bench-double
 
 echo "make test: $passed passed, 0 failed"
