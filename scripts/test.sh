@@ -7,9 +7,10 @@ mkdir -p target/test-logs
 passed=0
 
 # Every test's temporary files go under one directory of this run, which must be empty after
-# each suite: a test that leaves a scratch project, a browser profile or a server's files behind
-# fails the run (named), where in the shared /tmp it would pile up unseen, run after run. Names
-# stay short: Chromium's socket, nested three directories below, must fit a 107-byte path.
+# each suite, and no process started with it may still run: a test that leaves a scratch
+# project, a browser profile or a server behind fails the run (named), where in the shared /tmp
+# it would pile up unseen, run after run. Names stay short: Chromium's socket, nested three
+# directories below, must fit a 107-byte path.
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/qcdn-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 export TMPDIR=$tmp
@@ -34,15 +35,36 @@ suite() {
   passed=$((passed + n))
 }
 
-# left NAME: fails when NAME left anything in the run's temporary directory.
+# running: the processes whose environment has the run's TMPDIR, that is, that a test started,
+# read with bash's own read so that no command started for the check is one of them.
+running() {
+  local p var
+  for p in /proc/[0-9]*; do
+    { while IFS= read -r -d '' var; do
+      if [[ $var == "TMPDIR=$tmp" || $var == "TMPDIR=$tmp/"* ]]; then echo "${p#/proc/}"; break; fi
+    done < "$p/environ"; } 2>/dev/null || true # gone, or not ours to read
+  done
+}
+
+# left NAME: fails when NAME left a file in the run's temporary directory, or a process running
+# 5 s after it ended (which it then stops).
 left() {
-  local found
+  local found procs n
   found=$(cd "$tmp" && ls -A)
   if [ -n "$found" ]; then
     echo "make test: $1 left files in its temporary directory (TMPDIR), not removed after use:"
     echo "$found" | sed 's/^/  /'
     exit 1
   fi
+  for n in $(seq 50); do
+    procs=$(running)
+    [ -z "$procs" ] && return 0
+    sleep 0.1
+  done
+  echo "make test: $1 left processes running (now stopped):"
+  for n in $procs; do echo "  $n $(tr '\0' ' ' < "/proc/$n/cmdline" 2>/dev/null)"; done
+  kill $procs 2>/dev/null || true
+  exit 1
 }
 
 # Formatting (rustfmt.toml) and lints first, warnings as errors: the native workspace with its
