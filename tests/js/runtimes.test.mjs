@@ -482,7 +482,9 @@ function cloudflareViteApp(tag) {
   writeFileSync(join(dir, "vite.config.js"), 'import { cloudflare } from "@cloudflare/vite-plugin";\nexport default { plugins: [cloudflare()], logLevel: "warn" };\n');
   return dir;
 }
-const cloudflareEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_SEND_METRICS: "false" };
+// Metrics off, and wrangler's debug logs and global state (a login, the dev registry) in this
+// file's temporary directory, not the user's ~/.config/.wrangler (which kept 30 days of logs).
+const cloudflareEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_SEND_METRICS: "false", XDG_CONFIG_HOME: join(tools, "config") };
 // wrangler (tools/cloudflare-vite's), which needs Node 22 or later: a build, and its dev server
 // for the Worker in `cwd` (`args` before its own flags; `ready` as startServer's).
 const wrangler = join(cloudflareVite, "wrangler", "bin", "wrangler.js");
