@@ -12,7 +12,6 @@ passed=0
 # it would pile up unseen, run after run. Names stay short: Chromium's socket, nested three
 # directories below, must fit a 107-byte path.
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/qcdn-test.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 export TMPDIR=$tmp
 
 # suite NAME PATTERN COMMAND...: runs COMMAND, then sums the counts PATTERN captures in its log.
@@ -47,7 +46,7 @@ running() {
 }
 
 # left NAME: fails when NAME left a file in the run's temporary directory, or a process running
-# 5 s after it ended (which it then stops).
+# 5 s after it ended.
 left() {
   local found procs n
   found=$(cd "$tmp" && ls -A)
@@ -61,11 +60,20 @@ left() {
     [ -z "$procs" ] && return 0
     sleep 0.1
   done
-  echo "make test: $1 left processes running (now stopped):"
+  echo "make test: $1 left processes running (stopped as the run ends):"
   for n in $procs; do echo "  $n $(tr '\0' ' ' < "/proc/$n/cmdline" 2>/dev/null)"; done
-  kill $procs 2>/dev/null || true
   exit 1
 }
+
+# However the run ends (a failure, Ctrl-C, a cancelled CI job's SIGTERM), what its tests started
+# is stopped, detached servers too, and its temporary directory removed.
+finish() {
+  local procs
+  procs=$(running)
+  [ -z "$procs" ] || kill $procs 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap finish EXIT
 
 # Formatting (rustfmt.toml) and lints first, warnings as errors: the native workspace with its
 # tests and benches, and the wasm-only boundary (src/js, src/runtime.rs) as `make pkg` builds it.
