@@ -7,12 +7,9 @@ mkdir -p target/test-logs
 passed=0
 
 # Every test's temporary files go under one directory of this run, which must be empty after
-# each suite, and no process started with it may still run: a test that leaves a scratch
-# project, a browser profile or a server behind fails the run (named), where in the shared /tmp
-# it would pile up unseen, run after run. Names stay short: Chromium's socket, nested three
-# directories below, must fit a 107-byte path.
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/qcdn-test.XXXXXX")
-export TMPDIR=$tmp
+# each suite, and no process started with it may still run (scripts/tmpdir.sh).
+source scripts/tmpdir.sh
+trap finish EXIT
 
 # suite NAME PATTERN COMMAND...: runs COMMAND, then sums the counts PATTERN captures in its log.
 suite() {
@@ -34,47 +31,6 @@ suite() {
   passed=$((passed + n))
 }
 
-# running: the processes whose environment has the run's TMPDIR, that is, that a test started,
-# read with bash's own read so that no command started for the check is one of them.
-running() {
-  local p var
-  for p in /proc/[0-9]*; do
-    { while IFS= read -r -d '' var; do
-      if [[ $var == "TMPDIR=$tmp" || $var == "TMPDIR=$tmp/"* ]]; then echo "${p#/proc/}"; break; fi
-    done < "$p/environ"; } 2>/dev/null || true # gone, or not ours to read
-  done
-}
-
-# left NAME: fails when NAME left a file in the run's temporary directory, or a process running
-# 5 s after it ended.
-left() {
-  local found procs n
-  found=$(cd "$tmp" && ls -A)
-  if [ -n "$found" ]; then
-    echo "make test: $1 left files in its temporary directory (TMPDIR), not removed after use:"
-    echo "$found" | sed 's/^/  /'
-    exit 1
-  fi
-  for n in $(seq 50); do
-    procs=$(running)
-    [ -z "$procs" ] && return 0
-    sleep 0.1
-  done
-  echo "make test: $1 left processes running (stopped as the run ends):"
-  for n in $procs; do echo "  $n $(tr '\0' ' ' < "/proc/$n/cmdline" 2>/dev/null)"; done
-  exit 1
-}
-
-# However the run ends (a failure, Ctrl-C, a cancelled CI job's SIGTERM), what its tests started
-# is stopped, detached servers too, and its temporary directory removed.
-finish() {
-  local procs
-  procs=$(running)
-  [ -z "$procs" ] || kill $procs 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap finish EXIT
-
 # Formatting (rustfmt.toml) and lints first, warnings as errors: the native workspace with its
 # tests and benches, and the wasm-only boundary (src/js, src/runtime.rs) as `make pkg` builds it.
 echo "== rustfmt"
@@ -84,6 +40,8 @@ cargo clippy --quiet --workspace --all-targets -- -D warnings
 cargo clippy --quiet --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --tests -- -D warnings
 
+# scripts/tmpdir.sh's checks each fail when they should, and a run cut short still cleans up.
+suite tmpdir 'tmpdir: [0-9]+ checks passed' bash tests/tmpdir.test.sh
 suite native 'test result: ok\. [0-9]+ passed' cargo test --test native
 suite properties 'test result: ok\. [0-9]+ passed' cargo test --test properties
 suite fuzz-crate 'test result: ok\. [0-9]+ passed' cargo test -p qcloud-cdn-fuzz
