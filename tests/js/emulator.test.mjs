@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { packageAndEmulator, startEmulator, root } from "./helpers.mjs";
+import { packageAndEmulator, readmeBlock, startEmulator, root } from "./helpers.mjs";
 
 const A = { secretId: "AKIDnodeA", secretKey: "node-key-a", domains: ["www.test.com", "example.com"], dailyLimit: 1000 };
 const SMALL = { secretId: "AKIDsmall", secretKey: "node-key-small", domains: ["www.test.com"], dailyLimit: 30 };
@@ -66,8 +66,7 @@ test("an exhausted daily quota: 22046 after the batches that fit", async () => {
 });
 
 test("the README's demo one-liner purges against the emulator's demo account", async () => {
-  const readme = readFileSync(join(root, "README.md"), "utf8");
-  const block = readme.split("<!-- test: demo-one-liner -->")[1].split("```sh\n")[1].split("```")[0].trim();
+  const block = readmeBlock("demo-one-liner", "sh").trim();
   const demo = readFileSync(join(root, "scripts", "demo.sh"), "utf8");
   assert.ok(demo.includes(block.replace("8787", "$port")), "make demo prints the README's one-liner");
   const demoEmu = await startEmulator();

@@ -14,6 +14,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 // A tool `make setup` installs in tools/ (esbuild, tsc, workerd, ...).
 export const bin = (name) => join(root, "tools", "node_modules", ".bin", name);
+
+// The code block after `<!-- test: NAME -->` in the README, as written: what the tests run.
+export const readmeBlock = (name, lang = "js") =>
+  readFileSync(join(root, "README.md"), "utf8").split(`<!-- test: ${name} -->`)[1].split("```" + lang + "\n")[1].split("```")[0];
 // Node of a major version that `make setup` installs in tools/ (18, 22, 24 and 26).
 export const nodeOf = (major) => join(root, "tools", `node${major}`, "bin", "node");
 // The environment a test runs Deno in: its cache in `dir`, no colours, no update check.

@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
 import { createServer } from "node:http";
 import { createHmac } from "node:crypto";
-import { bin, denoEnv, installPackage, root } from "./helpers.mjs";
+import { bin, denoEnv, installPackage, readmeBlock, root } from "./helpers.mjs";
 import { leb, sections } from "./wasm-binary.mjs";
 
 const ID = "AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D";
@@ -178,8 +178,7 @@ test("the README states the size limit that make size enforces", () => {
 });
 
 test("the README's sign-only script prints the API-NOTES signatures", () => {
-  const readme = readFileSync(join(root, "README.md"), "utf8");
-  const block = readme.split("<!-- test: sign-only -->")[1].split("```js\n")[1].split("```")[0];
+  const block = readmeBlock("sign-only");
   const claimed = [...block.matchAll(/^\/\/ (\S+=)$/gm)].map((m) => m[1]);
   assert.deepEqual(claimed, [
     "dwayh9PCYVBTZQbQ6BPO+5WI3js=",

@@ -4,16 +4,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { freePort, packageAndEmulator, startWorkerd, root } from "./helpers.mjs";
+import { freePort, packageAndEmulator, readmeBlock as block, startWorkerd } from "./helpers.mjs";
 
 const ACCOUNT = { secretId: "AKIDproxy", secretKey: "proxy-secret-key", domains: ["www.test.com"], dailyLimit: 10000 };
 const ctx = packageAndEmulator({ accounts: [ACCOUNT], args: ["--no-cors"] });
 
-const readme = readFileSync(join(root, "README.md"), "utf8");
-const block = (name) => readme.split(`<!-- test: ${name} -->`)[1].split("```js\n")[1].split("```")[0];
 const dirs = (tag, n) => Array.from({ length: n }, (_, i) => `https://www.test.com/${tag}/${i}/`);
 
 async function purgeThrough(proxyUrl, tag, api = "v2") {
