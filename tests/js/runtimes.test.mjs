@@ -17,7 +17,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bin, denoEnv, freePort, nodeOf, packageAndEmulator, spawnOutput, startBrowser, startProxy, startWorkerd, until, root } from "./helpers.mjs";
+import { bin, denoEnv, freePort, nodeOf, packageAndEmulator, readmeBlock, spawnOutput, startBrowser, startProxy, startWorkerd, until, root } from "./helpers.mjs";
 
 // The tools run here keep files in the temporary directory (Jest its haste map, jiti its
 // transpiled configs, wrangler its update check): they get one of this file's own, removed after.
@@ -308,15 +308,24 @@ console.log(JSON.stringify(out));
 // from a test file; its output goes to a file, apart from the runner's own. Jest's jsdom
 // environment resolves `require` to node.cjs (Jest's conditions hold "node") but runs it with
 // jsdom's globals, which have no TextDecoder, TextEncoder or fetch; the environment here adds
-// Node's fetch alone, as users' Jest setups do, and nothing else. Vitest imports node.mjs in
-// its node, jsdom, happy-dom and edge-runtime environments.
+// Node's fetch alone, as users' Jest setups do, and nothing else. Jest's edge-runtime
+// environment (@edge-runtime/jest-environment, as Next.js projects test Edge routes) resolves
+// the package through its "edge-light" condition, to edge.js, an ES module whose `.wasm?module`
+// import only a bundler reads; its file runs in a project of its own, edge/, whose config is the
+// README's recipe as written (mapped to what Node resolves, it loads node.cjs), so that the
+// other files still resolve through the package's exports. Vitest imports node.mjs in its
+// node, jsdom, happy-dom and edge-runtime environments.
 const runners = join(root, "tools", "test-runners", "node_modules");
+// In an edge-runtime environment's file, a check that it runs with the Edge Runtime's globals.
+const edgeOnly = (tag) => (tag.endsWith("edge-runtime") ? `if (typeof EdgeRuntime !== "string") throw new Error("not in the Edge Runtime"); ` : "");
 const testRunners = {
   jest: {
-    envs: { node: "node", jsdom: "./jsdom-with-fetch.js" },
+    // The edge-runtime file's environment is its project's config's, not a docblock's.
+    envs: { node: "node", jsdom: "./jsdom-with-fetch.js", "edge-runtime": null },
+    dirOf: (env) => (env === "edge-runtime" ? "edge" : ""),
     file: (tag, env, out) =>
-      `/** @jest-environment ${env} */\n${program(tag, { esm: false })}test("purges", async () => { require("node:fs").writeFileSync(${JSON.stringify(out)}, await main()); });\n`,
-    setup: (dir) =>
+      `${env ? `/** @jest-environment ${env} */\n` : ""}${program(tag, { esm: false })}test("purges", async () => { ${edgeOnly(tag)}require("node:fs").writeFileSync(${JSON.stringify(out)}, await main()); });\n`,
+    setup: (dir) => {
       writeFileSync(
         join(dir, "jsdom-with-fetch.js"),
         `const JSDOMEnvironment = require(${JSON.stringify(join(runners, "jest-environment-jsdom"))}).default;
@@ -327,15 +336,26 @@ module.exports = class extends JSDOMEnvironment {
   }
 };
 `,
-      ),
-    args: (dir) => [join(runners, "jest", "bin", "jest.js"), "--rootDir", dir, "--ci", "--no-cache"],
+      );
+      // The environment installed in the project, as a user's is, for the config to name.
+      mkdirSync(join(dir, "node_modules", "@edge-runtime"), { recursive: true });
+      symlinkSync(join(runners, "@edge-runtime", "jest-environment"), join(dir, "node_modules", "@edge-runtime", "jest-environment"));
+      mkdirSync(join(dir, "edge"));
+      writeFileSync(join(dir, "edge", "jest.config.cjs"), readmeBlock("jest-edge-runtime"));
+      writeFileSync(
+        join(dir, "jest.config.cjs"),
+        `module.exports = { projects: [{ rootDir: __dirname, testMatch: ["<rootDir>/*.test.cjs"] }, "<rootDir>/edge"] };\n`,
+      );
+    },
+    args: (dir) => [join(runners, "jest", "bin", "jest.js"), "--config", join(dir, "jest.config.cjs"), "--ci", "--no-cache"],
     name: "test.cjs",
   },
   vitest: {
     // edge-runtime: Vercel's Edge Runtime's globals (@edge-runtime/vm), as Edge routes are tested.
     envs: { node: "node", jsdom: "jsdom", "happy-dom": "happy-dom", "edge-runtime": "edge-runtime" },
+    dirOf: () => "",
     file: (tag, env, out) =>
-      `// @vitest-environment ${env}\nimport { test } from "vitest";\nimport { writeFileSync } from "node:fs";\n${program(tag)}test("purges", async () => { writeFileSync(${JSON.stringify(out)}, await main()); });\n`,
+      `// @vitest-environment ${env}\nimport { test } from "vitest";\nimport { writeFileSync } from "node:fs";\n${program(tag)}test("purges", async () => { ${edgeOnly(tag)}writeFileSync(${JSON.stringify(out)}, await main()); });\n`,
     // Vitest loads an environment's package from the project, as a user's has it installed.
     setup: (dir) => {
       mkdirSync(join(dir, "node_modules"));
@@ -345,13 +365,13 @@ module.exports = class extends JSDOMEnvironment {
     name: "test.mjs",
   },
 };
-for (const [runner, { envs, file, setup, args, name }] of Object.entries(testRunners)) {
+for (const [runner, { envs, dirOf, file, setup, args, name }] of Object.entries(testRunners)) {
   test(`${runner} (${Object.keys(envs).join(", ")} environments): the installed tarball in a test file`, async () => {
     const dir = join(scratch(), runner);
     mkdirSync(dir);
     setup(dir);
     const tags = Object.keys(envs).map((env) => [env, `${runner}-${env}`]);
-    for (const [env, tag] of tags) writeFileSync(join(dir, `${tag}.${name}`), file(tag, envs[env], join(dir, `${tag}.json`)));
+    for (const [env, tag] of tags) writeFileSync(join(dir, dirOf(env), `${tag}.${name}`), file(tag, envs[env], join(dir, `${tag}.json`)));
     run(process.execPath, args(dir), { cwd: dir, timeout: 120000, env: { ...process.env, CI: "1", NO_COLOR: "1" } });
     for (const [, tag] of tags) await expectPurged(tag, readFileSync(join(dir, `${tag}.json`), "utf8"));
   });
