@@ -308,26 +308,30 @@ console.log(JSON.stringify(out));
 // from a test file; its output goes to a file, apart from the runner's own. Jest's jsdom
 // environment resolves `require` to node.cjs (Jest's conditions hold "node") but runs it with
 // jsdom's globals, which have no TextDecoder, TextEncoder or fetch; the environment here adds
-// Node's fetch alone, as users' Jest setups do, and nothing else. Jest's edge-runtime
-// environment (@edge-runtime/jest-environment, as Next.js projects test Edge routes) resolves
-// the package through its "edge-light" condition, to edge.js, an ES module whose `.wasm?module`
-// import only a bundler reads; its file runs in a project of its own, edge/, whose config is the
-// README's recipe as written (mapped to what Node resolves, it loads node.cjs), so that the
-// other files still resolve through the package's exports. Vitest imports node.mjs in its
-// node, jsdom, happy-dom and edge-runtime environments.
+// Node's fetch alone, as users' Jest setups do, and nothing else. Jest in its ES-module mode
+// (node --experimental-vm-modules, as Jest documents for `import` in tests) imports node.mjs.
+// Jest's edge-runtime environment (@edge-runtime/jest-environment, as Next.js projects test
+// Edge routes) resolves the package through its "edge-light" condition, to edge.js, an ES
+// module whose `.wasm?module` import only a bundler reads; its file runs in a project of its
+// own, edge/, whose config is the README's recipe as written (mapped to what Node resolves,
+// it loads node.cjs), so that the other files still resolve through the package's exports.
+// Vitest imports node.mjs in its node, jsdom, happy-dom and edge-runtime environments.
 const runners = join(root, "tools", "test-runners", "node_modules");
 // In an edge-runtime environment's file, a check that it runs with the Edge Runtime's globals.
 const edgeOnly = (tag) => (tag.endsWith("edge-runtime") ? `if (typeof EdgeRuntime !== "string") throw new Error("not in the Edge Runtime"); ` : "");
 const testRunners = {
   jest: {
-    // The edge-runtime file's environment is its project's config's, not a docblock's.
-    envs: { node: "node", jsdom: "./jsdom-with-fetch.js", "edge-runtime": null },
+    // The edge-runtime file's environment is its project's config's, not a docblock's;
+    // node-esm's file is an ES module, which Jest runs with Node's --experimental-vm-modules.
+    envs: { node: "node", jsdom: "./jsdom-with-fetch.cjs", "edge-runtime": null, "node-esm": "node" },
     dirOf: (env) => (env === "edge-runtime" ? "edge" : ""),
     file: (tag, env, out) =>
-      `${env ? `/** @jest-environment ${env} */\n` : ""}${program(tag, { esm: false })}test("purges", async () => { ${edgeOnly(tag)}require("node:fs").writeFileSync(${JSON.stringify(out)}, await main()); });\n`,
+      tag.endsWith("esm")
+        ? `/** @jest-environment ${env} */\nimport { writeFileSync } from "node:fs";\n${program(tag)}test("purges", async () => { writeFileSync(${JSON.stringify(out)}, await main()); });\n`
+        : `${env ? `/** @jest-environment ${env} */\n` : ""}${program(tag, { esm: false })}test("purges", async () => { ${edgeOnly(tag)}require("node:fs").writeFileSync(${JSON.stringify(out)}, await main()); });\n`,
     setup: (dir) => {
       writeFileSync(
-        join(dir, "jsdom-with-fetch.js"),
+        join(dir, "jsdom-with-fetch.cjs"),
         `const JSDOMEnvironment = require(${JSON.stringify(join(runners, "jest-environment-jsdom"))}).default;
 module.exports = class extends JSDOMEnvironment {
   constructor(...args) {
@@ -344,11 +348,11 @@ module.exports = class extends JSDOMEnvironment {
       writeFileSync(join(dir, "edge", "jest.config.cjs"), readmeBlock("jest-edge-runtime"));
       writeFileSync(
         join(dir, "jest.config.cjs"),
-        `module.exports = { projects: [{ rootDir: __dirname, testMatch: ["<rootDir>/*.test.cjs"] }, "<rootDir>/edge"] };\n`,
+        `module.exports = { projects: [{ rootDir: __dirname, testMatch: ["<rootDir>/*.test.?(c|m)js"], transform: {} }, "<rootDir>/edge"] };\n`,
       );
     },
-    args: (dir) => [join(runners, "jest", "bin", "jest.js"), "--config", join(dir, "jest.config.cjs"), "--ci", "--no-cache"],
-    name: "test.cjs",
+    args: (dir) => ["--experimental-vm-modules", join(runners, "jest", "bin", "jest.js"), "--config", join(dir, "jest.config.cjs"), "--ci", "--no-cache"],
+    name: (env) => (env === "node-esm" ? "test.mjs" : "test.cjs"),
   },
   vitest: {
     // edge-runtime: Vercel's Edge Runtime's globals (@edge-runtime/vm), as Edge routes are tested.
@@ -362,7 +366,7 @@ module.exports = class extends JSDOMEnvironment {
       for (const name of ["vitest", "jsdom", "happy-dom"]) symlinkSync(join(runners, name), join(dir, "node_modules", name));
     },
     args: (dir) => [join(runners, "vitest", "vitest.mjs"), "run", "--root", dir],
-    name: "test.mjs",
+    name: () => "test.mjs",
   },
 };
 for (const [runner, { envs, dirOf, file, setup, args, name }] of Object.entries(testRunners)) {
@@ -371,7 +375,7 @@ for (const [runner, { envs, dirOf, file, setup, args, name }] of Object.entries(
     mkdirSync(dir);
     setup(dir);
     const tags = Object.keys(envs).map((env) => [env, `${runner}-${env}`]);
-    for (const [env, tag] of tags) writeFileSync(join(dir, dirOf(env), `${tag}.${name}`), file(tag, envs[env], join(dir, `${tag}.json`)));
+    for (const [env, tag] of tags) writeFileSync(join(dir, dirOf(env), `${tag}.${name(env)}`), file(tag, envs[env], join(dir, `${tag}.json`)));
     run(process.execPath, args(dir), { cwd: dir, timeout: 120000, env: { ...process.env, CI: "1", NO_COLOR: "1" } });
     for (const [, tag] of tags) await expectPurged(tag, readFileSync(join(dir, `${tag}.json`), "utf8"));
   });
