@@ -317,18 +317,20 @@ console.log(JSON.stringify(out));
 // it loads node.cjs), so that the other files still resolve through the package's exports.
 // Vitest imports node.mjs in its node, jsdom, happy-dom and edge-runtime environments.
 const runners = join(root, "tools", "test-runners", "node_modules");
-// In an edge-runtime environment's file, a check that it runs with the Edge Runtime's globals.
-const edgeOnly = (tag) => (tag.endsWith("edge-runtime") ? `if (typeof EdgeRuntime !== "string") throw new Error("not in the Edge Runtime"); ` : "");
+// A test file that runs the program and writes its output to `out`: `head` (the runner's
+// docblock, imports) first, then the program as an ES module or CommonJS. In an edge-runtime
+// environment's file, the test first checks that it runs with the Edge Runtime's globals.
+const testFile = (head, tag, out, esm = true) =>
+  `${head}${esm ? 'import { writeFileSync } from "node:fs";' : 'const { writeFileSync } = require("node:fs");'}
+${program(tag, { esm })}test("purges", async () => { ${tag.endsWith("edge-runtime") ? 'if (typeof EdgeRuntime !== "string") throw new Error("not in the Edge Runtime"); ' : ""}writeFileSync(${JSON.stringify(out)}, await main()); });
+`;
 const testRunners = {
   jest: {
     // The edge-runtime file's environment is its project's config's, not a docblock's;
     // node-esm's file is an ES module, which Jest runs with Node's --experimental-vm-modules.
     envs: { node: "node", jsdom: "./jsdom-with-fetch.cjs", "edge-runtime": null, "node-esm": "node" },
     dirOf: (env) => (env === "edge-runtime" ? "edge" : ""),
-    file: (tag, env, out) =>
-      tag.endsWith("esm")
-        ? `/** @jest-environment ${env} */\nimport { writeFileSync } from "node:fs";\n${program(tag)}test("purges", async () => { writeFileSync(${JSON.stringify(out)}, await main()); });\n`
-        : `${env ? `/** @jest-environment ${env} */\n` : ""}${program(tag, { esm: false })}test("purges", async () => { ${edgeOnly(tag)}require("node:fs").writeFileSync(${JSON.stringify(out)}, await main()); });\n`,
+    file: (tag, env, out) => testFile(env ? `/** @jest-environment ${env} */\n` : "", tag, out, tag.endsWith("node-esm")),
     setup: (dir) => {
       writeFileSync(
         join(dir, "jsdom-with-fetch.cjs"),
@@ -357,9 +359,7 @@ module.exports = class extends JSDOMEnvironment {
   vitest: {
     // edge-runtime: Vercel's Edge Runtime's globals (@edge-runtime/vm), as Edge routes are tested.
     envs: { node: "node", jsdom: "jsdom", "happy-dom": "happy-dom", "edge-runtime": "edge-runtime" },
-    dirOf: () => "",
-    file: (tag, env, out) =>
-      `// @vitest-environment ${env}\nimport { test } from "vitest";\nimport { writeFileSync } from "node:fs";\n${program(tag)}test("purges", async () => { ${edgeOnly(tag)}writeFileSync(${JSON.stringify(out)}, await main()); });\n`,
+    file: (tag, env, out) => testFile(`// @vitest-environment ${env}\nimport { test } from "vitest";\n`, tag, out),
     // Vitest loads an environment's package from the project, as a user's has it installed.
     setup: (dir) => {
       mkdirSync(join(dir, "node_modules"));
@@ -369,7 +369,7 @@ module.exports = class extends JSDOMEnvironment {
     name: () => "test.mjs",
   },
 };
-for (const [runner, { envs, dirOf, file, setup, args, name }] of Object.entries(testRunners)) {
+for (const [runner, { envs, dirOf = () => "", file, setup, args, name }] of Object.entries(testRunners)) {
   test(`${runner} (${Object.keys(envs).join(", ")} environments): the installed tarball in a test file`, async () => {
     const dir = join(scratch(), runner);
     mkdirSync(dir);
