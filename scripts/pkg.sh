@@ -9,11 +9,6 @@ export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
 # --target web: one ES module glue that every runtime can load with initSync or a URL;
 # --no-pack: package.json comes from pkg-template/, not from wasm-pack.
 # --no-default-features: no `std` in the .wasm; src/runtime.rs brings a smaller allocator and panic handler.
-# --remap-path-prefix: a dependency's source path stands in the .wasm's data (a panic location
-# that js-sys leaves there); this drops the builder's home directory from it, so that the bytes,
-# and make size, do not depend on where cargo keeps its registry. The encoded form keeps a path
-# with spaces whole, where RUSTFLAGS would split it.
-CARGO_ENCODED_RUSTFLAGS="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src/=" \
 wasm-pack build --release --target web --out-dir target/pkg-web --out-name qcloud_cdn_refresh --no-pack \
   -- --no-default-features
 # One-letter import and export names in the .wasm and the glue (see the script): 1.5 KB gzipped.

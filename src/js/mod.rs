@@ -8,11 +8,12 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+mod builtins;
 mod transport;
 
 use core::cell::UnsafeCell;
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use builtins::{own_keys, reflect_get, reflect_get_index, Array, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 
 use crate::config::{self, RawConfig};
@@ -354,7 +355,7 @@ fn read_dirs(dirs: &JsValue) -> Result<Vec<String>, Error> {
     }
     let len = match single {
         true => 1,
-        false => match Reflect::get(dirs, &JsValue::from_str("length")) {
+        false => match reflect_get(dirs, &JsValue::from_str("length")) {
             Ok(v) => v.as_f64().unwrap_or(0.0) as usize,
             Err(_) => return Err(Error::invalid_input("dirs.length could not be read: a Proxy trap threw")),
         },
@@ -365,7 +366,7 @@ fn read_dirs(dirs: &JsValue) -> Result<Vec<String>, Error> {
     let mut strings = Vec::with_capacity(len);
     let mut first_bad = None;
     for i in 0..len {
-        match if single { Ok(dirs.clone()) } else { Reflect::get_u32(dirs, i as u32) } {
+        match if single { Ok(dirs.clone()) } else { reflect_get_index(dirs, i as u32) } {
             Ok(v) => match v.as_string() {
                 // A lone UTF-16 surrogate arrives as U+FFFD (EF BF BD): the URL sent would not be
                 // the one given. Only a string with an 0xEF byte, rare in a URL, is asked about.
@@ -399,7 +400,7 @@ fn read_config(config: &JsValue) -> Result<(RawConfig, Hooks), Error> {
         return Err(not_options());
     }
     let object: &Object = config.unchecked_ref();
-    let keys = Reflect::own_keys(object).map_err(|_| Error::invalid_input("config's keys could not be listed: a Proxy trap threw"))?;
+    let keys = own_keys(object).map_err(|_| Error::invalid_input("config's keys could not be listed: a Proxy trap threw"))?;
     let mut raw = RawConfig::default();
     let mut hooks = Hooks { fetch: None, signal: JsValue::UNDEFINED, on_progress: JsValue::UNDEFINED };
     // Only the keys the object has are read: a call with two options reads two values, not
@@ -470,7 +471,7 @@ fn slot<'a>(name: &str, raw: &'a mut RawConfig) -> Option<Slot<'a>> {
 fn read_option(object: &Object, key: &JsValue, raw: &mut RawConfig, hooks: &mut Hooks) -> Result<(), Error> {
     let Some(name) = key.as_string() else { return Ok(()) };
     let Some(slot) = slot(&name, raw) else { return Err(config::unknown_key(&name)) };
-    let v = Reflect::get(object, key).map_err(|_| Error::invalid_input(cat!("config.", &name, " could not be read: its getter threw")))?;
+    let v = reflect_get(object, key).map_err(|_| Error::invalid_input(cat!("config.", &name, " could not be read: its getter threw")))?;
     if v.is_undefined() || v.is_null() {
         return Ok(());
     }
@@ -483,7 +484,7 @@ fn read_option(object: &Object, key: &JsValue, raw: &mut RawConfig, hooks: &mut 
         Slot::OnProgress if v.is_function() => hooks.on_progress = v,
         Slot::OnProgress => return Err(wrong("a function", &v)),
         Slot::Signal => {
-            let prop = |k: &str| Reflect::get(&v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+            let prop = |k: &str| reflect_get(&v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
             if prop("aborted").as_bool().is_none() || !prop("addEventListener").is_function() {
                 return Err(wrong("an AbortSignal", &v));
             }

@@ -9,7 +9,7 @@
 
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use js_sys::Function;
+use super::builtins::{self, Function};
 use wasm_bindgen::prelude::*;
 
 use crate::error::Error;
@@ -27,7 +27,7 @@ pub fn now_ms() -> u64 {
 
 /// A number in `[0, 1)` from `Math.random()`: backoff jitter needs no cryptographic quality.
 pub fn random() -> f64 {
-    js_sys::Math::random()
+    builtins::random()
 }
 
 /// The next nonce: a random start drawn once, then counting up, skipping 0, so nonces never

@@ -19,7 +19,7 @@ extern "C" {
 
 /// `refreshCdnDir` as JavaScript awaits it.
 async fn refresh(config: JsValue, dirs: JsValue) -> Result<JsValue, JsValue> {
-    JsFuture::from(refresh_cdn_dir(config, dirs)).await
+    JsFuture::from(refresh_cdn_dir(config, dirs).unchecked_into::<js_sys::Promise>()).await
 }
 
 const OK: &str = r#"{"code":0,"message":"","codeDesc":"Success"}"#;
