@@ -4,7 +4,7 @@
 # Reads pkg/ as built by scripts/pkg.sh; run `make pkg` first (make size does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-LIMIT=${LIMIT:-32768}
+LIMIT=${LIMIT:-32512}
 
 gz() { gzip -9 -c "$1" | wc -c; }
 total=0
@@ -28,6 +28,7 @@ if [ -f "$built" ] && command -v wasm-bindgen >/dev/null && command -v wasm-opt 
   wasm-bindgen --target web --out-dir "$tmp" "$built"
   # shellcheck disable=SC2086
   wasm-opt $flags -g "$tmp/qcloud_cdn_refresh_bg.wasm" -o "$tmp/named.wasm"
+  node scripts/drop-digit-table.mjs "$tmp/named.wasm" >/dev/null
   echo
   python3 scripts/wasm_top.py "$tmp/named.wasm" 12 | sed 's/^/  /'
   rm -rf "$tmp"
