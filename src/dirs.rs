@@ -97,9 +97,14 @@ pub(crate) fn scheme(url: &str) -> Option<(&'static str, &'static str, &str)> {
 pub(crate) fn host_port(mut head: String, host: &str, port: Option<&str>, default_port: &str) -> String {
     head.push_str(host);
     head.make_ascii_lowercase();
-    if let Some(p) = port.and_then(|p| p.get(p.bytes().take_while(|b| *b == b'0').count()..)).filter(|p| *p != default_port) {
-        head.push(':');
-        head.push_str(p);
+    if let Some(mut p) = port {
+        while let Some(rest) = p.strip_prefix('0') {
+            p = rest;
+        }
+        if p != default_port {
+            head.push(':');
+            head.push_str(p);
+        }
     }
     head
 }
@@ -236,7 +241,10 @@ pub fn parse_all<S: AsRef<str>>(inputs: &[S]) -> Result<Vec<Dir>, Error> {
     for (i, s) in inputs.iter().enumerate() {
         dirs.push(Dir::parse(i, s.as_ref())?);
     }
-    let keys: Vec<&str> = dirs.iter().map(Dir::as_str).collect();
+    let mut keys: Vec<&str> = Vec::with_capacity(dirs.len());
+    for d in &dirs {
+        keys.push(d.as_str());
+    }
     let order = crate::sign::byte_order(&keys);
     // Equal keys are ordered by index: each later one is a repeat, and is emptied (no `Dir` is
     // empty), last pair first so that a run of three still compares the middle one unemptied.

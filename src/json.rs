@@ -25,7 +25,14 @@ impl Value {
     /// The member `key` of an object.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
-            Value::Object(m) => m.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            Value::Object(m) => {
+                for (k, v) in m {
+                    if k == key {
+                        return Some(v);
+                    }
+                }
+                None
+            }
             _ => None,
         }
     }

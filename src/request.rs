@@ -160,7 +160,11 @@ fn build_v2(config: &Config, batch: Batch<'_>, timestamp: u64, nonce: u64) -> Si
 
 /// `k=v&k=v` with every key and value percent-encoded once (API-NOTES "Signature" step 7).
 pub fn form_encode<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> String {
-    let mut out = String::with_capacity(params.iter().map(|(k, v)| k.as_ref().len() + v.as_ref().len() * 3 + 2).sum());
+    let mut len = 0;
+    for (k, v) in params {
+        len += k.as_ref().len() + v.as_ref().len() * 3 + 2;
+    }
+    let mut out = String::with_capacity(len);
     for (i, (k, v)) in params.iter().enumerate() {
         if i > 0 {
             out.push('&');

@@ -62,13 +62,17 @@ impl SignatureMethod {
 /// `host` includes `:port` exactly when the request URL names a non-default port.
 pub fn source_string<K: AsRef<str>, V: AsRef<str>>(method: Method, host: &str, path: &str, params: &[(K, V)]) -> String {
     let mut pairs: Vec<(Cow<'_, str>, &str)> = Vec::with_capacity(params.len());
+    let mut len = 0;
     for (k, v) in params {
         if k.as_ref() != "Signature" {
+            len += k.as_ref().len() + v.as_ref().len() + 2;
             pairs.push((dotted(k.as_ref()), v.as_ref()));
         }
     }
-    let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_ref()).collect();
-    let len = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum::<usize>();
+    let mut keys: Vec<&str> = Vec::with_capacity(pairs.len());
+    for (k, _) in &pairs {
+        keys.push(k);
+    }
     let mut out = String::with_capacity(method.as_str().len() + host.len() + path.len() + len);
     out.push_str(method.as_str());
     out.push_str(host);

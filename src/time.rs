@@ -36,6 +36,7 @@ pub fn civil_from_days(days: u64) -> (u64, u64, u64) {
 /// The UTC date of a Unix timestamp as `YYYY-MM-DD`.
 pub fn utc_date(timestamp: u64) -> String {
     let (y, m, d) = civil_from_days(timestamp / 86_400);
-    let two = |n: u64| if n < 10 { cat!("0", n) } else { cat!(n) };
-    cat!(y, "-", two(m), "-", two(d))
+    // Month and day are 1–31: two digits each.
+    let digit = |n: u64| char::from(b'0' + (n % 10) as u8);
+    cat!(y, '-', digit(m / 10), digit(m), '-', digit(d / 10), digit(d))
 }

@@ -36,8 +36,9 @@ extern "C" {
     #[wasm_bindgen(method, indexing_getter)]
     fn get(this: &Array, index: u32) -> JsValue;
 
+    /// `this.push(value)`.
     #[wasm_bindgen(method)]
-    fn push(this: &Array, value: &JsValue) -> u32;
+    pub fn push(this: &Array, value: &JsValue) -> u32;
 
     /// Anything `typeof` calls a function.
     #[wasm_bindgen(extends = Object, is_type_of = JsValue::is_function, typescript_type = "Function")]
@@ -72,15 +73,5 @@ impl Array {
     /// The elements, read one at a time from index 0 to the length read once at the start.
     pub fn iter(&self) -> impl Iterator<Item = JsValue> + '_ {
         (0..self.length()).map(move |i| self.get(i))
-    }
-}
-
-impl<A: AsRef<JsValue>> FromIterator<A> for Array {
-    fn from_iter<I: IntoIterator<Item = A>>(iter: I) -> Array {
-        let out = Array::new();
-        for value in iter {
-            out.push(value.as_ref());
-        }
-        out
     }
 }

@@ -317,7 +317,11 @@ pub fn sign_request(
 ) -> Result<JsValue, JsValue> {
     let (purge, _, _) = plan(&config, &dirs).map_err(error_to_js)?;
     let requests = purge.sign_all(transport::now(), transport::nonce);
-    Ok(requests.iter().map(request_to_js).collect::<Array>().into())
+    let out = Array::new();
+    for r in &requests {
+        out.push(&request_to_js(r));
+    }
+    Ok(out.into())
 }
 
 /// Reads both arguments and plans the batches; nothing is sent yet. Also returns the
@@ -522,7 +526,11 @@ pub fn interned(key: &'static str) -> JsValue {
 }
 
 fn strings(list: &[String]) -> Array {
-    list.iter().map(|s| JsValue::from_str(s)).collect()
+    let out = Array::new();
+    for s in list {
+        out.push(&JsValue::from_str(s));
+    }
+    out
 }
 
 fn opt<T: Into<JsValue>>(v: Option<T>) -> JsValue {
@@ -531,7 +539,11 @@ fn opt<T: Into<JsValue>>(v: Option<T>) -> JsValue {
 
 /// Validated directories joined by `"\n"`, which none contains; `values.js` splits them.
 fn joined(dirs: &[String]) -> String {
-    let mut out = String::with_capacity(dirs.iter().map(|d| d.len() + 1).sum());
+    let mut len = 0;
+    for d in dirs {
+        len += d.len() + 1;
+    }
+    let mut out = String::with_capacity(len);
     for (i, d) in dirs.iter().enumerate() {
         if i > 0 {
             out.push('\n');
