@@ -18,12 +18,9 @@ node scripts/order-functions.mjs target/pkg-web/qcloud_cdn_refresh_bg.wasm
 # core's "00".."99" table, left in the data after wasm-opt removed the code that read it (see the
 # script): about 200 bytes gzipped.
 node scripts/drop-digit-table.mjs target/pkg-web/qcloud_cdn_refresh_bg.wasm
-# initSync's branch for a module passed bare, which only warns that it is deprecated: every entry
-# passes { module }. 76 bytes gzipped; a glue of another shape stops the build.
-node -e 'const fs = require("fs"), f = "target/pkg-web/qcloud_cdn_refresh.js", text = fs.readFileSync(f, "utf8");
-const branch = /\n    if \(module !== undefined\) \{\n        if \(Object\.getPrototypeOf\(module\) === Object\.prototype\) \{\n            \(\{module\} = module\)\n        \} else \{\n            console\.warn\([^\n]*\)\n        \}\n    \}\n/g;
-if (text.match(branch)?.length !== 1) { console.error("pkg: initSync has no deprecated-parameters branch of the known shape"); process.exit(1); }
-fs.writeFileSync(f, text.replace(branch, "\n    ({ module } = module);\n"));'
+# Branches of wasm-bindgen's glue that no entry reaches (see the script); a glue of another
+# shape stops the build.
+node scripts/cut-glue.mjs target/pkg-web/qcloud_cdn_refresh.js
 
 rm -rf pkg
 mkdir -p pkg

@@ -1,0 +1,47 @@
+// `node scripts/cut-glue.mjs GLUE.js`: removes from wasm-bindgen's glue the branches that no
+// entry of this package can reach, which a minifier cannot prove dead. Each cut must match the
+// glue exactly once, or the build stops: a wasm-bindgen release of another shape is caught here,
+// and the cut reconsidered, rather than shipped half-applied.
+import { readFileSync, writeFileSync } from "node:fs";
+
+const CUTS = [
+  {
+    // Every entry calls initSync({ module }); the bare-module form only warns that it is
+    // deprecated (76 bytes gzipped).
+    what: "initSync's branch for a module passed bare",
+    from: /\n    if \(module !== undefined\) \{\n        if \(Object\.getPrototypeOf\(module\) === Object\.prototype\) \{\n            \(\{module\} = module\)\n        \} else \{\n            console\.warn\([^\n]*\)\n        \}\n    \}\n/g,
+    to: "\n    ({ module } = module);\n",
+  },
+  {
+    // Every call of passStringToWasm0 in the glue passes the .wasm's realloc.
+    what: "passStringToWasm0's branch for a call without realloc",
+    from: /\n    if \(realloc === undefined\) \{\n        const buf = cachedTextEncoder\.encode\(arg\);\n[^}]*\n        return ptr;\n    \}\n/g,
+    to: "\n",
+  },
+  {
+    // TextEncoder's encodeInto is in every runtime the package supports (Node 18, Deno, Bun,
+    // Workers, and browsers since 2020).
+    what: "the encodeInto polyfill",
+    from: /\nif \(!\('encodeInto' in cachedTextEncoder\)\) \{\n    cachedTextEncoder\.encodeInto = function \(arg, view\) \{\n[^]*?\n    \};\n\}\n/g,
+    to: "\n",
+  },
+];
+
+const file = process.argv[2];
+let text = readFileSync(file, "utf8");
+for (const { what, from, to } of CUTS) {
+  const found = text.match(from)?.length ?? 0;
+  if (found !== 1) {
+    console.error(`cut-glue: ${what} matched ${found} times in ${file}, not once`);
+    process.exit(1);
+  }
+  text = text.replace(from, to);
+}
+// The realloc branch is dead only while every call passes realloc.
+for (const [call, args] of text.matchAll(/(?<!function )passStringToWasm0\(([^)]*)\)/g)) {
+  if (args.split(",").length !== 3) {
+    console.error(`cut-glue: passStringToWasm0 called without realloc: ${call}`);
+    process.exit(1);
+  }
+}
+writeFileSync(file, text);
