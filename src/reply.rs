@@ -41,9 +41,10 @@ pub struct Reply {
 /// sent to API 3.0's host gets `{"Response":{"Error":…}}`), but only API 3.0's own shape is a
 /// success of a v3 call: a `{"code":0}` from a proxy or a gateway in front of it is not.
 pub fn parse(api: Api, status: u16, body: &str) -> Result<Reply, Error> {
-    let reply = json::parse(body).as_ref().and_then(from_json).filter(|r| !(api == Api::V3 && r.code == 0 && r.task_id.is_none()));
-    if let Some(reply) = reply {
-        return Ok(reply);
+    if let Some(reply) = json::parse(body).and_then(|v| from_json(&v)) {
+        if !(api == Api::V3 && reply.code == 0 && reply.task_id.is_none()) {
+            return Ok(reply);
+        }
     }
     let trimmed = body.trim_ascii();
     let excerpt = if trimmed.is_empty() { "an empty body".to_owned() } else { quote(trimmed, EXCERPT_CHARS) };
@@ -76,8 +77,11 @@ pub fn parse(api: Api, status: u16, body: &str) -> Result<Reply, Error> {
 }
 
 fn from_json(v: &Value) -> Option<Reply> {
+    let text = |v: Option<&Value>| match v {
+        Some(Value::String(s)) => Some(s.clone()),
+        _ => None,
+    };
     if let Some(r) = v.get("Response") {
-        let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
         let request_id = text(r.get("RequestId"));
         return Some(match r.get("Error") {
             Some(e) => {
@@ -97,7 +101,7 @@ fn from_json(v: &Value) -> Option<Reply> {
         });
     }
     let code = v.get("code")?.as_f64().filter(|c| c.abs() < 1e15 && *c == (*c as i64) as f64)? as i64;
-    let message = v.get("message").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let message = text(v.get("message")).unwrap_or_default();
     let code_desc = match v.get("codeDesc") {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) if n.abs() < 1e15 && *n == (*n as i64) as f64 => cat!(*n as i64),

@@ -29,12 +29,13 @@ extern "C" {
     #[wasm_bindgen(static_method_of = Array, js_name = isArray)]
     pub fn is_array(value: &JsValue) -> bool;
 
+    /// `this.length`.
     #[wasm_bindgen(method, getter)]
-    fn length(this: &Array) -> u32;
+    pub fn length(this: &Array) -> u32;
 
     /// `this[index]`.
     #[wasm_bindgen(method, indexing_getter)]
-    fn get(this: &Array, index: u32) -> JsValue;
+    pub fn get(this: &Array, index: u32) -> JsValue;
 
     /// `this.push(value)`.
     #[wasm_bindgen(method)]
@@ -67,11 +68,4 @@ extern "C" {
     /// `Math.random()`.
     #[wasm_bindgen(js_namespace = Math)]
     pub fn random() -> f64;
-}
-
-impl Array {
-    /// The elements, read one at a time from index 0 to the length read once at the start.
-    pub fn iter(&self) -> impl Iterator<Item = JsValue> + '_ {
-        (0..self.length()).map(move |i| self.get(i))
-    }
 }

@@ -409,15 +409,17 @@ fn read_config(config: &JsValue) -> Result<(RawConfig, Hooks), Error> {
     let mut hooks = Hooks { fetch: None, signal: JsValue::UNDEFINED, on_progress: JsValue::UNDEFINED };
     // Only the keys the object has are read: a call with two options reads two values, not
     // one per known key (each read crosses the JS boundary).
-    for key in keys.iter() {
+    for i in 0..keys.length() {
+        let key = keys.get(i);
         read_option(object, &key, &mut raw, &mut hooks)?;
     }
     // As `config.secretId` would, an option may come from the prototype chain: a class's
     // getter, or `Object.create(defaults)`. Other inherited keys (methods, `constructor`)
     // are not the caller's options, so they are not refused as unknown.
     let inherited = inherited_keys(object).map_err(|_| Error::invalid_input("config's prototype could not be read: a Proxy trap threw"))?;
-    for key in inherited.iter() {
-        if key.as_string().is_some_and(|name| config::KEYS.contains(&name.as_str())) {
+    for i in 0..inherited.length() {
+        let key = inherited.get(i);
+        if key.as_string().is_some_and(|name| slot(&name, &mut raw).is_some()) {
             read_option(object, &key, &mut raw, &mut hooks)?;
         }
     }
