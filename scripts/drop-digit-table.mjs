@@ -12,7 +12,7 @@
 // Anything else leaves the .wasm as it is and says so; the size test then shows the bytes.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { leb, sections } from "../tests/js/wasm-binary.mjs";
+import { dataSegments, leb, sections } from "../tests/js/wasm-binary.mjs";
 import { features } from "./wasm-features.mjs";
 
 const path = process.argv[2];
@@ -22,18 +22,6 @@ const keep = (why) => {
   console.log(`drop-digit-table: kept (${why})`);
   process.exit(0);
 };
-
-/** The signed LEB128 number at `at`, and where the next field starts. */
-function sleb(at) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const b = bytes[at++];
-    value |= (b & 0x7f) << shift;
-    shift += 7;
-    if (b < 0x80) return [shift < 32 && b & 0x40 ? value | (-1 << shift) : value, at];
-  }
-}
 
 /** `n` as unsigned LEB128. */
 function uleb(n) {
@@ -48,19 +36,14 @@ function uleb(n) {
 }
 
 const list = [...sections(bytes)];
-const data = list.find((s) => s.id === 11) ?? keep("no data section");
-// Each active segment of memory 0 at a constant address: flag 0, `i32.const N`, `end`.
-const segments = [];
-let [count, at] = leb(bytes, data.start);
-while (count--) {
-  const start = at;
-  if (bytes[at] !== 0 || bytes[at + 1] !== 0x41) keep("a data segment of another kind");
-  const [address, afterAddress] = sleb(at + 2);
-  if (bytes[afterAddress] !== 0x0b) keep("a data segment of another kind");
-  const [size, body] = leb(bytes, afterAddress + 1);
-  at = body + size;
-  segments.push({ start, end: at, address, body: bytes.subarray(body, at) });
+let segments;
+try {
+  segments = dataSegments(bytes);
+} catch {
+  keep("a data segment whose offset is not a constant");
 }
+// Only active segments of memory 0 at a constant address (flag 0), which the rewrite below copies as they are.
+if (segments.some((s) => s.flags !== 0)) keep("a data segment of another kind");
 const dead = segments.find((s) => s.body.equals(TABLE)) ?? keep("no two-digit table");
 
 const text = execFileSync("wasm-dis", [path], { encoding: "utf8", maxBuffer: 1 << 28 });

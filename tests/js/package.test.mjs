@@ -12,7 +12,7 @@ import { createRequire } from "node:module";
 import { createServer } from "node:http";
 import { createHmac } from "node:crypto";
 import { bin, denoEnv, installPackage, readmeBlock, root } from "./helpers.mjs";
-import { leb, sections } from "./wasm-binary.mjs";
+import { dataSegments, leb, sections } from "./wasm-binary.mjs";
 
 const ID = "AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D";
 const KEY = "pxPgRWDbCy86ZYyqBTDk7WmeRZSmPco0";
@@ -117,23 +117,10 @@ test("arethetypeswrong and publint find no problem with the package", () => {
 
 // The start of each active data segment of a .wasm (the binary format's section 11).
 function dataOffsets(wasm) {
-  const data = [...sections(wasm)].find((s) => s.id === 11);
-  if (!data) return [];
-  const offsets = [];
-  let [count, at] = leb(wasm, data.start);
-  for (; count > 0; count--) {
-    let flags, offset, length;
-    [flags, at] = leb(wasm, at);
+  return dataSegments(wasm).map(({ flags, address }) => {
     assert.ok(flags === 0 || flags === 2, `data segment flags ${flags}: only active segments at a constant offset are expected`);
-    if (flags === 2) [, at] = leb(wasm, at); // memory index
-    assert.equal(wasm[at++], 0x41, "a data segment's offset is an i32.const");
-    [offset, at] = leb(wasm, at);
-    offsets.push(offset);
-    assert.equal(wasm[at++], 0x0b);
-    [length, at] = leb(wasm, at);
-    at += length; // the bytes
-  }
-  return offsets;
+    return address;
+  });
 }
 
 test("the .wasm leaves its first KiB of memory unused, as wasm-opt --low-memory-unused assumes", () => {
