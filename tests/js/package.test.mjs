@@ -13,6 +13,7 @@ import { createServer } from "node:http";
 import { createHmac } from "node:crypto";
 import { bin, denoEnv, installPackage, readmeBlock, root } from "./helpers.mjs";
 import { dataSegments, leb, sections } from "./wasm-binary.mjs";
+import { features } from "../../scripts/wasm-features.mjs";
 
 const ID = "AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D";
 const KEY = "pxPgRWDbCy86ZYyqBTDk7WmeRZSmPco0";
@@ -130,6 +131,15 @@ test("the .wasm leaves its first KiB of memory unused, as wasm-opt --low-memory-
   // The stack sits below the data and grows down from it: it reaches the first KiB only when
   // nearly 1 MiB deep (rustc's stack-first layout), and the allocator grows memory above the data.
   assert.ok(Math.min(...offsets) >= 1024 * 1024, `data starts at ${Math.min(...offsets)}, expected at 1 MiB or above`);
+});
+
+// .cargo/config.toml builds without reference types (wasm-bindgen's JS objects then live in the
+// glue, not in a table of externrefs), which also lets browsers without them load the module.
+test("the .wasm validates with only the WebAssembly features Cargo.toml enables, not reference types", () => {
+  const wasm = join(scratch, "node_modules", "qcloud-cdn-refresh", "qcloud_cdn_refresh_bg.wasm");
+  assert.ok(!features.includes("--enable-reference-types"), "Cargo.toml's wasm-opt list enables reference types");
+  const run = spawnSync(bin("wasm-opt"), ["--mvp-features", ...features, "--quiet", wasm, "-o", "/dev/null"], { encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr.slice(0, 2000));
 });
 
 test("the .wasm holds no panic site of the crate's own code, no custom section and no path of the machine that built it", () => {
@@ -356,11 +366,16 @@ try {
   }
 });
 
-// The .wasm's memory (its allocator is src/runtime.rs's own) and wasm-bindgen's table of
-// JavaScript values it holds must stop growing, whatever a call ends in, or a long-running
-// server or dashboard would grow without bound. A fresh process, so that the instance can be
-// caught as node.mjs makes it; a warm-up sizes both, then many more calls must add nothing.
-test("memory and the value table stop growing over many calls, failed ones too, nor for a huge reply", () => {
+// The .wasm's memory (its allocator is src/runtime.rs's own) and wasm-bindgen's array of the
+// JavaScript values the .wasm holds (the glue's \`heap\`: the build has no reference types, so no
+// table of them) must stop growing, whatever a call ends in, or a long-running server or
+// dashboard would grow without bound. A fresh process, so that the instance can be caught as
+// node.mjs makes it, importing the installed node.mjs with one line added that exports that
+// array; a warm-up sizes both, then many more calls must add nothing.
+test("memory and the value array stop growing over many calls, failed ones too, nor for a huge reply", () => {
+  const entry = readFileSync(join(scratch, "node_modules", "qcloud-cdn-refresh", "node.mjs"), "utf8");
+  assert.equal(entry.match(/^var heap = new Array\(/gm)?.length, 1, "node.mjs declares the glue's value array once, as `var heap`");
+  writeFileSync(join(scratch, "node-with-heap.mjs"), `${entry}\nexport { heap as testHeap };\n`);
   writeFileSync(
     join(scratch, "growth.mjs"),
     `let instance;
@@ -368,10 +383,8 @@ const Instance = WebAssembly.Instance;
 WebAssembly.Instance = function (module, imports) {
   return (instance = new Instance(module, imports));
 };
-const { signRequest, refreshCdnDir } = await import("qcloud-cdn-refresh");
-const exports = Object.values(instance.exports);
-const memory = exports.find((e) => e instanceof WebAssembly.Memory);
-const table = exports.find((e) => e instanceof WebAssembly.Table);
+const { signRequest, refreshCdnDir, testHeap } = await import("./node-with-heap.mjs");
+const memory = Object.values(instance.exports).find((e) => e instanceof WebAssembly.Memory);
 const config = { secretId: "AKIDgrowth", secretKey: "growth-key" };
 const dirs = Array.from({ length: 20 }, (_, i) => \`https://www.test.com/\${i}/中文/\`);
 const answer = (code) => async () => ({ status: 200, headers: new Map(), text: async () => JSON.stringify({ code, message: "m", codeDesc: code ? "AuthFailure" : "Success" }) });
@@ -390,9 +403,9 @@ const round = async (n) => {
   for (let i = 0; i < n; i++) for (const call of calls) await Promise.resolve().then(call).catch(() => {});
 };
 await round(200);
-const warm = [memory.buffer.byteLength, table.length];
+const warm = [memory.buffer.byteLength, testHeap.length];
 await round(1000);
-const after = [memory.buffer.byteLength, table.length];
+const after = [memory.buffer.byteLength, testHeap.length];
 // A reply of 32 MiB (a proxy's page, a file): the memory stays as it was, give or take a MiB.
 const page = "<html>" + "x".repeat(32 << 20) + "</html>";
 const huge = await refreshCdnDir({ ...config, fetch: async () => ({ status: 200, headers: new Map(), text: async () => page }) }, dirs).catch((e) => e);
