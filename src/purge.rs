@@ -131,8 +131,9 @@ impl Purge {
 
     /// Every request of the call, unsent; `nonce` is drawn once per batch.
     pub fn sign_all(&self, now: u64, mut nonce: impl FnMut() -> u64) -> Vec<SignedRequest> {
-        let mut out = Vec::with_capacity(self.batch_count());
-        for i in 0..self.batch_count() {
+        let count = self.batch_count();
+        let mut out = Vec::with_capacity(count);
+        for i in 0..count {
             if let Some(r) = self.request(i, now, nonce()) {
                 out.push(r);
             }
