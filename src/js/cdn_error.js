@@ -14,7 +14,8 @@ export class CdnError extends Error {
   }
 
   constructor(message, fields = {}) {
-    super(message);
+    // What a getter or a Proxy trap of the caller's arguments threw, as Error's own `cause`.
+    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
     this.kind = fields.kind ?? "internal";
     this.code = fields.code ?? null;
     this.codeDesc = fields.codeDesc ?? null;

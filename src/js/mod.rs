@@ -222,12 +222,12 @@ pub fn refresh_cdn_dir(
     #[wasm_bindgen(unchecked_param_type = "RefreshConfig")] config: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | readonly string[]")] dirs: JsValue,
 ) -> Promise {
-    match plan(&config, &dirs).and_then(|(purge, hooks, given)| sender(purge, hooks).map_err(|e| e.nothing_sent(&given))) {
+    match plan(&config, &dirs).and_then(|(purge, hooks, given)| sender(purge, hooks).map_err(|e| Refused::from(e.nothing_sent(&given)))) {
         Ok((purge, fetch, hooks)) => {
             let (timeout_ms, batches) = (purge.config().timeout_ms as f64, purge.batch_count() as u32);
             drive(Call { purge: Some(purge) }, &fetch, &hooks.signal, &hooks.on_progress, timeout_ms, batches)
         }
-        Err(e) => Promise::reject(&error_to_js(e)),
+        Err(e) => Promise::reject(&refused_to_js(e)),
     }
 }
 
@@ -315,7 +315,7 @@ pub fn sign_request(
     #[wasm_bindgen(unchecked_param_type = "RefreshConfig")] config: JsValue,
     #[wasm_bindgen(unchecked_param_type = "string | readonly string[]")] dirs: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let (purge, _, _) = plan(&config, &dirs).map_err(error_to_js)?;
+    let (purge, _, _) = plan(&config, &dirs).map_err(refused_to_js)?;
     let requests = purge.sign_all(transport::now(), transport::nonce);
     let out = Array::new();
     for r in &requests {
@@ -326,9 +326,9 @@ pub fn sign_request(
 
 /// Reads both arguments and plans the batches; nothing is sent yet. Also returns the
 /// directories as given, which an error before the first send lists as pending.
-fn plan(config: &JsValue, dirs: &JsValue) -> Result<(Purge, Hooks, Vec<String>), Error> {
+fn plan(config: &JsValue, dirs: &JsValue) -> Result<(Purge, Hooks, Vec<String>), Refused> {
     let dirs = read_dirs(dirs)?;
-    let (raw, hooks) = read_config(config).map_err(|e| e.nothing_sent(&dirs))?;
+    let (raw, hooks) = read_config(config).map_err(|Refused(e, thrown)| Refused(e.nothing_sent(&dirs), thrown))?;
     let purge = Purge::new(raw, &dirs)?;
     Ok((purge, hooks, dirs))
 }
@@ -351,23 +351,24 @@ fn sender(purge: Purge, mut hooks: Hooks) -> Result<(Purge, Function, Hooks), Er
 /// `dirs`: an array of strings, or one string. An invalid entry names its index.
 /// Every read goes through `Reflect`, which catches, so a getter or a Proxy trap that throws
 /// is an `invalid-input` error, never an exception unwinding through the `.wasm`.
-fn read_dirs(dirs: &JsValue) -> Result<Vec<String>, Error> {
+fn read_dirs(dirs: &JsValue) -> Result<Vec<String>, Refused> {
     // One string is read as a list of one, `dirs[0]` in messages as in `Dir::parse`'s.
     let single = dirs.is_string();
     if !single && !Array::is_array(dirs) {
-        return Err(Error::invalid_input(cat!("dirs must be an array of directory URLs (or one URL string), got ", type_name(dirs))));
+        return Err(Error::invalid_input(cat!("dirs must be an array of directory URLs (or one URL string), got ", type_name(dirs))).into());
     }
     let len = match single {
         true => 1,
         false => match reflect_get(dirs, &JsValue::from_str("length")) {
             Ok(v) => v.as_f64().unwrap_or(0.0) as usize,
-            Err(_) => return Err(Error::invalid_input("dirs.length could not be read: a Proxy trap threw")),
+            Err(thrown) => return Err(Refused(Error::invalid_input("dirs.length could not be read: a Proxy trap threw"), thrown)),
         },
     };
     if len > dirs::MAX_INPUTS {
-        return Err(dirs::too_many(len));
+        return Err(dirs::too_many(len).into());
     }
     let mut strings = Vec::with_capacity(len);
+    // The first bad entry's message, and what its getter threw (`undefined` for none).
     let mut first_bad = None;
     for i in 0..len {
         match if single { Ok(dirs.clone()) } else { reflect_get_index(dirs, i as u32) } {
@@ -375,16 +376,18 @@ fn read_dirs(dirs: &JsValue) -> Result<Vec<String>, Error> {
                 // A lone UTF-16 surrogate arrives as U+FFFD (EF BF BD): the URL sent would not be
                 // the one given. Only a string with an 0xEF byte, rare in a URL, is asked about.
                 Some(s) if s.bytes().any(|b| b == 0xEF) && !well_formed(&v) => {
-                    first_bad = first_bad.or_else(|| Some(cat!("dirs[", i, "] is not valid Unicode: it has a lone UTF-16 surrogate, which no URL can hold")))
+                    first_bad = first_bad.or_else(|| {
+                        Some((cat!("dirs[", i, "] is not valid Unicode: it has a lone UTF-16 surrogate, which no URL can hold"), JsValue::UNDEFINED))
+                    })
                 }
                 Some(s) => strings.push(s),
-                None => first_bad = first_bad.or_else(|| Some(cat!("dirs[", i, "] must be a string, got ", type_name(&v)))),
+                None => first_bad = first_bad.or_else(|| Some((cat!("dirs[", i, "] must be a string, got ", type_name(&v)), JsValue::UNDEFINED))),
             },
-            Err(_) => first_bad = first_bad.or_else(|| Some(cat!("dirs[", i, "] could not be read: its getter threw"))),
+            Err(thrown) => first_bad = first_bad.or_else(|| Some((cat!("dirs[", i, "] could not be read: its getter threw"), thrown))),
         }
     }
     match first_bad {
-        Some(message) => Err(Error::invalid_input(message).nothing_sent(&strings)),
+        Some((message, thrown)) => Err(Refused(Error::invalid_input(message).nothing_sent(&strings), thrown)),
         None => Ok(strings),
     }
 }
@@ -398,13 +401,13 @@ struct Hooks {
 
 /// `config`: an object whose own keys are all in [`config::KEYS`], and whose prototypes may
 /// give the options it does not have; `undefined` and `null` values mean "not given".
-fn read_config(config: &JsValue) -> Result<(RawConfig, Hooks), Error> {
+fn read_config(config: &JsValue) -> Result<(RawConfig, Hooks), Refused> {
     let not_options = || Error::invalid_input(cat!("config must be an object like { secretId, secretKey }, got ", type_name(config)));
     if !config.is_object() || Array::is_array(config) || config.is_function() {
-        return Err(not_options());
+        return Err(not_options().into());
     }
     let object: &Object = config.unchecked_ref();
-    let keys = own_keys(object).map_err(|_| Error::invalid_input("config's keys could not be listed: a Proxy trap threw"))?;
+    let keys = own_keys(object).map_err(|thrown| Refused(Error::invalid_input("config's keys could not be listed: a Proxy trap threw"), thrown))?;
     let mut raw = RawConfig::default();
     let mut hooks = Hooks { fetch: None, signal: JsValue::UNDEFINED, on_progress: JsValue::UNDEFINED };
     // Only the keys the object has are read: a call with two options reads two values, not
@@ -416,7 +419,8 @@ fn read_config(config: &JsValue) -> Result<(RawConfig, Hooks), Error> {
     // As `config.secretId` would, an option may come from the prototype chain: a class's
     // getter, or `Object.create(defaults)`. Other inherited keys (methods, `constructor`)
     // are not the caller's options, so they are not refused as unknown.
-    let inherited = inherited_keys(object).map_err(|_| Error::invalid_input("config's prototype could not be read: a Proxy trap threw"))?;
+    let inherited =
+        inherited_keys(object).map_err(|thrown| Refused(Error::invalid_input("config's prototype could not be read: a Proxy trap threw"), thrown))?;
     for i in 0..inherited.length() {
         let key = inherited.get(i);
         if key.as_string().is_some_and(|name| slot(&name, &mut raw).is_some()) {
@@ -426,7 +430,7 @@ fn read_config(config: &JsValue) -> Result<(RawConfig, Hooks), Error> {
     // An object of some class that gave no credentials is not options but a value passed by
     // mistake: a Promise not awaited, a Map. Its class says so better than "is required".
     if raw.secret_id.is_none() && raw.secret_key.is_none() && type_name(config) != "object" {
-        return Err(not_options());
+        return Err(not_options().into());
     }
     Ok((raw, hooks))
 }
@@ -474,10 +478,10 @@ fn slot<'a>(name: &str, raw: &'a mut RawConfig) -> Option<Slot<'a>> {
 
 /// Reads `config[key]` into `raw` or `hooks`. Borrowing them, an error returns with nothing
 /// to drop: the options read so far are dropped once, by the caller.
-fn read_option(object: &Object, key: &JsValue, raw: &mut RawConfig, hooks: &mut Hooks) -> Result<(), Error> {
+fn read_option(object: &Object, key: &JsValue, raw: &mut RawConfig, hooks: &mut Hooks) -> Result<(), Refused> {
     let Some(name) = key.as_string() else { return Ok(()) };
-    let Some(slot) = slot(&name, raw) else { return Err(config::unknown_key(&name)) };
-    let v = reflect_get(object, key).map_err(|_| Error::invalid_input(cat!("config.", &name, " could not be read: its getter threw")))?;
+    let Some(slot) = slot(&name, raw) else { return Err(config::unknown_key(&name).into()) };
+    let v = reflect_get(object, key).map_err(|thrown| Refused(Error::invalid_input(cat!("config.", &name, " could not be read: its getter threw")), thrown))?;
     if v.is_undefined() || v.is_null() {
         return Ok(());
     }
@@ -488,11 +492,11 @@ fn read_option(object: &Object, key: &JsValue, raw: &mut RawConfig, hooks: &mut 
         Slot::Flag(field) => *field = Some(v.as_bool().ok_or_else(|| wrong("a boolean", &v))?),
         Slot::Fetch => hooks.fetch = Some(v.dyn_into::<Function>().map_err(|v| wrong("a function", &v))?),
         Slot::OnProgress if v.is_function() => hooks.on_progress = v,
-        Slot::OnProgress => return Err(wrong("a function", &v)),
+        Slot::OnProgress => return Err(wrong("a function", &v).into()),
         Slot::Signal => {
             let prop = |k: &str| reflect_get(&v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
             if prop("aborted").as_bool().is_none() || !prop("addEventListener").is_function() {
-                return Err(wrong("an AbortSignal", &v));
+                return Err(wrong("an AbortSignal", &v).into());
             }
             hooks.signal = v;
         }
@@ -569,9 +573,26 @@ fn batch_to_js(b: &BatchOutcome) -> JsValue {
     batch_result(&joined(&b.dirs), reply.code as f64, &reply.message, &reply.code_desc, b.attempts, reply.task_id.as_deref(), &request_id)
 }
 
-/// The crate's error as a JS `CdnError`: the one place the conversion happens.
+/// The crate's error as a JS `CdnError`, with no `cause`.
 fn error_to_js(e: Error) -> JsValue {
+    refused_to_js(e.into())
+}
+
+/// An error of reading the arguments, with what a getter or a Proxy trap threw while they were
+/// read (`undefined` for none), which becomes the `CdnError`'s `cause`: the core's [`Error`]
+/// holds no JS value.
+struct Refused(Error, JsValue);
+
+impl From<Error> for Refused {
+    fn from(e: Error) -> Refused {
+        Refused(e, JsValue::UNDEFINED)
+    }
+}
+
+/// An error as a JS `CdnError`: the one place the conversion happens.
+fn refused_to_js(Refused(e, thrown): Refused) -> JsValue {
     let fields = Object::new();
+    set(&fields, "cause", thrown);
     set(&fields, "kind", e.kind.as_str());
     let code = match &e.error_code {
         Some(name) => JsValue::from_str(name),

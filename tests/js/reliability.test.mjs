@@ -384,8 +384,8 @@ test("absurd inputs are refused at once with invalid-input, naming the input", a
     [ok, new Set(["https://www.test.com/a/"]), /^dirs must be an array .* got Set$/],
     [ok, [new URL("https://www.test.com/a/")], /^dirs\[0\] must be a string, got URL$/],
     [ok, new Proxy({}, { getPrototypeOf() { throw new Error("trap"); } }), /^dirs must be an array .* got object$/],
-    [ok, holey, /^dirs\[1\] could not be read: its getter threw$/],
-    [ok, new Proxy([], { get: () => { throw new Error("trap"); } }), /^dirs\.length could not be read: a Proxy trap threw$/],
+    [ok, holey, /^dirs\[1\] could not be read: its getter threw$/, "getter"],
+    [ok, new Proxy([], { get: () => { throw new Error("trap"); } }), /^dirs\.length could not be read: a Proxy trap threw$/, "trap"],
     [null, ["https://www.test.com/a/"], /^config must be an object like \{ secretId, secretKey \}, got null$/],
     [[ok], ["https://www.test.com/a/"], /^config must be an object .* got an array$/],
     // A value passed by mistake, not a config lacking its key: an async loader not awaited.
@@ -393,9 +393,9 @@ test("absurd inputs are refused at once with invalid-input, naming the input", a
     [new Map(Object.entries(ok)), ["https://www.test.com/a/"], /^config must be an object .* got Map$/],
     [new (class Settings { get secretKey() { return KEY; } })(), ["https://www.test.com/a/"], /^config\.secretId is required$/],
     [{ secretKey: KEY }, ["https://www.test.com/a/"], /^config\.secretId is required$/],
-    [throwing, ["https://www.test.com/a/"], /^config\.secretId could not be read: its getter threw$/],
-    [trapped, ["https://www.test.com/a/"], /^config's keys could not be listed/],
-    [noPrototype, ["https://www.test.com/a/"], /^config's prototype could not be read: a Proxy trap threw$/],
+    [throwing, ["https://www.test.com/a/"], /^config\.secretId could not be read: its getter threw$/, "getter"],
+    [trapped, ["https://www.test.com/a/"], /^config's keys could not be listed/, "trap"],
+    [noPrototype, ["https://www.test.com/a/"], /^config's prototype could not be read: a Proxy trap threw$/, "trap"],
     [{ ...ok, timeoutMs: 0 }, ["https://www.test.com/a/"], /^config\.timeoutMs must be a whole number from 1 to 3600000, got 0$/],
     [{ ...ok, retries: 11 }, ["https://www.test.com/a/"], /^config\.retries must be a whole number from 0 to 10, got 11$/],
     [{ ...ok, retryBaseMs: -1 }, ["https://www.test.com/a/"], /^config\.retryBaseMs must be a whole number from 0 to 20000, got -1$/],
@@ -411,7 +411,8 @@ test("absurd inputs are refused at once with invalid-input, naming the input", a
     [{ ...ok }, ["https://例子.com/a/"], /^dirs\[0\] "https:\/\/例子\.com\/a\/" has a non-ASCII host, which browsers send in Punycode \(xn--…\): new URL\(url\)\.href gives it$/],
     [{ ...ok }, ["https://user:pw@www.test.com/a/"], /^dirs\[0\] "https:\/\/\[redacted\]@www\.test\.com\/a\/" must not contain credentials \(user@host\)$/],
   ];
-  for (const [config, input, message] of table) {
+  // The fourth column: the message of what a getter or a Proxy trap threw, the error's `cause`.
+  for (const [config, input, message, cause] of table) {
     const started = Date.now();
     for (const run of [() => ctx.lib.signRequest(config, input), () => ctx.lib.refreshCdnDir(config, input)]) {
       let e;
@@ -423,6 +424,8 @@ test("absurd inputs are refused at once with invalid-input, naming the input", a
       assert.ok(e instanceof ctx.lib.CdnError, `${message}: ${e}`);
       assert.equal(e.kind, "invalid-input");
       assert.match(e.message, message);
+      assert.equal(e.cause?.message, cause, `${message}: the cause`);
+      if (cause === undefined) assert.ok(!("cause" in e), `${message}: no cause`);
     }
     assert.ok(Date.now() - started < 2000, `${message} is refused at once`);
   }
