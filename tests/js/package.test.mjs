@@ -367,7 +367,7 @@ try {
 });
 
 // The .wasm's memory (its allocator is src/runtime.rs's own) and wasm-bindgen's array of the
-// JavaScript values the .wasm holds (the glue's \`heap\`: the build has no reference types, so no
+// JavaScript values the .wasm holds (the glue's `heap`: the build has no reference types, so no
 // table of them) must stop growing, whatever a call ends in, or a long-running server or
 // dashboard would grow without bound. A fresh process, so that the instance can be caught as
 // node.mjs makes it, importing the installed node.mjs with one line added that exports that
