@@ -58,7 +58,7 @@ impl Dir {
         let (scheme, default_port, rest) = scheme(s).ok_or_else(|| bad("must start with http:// or https://"))?;
         // A browser reads `\` before the query as `/` (WHATWG URL, special schemes), so the
         // API would be asked to purge a path no browser requests.
-        if find_ascii(rest.get(..find_ascii(rest, b"?").unwrap_or(rest.len())).unwrap_or(rest), b"\\").is_some() {
+        if find_ascii(rest.get(0..find_ascii(rest, b"?").unwrap_or(rest.len())).unwrap_or(rest), b"\\").is_some() {
             return Err(bad("has a backslash before any ?, which browsers send as /"));
         }
         let (host, port, after) = authority(rest).map_err(bad)?;
@@ -84,8 +84,8 @@ impl Dir {
 /// A URL's scheme, matched in any case: `(scheme as sent, its default port, what follows)`.
 pub(crate) fn scheme(url: &str) -> Option<(&'static str, &'static str, &str)> {
     for (scheme, port) in [("https://", "443"), ("http://", "80")] {
-        if url.get(..scheme.len()).is_some_and(|head| head.eq_ignore_ascii_case(scheme)) {
-            return Some((scheme, port, url.get(scheme.len()..).unwrap_or("")));
+        if url.get(0..scheme.len()).is_some_and(|head| head.eq_ignore_ascii_case(scheme)) {
+            return Some((scheme, port, url.get(scheme.len()..url.len()).unwrap_or("")));
         }
     }
     None
@@ -183,7 +183,7 @@ pub(crate) fn redact(url: &str) -> String {
         i += 1;
     }
     match at {
-        Some(at) => cat!(url.get(..start).unwrap_or(""), "[redacted]", url.get(at..).unwrap_or("")),
+        Some(at) => cat!(url.get(0..start).unwrap_or(""), "[redacted]", url.get(at..url.len()).unwrap_or("")),
         None => url.into(),
     }
 }

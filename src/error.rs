@@ -98,9 +98,14 @@ pub struct Details {
 
 impl Error {
     pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Error::with(kind, message.into())
+    }
+
+    /// The body of [`Error::new`], once: generic, it was built twice (for `&str` and `String`).
+    fn with(kind: Kind, message: String) -> Self {
         Error(Box::new(Details {
             kind,
-            message: message.into(),
+            message,
             code: None,
             code_desc: None,
             module_code: None,

@@ -113,7 +113,7 @@ fn from_json(v: &Value) -> Option<Reply> {
 /// `(9110) Information for …` → 9110.
 pub fn module_code(message: &str) -> Option<u32> {
     let rest = message.trim_ascii_start().strip_prefix('(')?;
-    digits(rest.get(..find_ascii(rest, b")")?)?)?.try_into().ok()
+    digits(rest.get(0..find_ascii(rest, b")")?)?)?.try_into().ok()
 }
 
 impl Reply {

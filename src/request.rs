@@ -192,7 +192,7 @@ pub fn percent_encode(s: &str, out: &mut String) {
         push_hex(out, b.into(), 2);
         run = i + 1;
     }
-    out.push_str(s.get(run..).unwrap_or_default());
+    out.push_str(s.get(run..s.len()).unwrap_or_default());
 }
 
 /// The inverse of [`percent_encode`] for a form body or query (`+` read as a space, as forms

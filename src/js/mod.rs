@@ -504,8 +504,9 @@ fn read_option(object: &Object, key: &JsValue, raw: &mut RawConfig, hooks: &mut 
     Ok(())
 }
 
-fn set(target: &Object, key: &'static str, value: impl Into<JsValue>) {
-    put(target, &interned(key), &value.into());
+/// Takes a `JsValue`, not `impl Into<JsValue>`, so that the `.wasm` holds one copy of it.
+fn set(target: &Object, key: &'static str, value: JsValue) {
+    put(target, &interned(key), &value);
 }
 
 /// The JS string of a property name, made once: every result object sets the same dozen
@@ -562,7 +563,7 @@ fn joined(dirs: &[String]) -> String {
 fn request_to_js(r: &SignedRequest) -> JsValue {
     let headers = Object::new();
     for (name, value) in &r.headers {
-        set(&headers, name, value.as_str());
+        set(&headers, name, JsValue::from_str(value));
     }
     signed_request(&interned(r.method.as_str()), &r.url, &headers, &opt(r.body.as_deref()), &joined(&r.dirs))
 }
@@ -593,7 +594,7 @@ impl From<Error> for Refused {
 fn refused_to_js(Refused(e, thrown): Refused) -> JsValue {
     let fields = Object::new();
     set(&fields, "cause", thrown);
-    set(&fields, "kind", e.kind.as_str());
+    set(&fields, "kind", JsValue::from_str(e.kind.as_str()));
     let code = match &e.error_code {
         Some(name) => JsValue::from_str(name),
         None => opt(e.code.map(|c| c as f64)),
@@ -603,8 +604,8 @@ fn refused_to_js(Refused(e, thrown): Refused) -> JsValue {
     set(&fields, "codeDesc", opt(e.code_desc.as_deref()));
     set(&fields, "moduleCode", opt(e.module_code));
     set(&fields, "status", opt(e.status));
-    set(&fields, "submitted", strings(&e.submitted));
-    set(&fields, "maybeSubmitted", strings(&e.maybe_submitted));
-    set(&fields, "pending", strings(&e.pending));
+    set(&fields, "submitted", strings(&e.submitted).into());
+    set(&fields, "maybeSubmitted", strings(&e.maybe_submitted).into());
+    set(&fields, "pending", strings(&e.pending).into());
     CdnError::new(&e.message, &fields).into()
 }
