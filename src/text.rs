@@ -173,7 +173,7 @@ pub(crate) fn ascii(bytes: &[u8]) -> &str {
 }
 
 /// Upper-case hex digits, indexed by nibble.
-const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+pub(crate) const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 /// Lower-case hex digits, indexed by nibble: TC3's digests and JSON's `\u00XX` escapes.
 pub(crate) const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
 

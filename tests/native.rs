@@ -259,6 +259,13 @@ fn percent_encoding_of_every_special_character() {
         assert_eq!(out, want, "{raw}");
         assert_eq!(request::percent_decode(&out).as_deref(), Some(raw), "round trip of {raw}");
     }
+    // Every ASCII character, against RFC 3986 §2.3 as written: kept when unreserved, else %XX.
+    for c in '\0'..='\x7f' {
+        let mut out = String::new();
+        percent_encode(c.encode_utf8(&mut [0; 4]), &mut out);
+        let unreserved = c.is_ascii_alphanumeric() || "-._~".contains(c);
+        assert_eq!(out, if unreserved { c.to_string() } else { format!("%{:02X}", c as u32) }, "{c:?}");
+    }
     assert_eq!(form_encode(&[("dirs.0", "a b"), ("x", "")]), "dirs.0=a%20b&x=");
     for bad in ["%", "%2", "%zz", "%+1", "%C3"] {
         assert_eq!(request::percent_decode(bad), None, "{bad}");
