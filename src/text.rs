@@ -2,8 +2,10 @@
 //! `format!` would be the one thing pulling the formatting machinery in, so messages are
 //! concatenated from [`Piece`]s with [`cat!`], and numbers are written by hand.
 //!
-//! Across the crate a `str` is sliced as `get(a..b)`, never `get(..b)` or `get(a..)`: each
-//! range type is its own copy of the boundary checks in the `.wasm` (126 bytes of code).
+//! Across the crate a `str` is sliced at a computed position as `get(a..b)`, never `get(..b)`
+//! or `get(a..)`: each range type is its own copy of the boundary checks in the `.wasm` (126
+//! bytes of code). A constant bound (`get(1..)` in `dirs::push_path`) is inlined, with no copy;
+//! written `get(1..path.len())` it measured 5 bytes larger gzipped.
 
 use alloc::string::String;
 
