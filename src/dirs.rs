@@ -65,7 +65,11 @@ impl Dir {
         if find_ascii(s, b"#").is_some() {
             return Err(bad("contains a fragment (#…), which is never sent to a server"));
         }
-        let mut url = host_port(scheme.into(), host, port, default_port);
+        // Room for the whole URL at once: written as a browser writes it, it is never longer
+        // than `s`, but for the `/` an empty path becomes.
+        let mut head = String::with_capacity(s.len() + 1);
+        head.push_str(scheme);
+        let mut url = host_port(head, host, port, default_port);
         let (path, query) = after.split_at_checked(find_ascii(after, b"?").unwrap_or(after.len())).unwrap_or((after, ""));
         push_path(&mut url, path);
         url.push_str(query);
