@@ -309,17 +309,12 @@ impl Default for BatchSize {
 }
 
 /// At most one [`BatchSize`] of directories, never empty: what one signed request carries.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Batch<'a>(&'a [Dir]);
 
 impl<'a> Batch<'a> {
     pub fn dirs(&self) -> &'a [Dir] {
         self.0
-    }
-
-    /// The directories as strings, in order.
-    pub fn to_strings(&self) -> Vec<String> {
-        to_strings(self.0)
     }
 }
 

@@ -10,6 +10,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use core::ops::Range;
+
 use crate::config::{Config, RawConfig};
 use crate::dirs::{self, Dir};
 use crate::error::{Error, Kind};
@@ -21,7 +23,10 @@ use crate::text::cat;
 /// The outcome of one accepted batch.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BatchOutcome {
-    pub dirs: Vec<String>,
+    /// Where its directories are in the call's deduplicated list ([`Purge::dirs`],
+    /// [`RefreshResult::dirs`]): batches are contiguous and in order, so a range names them
+    /// without copying them.
+    pub dirs: Range<usize>,
     pub reply: Reply,
     /// Requests it took: 1, plus one per retry.
     pub attempts: u32,
@@ -94,6 +99,11 @@ impl Purge {
         &self.config
     }
 
+    /// The deduplicated directories, in the caller's order.
+    pub fn dirs(&self) -> &[Dir] {
+        &self.dirs
+    }
+
     /// The batches accepted so far, in order.
     pub fn accepted(&self) -> &[BatchOutcome] {
         &self.batches
@@ -101,6 +111,13 @@ impl Purge {
 
     fn per_batch(&self) -> usize {
         self.config.batch_size.get()
+    }
+
+    /// Where the next batch's directories are in [`Purge::dirs`]; empty once all are accepted.
+    fn next_range(&self) -> Range<usize> {
+        let len = self.dirs.len();
+        let start = (self.next_index() * self.per_batch()).min(len);
+        start..(start + self.per_batch()).min(len)
     }
 
     /// How many requests the whole call takes.
@@ -121,7 +138,7 @@ impl Purge {
     /// them; a fixed nonce `n` gives batch `i` the nonce `n + i`, and its `k`-th retry
     /// `n + i + k × batches`, so no two requests of a call repeat one (the API refuses a
     /// repeat as a replay, API-NOTES "Common parameters").
-    pub fn request(&self, index: usize, now: u64, nonce: u64) -> Option<SignedRequest> {
+    pub fn request(&self, index: usize, now: u64, nonce: u64) -> Option<SignedRequest<'_>> {
         let batch = dirs::batch(&self.dirs, self.config.batch_size, index)?;
         let timestamp = self.config.timestamp.unwrap_or(now);
         let retry = if index == self.next_index() { self.failures as u64 } else { 0 };
@@ -130,7 +147,7 @@ impl Purge {
     }
 
     /// Every request of the call, unsent; `nonce` is drawn once per batch.
-    pub fn sign_all(&self, now: u64, mut nonce: impl FnMut() -> u64) -> Vec<SignedRequest> {
+    pub fn sign_all(&self, now: u64, mut nonce: impl FnMut() -> u64) -> Vec<SignedRequest<'_>> {
         let count = self.batch_count();
         let mut out = Vec::with_capacity(count);
         for i in 0..count {
@@ -147,8 +164,7 @@ impl Purge {
     pub fn on_response(&mut self, status: u16, body: &str, retry_after: Option<&str>, now_ms: u64, random: f64) -> Result<Step, Error> {
         match reply::parse(self.config.api, status, body).and_then(|r| r.into_result(status)) {
             Ok(reply) => {
-                let dirs = self.dirs_of(self.next_index());
-                self.batches.push(BatchOutcome { dirs, reply, attempts: self.failures + 1 });
+                self.batches.push(BatchOutcome { dirs: self.next_range(), reply, attempts: self.failures + 1 });
                 self.failures = 0;
                 self.reached = false;
                 Ok(Step::Accepted)
@@ -227,7 +243,7 @@ impl Purge {
     /// have been processed.
     fn fail(&self, mut err: Error, in_flight: bool) -> Error {
         let next = self.next_index();
-        let split = (next * self.per_batch()).min(self.dirs.len());
+        let Range { start: split, end } = self.next_range();
         let secrets = &self.config.credentials;
         let attempts = if self.failures > 1 { cat!(" (", self.failures, " attempts)") } else { String::new() };
         err.message = secrets.redact(&cat!("batch ", next + 1, " of ", self.batch_count(), ": ", &err.message, attempts));
@@ -235,7 +251,7 @@ impl Purge {
         for text in [&mut fields.code_desc, &mut fields.error_code, &mut fields.request_id].into_iter().flatten() {
             *text = secrets.redact(text);
         }
-        let maybe = if in_flight || self.reached { (split + self.per_batch()).min(self.dirs.len()) } else { split };
+        let maybe = if in_flight || self.reached { end } else { split };
         err.submitted = dirs::to_strings(self.dirs.get(..split).unwrap_or_default());
         err.maybe_submitted = dirs::to_strings(self.dirs.get(split..maybe).unwrap_or_default());
         err.pending = dirs::to_strings(self.dirs.get(maybe..).unwrap_or_default());
@@ -248,10 +264,6 @@ impl Purge {
             err.message = cat!(&err.message, "; API 2.0, the default, is retired: add config.api \"v3\"");
         }
         err
-    }
-
-    fn dirs_of(&self, index: usize) -> Vec<String> {
-        dirs::batch(&self.dirs, self.config.batch_size, index).map(|b| b.to_strings()).unwrap_or_default()
     }
 
     /// The result once every batch was accepted; `None` before.

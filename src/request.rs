@@ -30,7 +30,7 @@ pub const JSON: &str = "application/json";
 ///
 /// `Debug` does not print the body, which holds the session token when there is one.
 #[derive(Clone, PartialEq, Eq)]
-pub struct SignedRequest {
+pub struct SignedRequest<'a> {
     pub method: Method,
     /// The endpoint; for GET with every parameter in the query.
     pub url: String,
@@ -38,14 +38,15 @@ pub struct SignedRequest {
     pub headers: Vec<(&'static str, String)>,
     /// The form body for POST; `None` for GET.
     pub body: Option<String>,
-    /// The directories this request purges, in order (`dirs.0`, `dirs.1`, …).
-    pub dirs: Vec<String>,
+    /// The directories this request purges, in order (`dirs.0`, `dirs.1`, …): borrowed from
+    /// the call's list, not copied.
+    pub dirs: Batch<'a>,
     /// The `Nonce` it carries; the API refuses a repeat inside its window.
     pub nonce: u64,
     pub timestamp: u64,
 }
 
-impl fmt::Debug for SignedRequest {
+impl fmt::Debug for SignedRequest<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SignedRequest")
             .field("method", &self.method)
@@ -86,7 +87,7 @@ pub fn params<'a>(config: &'a Config, batch: Batch<'a>, timestamp: u64, nonce: u
 
 /// Signs one batch for `config.api`. The request goes to `config.proxy_url` when set, still
 /// signed for `config.endpoint`.
-pub fn build(config: &Config, batch: Batch<'_>, timestamp: u64, nonce: u64) -> SignedRequest {
+pub fn build<'a>(config: &Config, batch: Batch<'a>, timestamp: u64, nonce: u64) -> SignedRequest<'a> {
     match config.api {
         Api::V2 => build_v2(config, batch, timestamp, nonce),
         Api::V3 => build_v3(config, batch, timestamp),
@@ -95,7 +96,7 @@ pub fn build(config: &Config, batch: Batch<'_>, timestamp: u64, nonce: u64) -> S
 
 /// API 3.0: the JSON body is written once, and those bytes are both hashed and sent. The
 /// session token goes in `X-TC-Token`; there is no nonce.
-fn build_v3(config: &Config, batch: Batch<'_>, timestamp: u64) -> SignedRequest {
+fn build_v3<'a>(config: &Config, batch: Batch<'a>, timestamp: u64) -> SignedRequest<'a> {
     let body = body_v3(config, batch);
     let c = &config.credentials;
     let authorization = sign::tc3_authorization(&c.secret_id, c.secret_key.expose(), &config.endpoint.hostname, JSON, body.as_bytes(), timestamp);
@@ -112,7 +113,7 @@ fn build_v3(config: &Config, batch: Batch<'_>, timestamp: u64) -> SignedRequest 
     if let Some(l) = config.language {
         headers.push(("x-tc-language", l.as_str().to_owned()));
     }
-    SignedRequest { method: Method::Post, url: send_to(config).to_owned(), headers, body: Some(body), dirs: batch.to_strings(), nonce: 0, timestamp }
+    SignedRequest { method: Method::Post, url: send_to(config).to_owned(), headers, body: Some(body), dirs: batch, nonce: 0, timestamp }
 }
 
 /// `{"Paths":[…],"FlushType":"flush"|"delete"}`, then `"UrlEncode"` and `"Area"` when given
@@ -145,7 +146,7 @@ fn send_to(config: &Config) -> &str {
 }
 
 /// API 2.0: the parameters go on the wire percent-encoded once, `Signature` last.
-fn build_v2(config: &Config, batch: Batch<'_>, timestamp: u64, nonce: u64) -> SignedRequest {
+fn build_v2<'a>(config: &Config, batch: Batch<'a>, timestamp: u64, nonce: u64) -> SignedRequest<'a> {
     let mut p = params(config, batch, timestamp, nonce);
     let source = sign::source_string(config.method, &config.endpoint.host, &config.endpoint.path, &p);
     p.push(("Signature".into(), sign::signature(config.credentials.secret_key.expose(), config.signature_method, &source).into()));
@@ -155,7 +156,7 @@ fn build_v2(config: &Config, batch: Batch<'_>, timestamp: u64, nonce: u64) -> Si
         Method::Post => (to.to_owned(), alloc::vec![("content-type", FORM.to_owned())], Some(encoded)),
         Method::Get => (cat!(to, "?", encoded), Vec::new(), None),
     };
-    SignedRequest { method: config.method, url, headers, body, dirs: batch.to_strings(), nonce, timestamp }
+    SignedRequest { method: config.method, url, headers, body, dirs: batch, nonce, timestamp }
 }
 
 /// `k=v&k=v` with every key and value percent-encoded once (API-NOTES "Signature" step 7).

@@ -536,16 +536,16 @@ fn batching() {
             drawn += 1;
             drawn
         });
-        let got: Vec<usize> = reqs.iter().map(|r| r.dirs.len()).collect();
+        let got: Vec<usize> = reqs.iter().map(|r| r.dirs.dirs().len()).collect();
         assert_eq!(got, sizes, "{n} dirs");
-        let all: Vec<String> = reqs.iter().flat_map(|r| r.dirs.clone()).collect();
+        let all: Vec<&str> = reqs.iter().flat_map(|r| r.dirs.dirs()).map(Dir::as_str).collect();
         assert_eq!(all, dirs, "order kept, nothing lost, nothing twice");
         for (i, r) in reqs.iter().enumerate() {
             assert_eq!(r.nonce, 279749933 + i as u64, "a fixed nonce counts up per batch");
             let params = parse_form(r.body.as_deref().unwrap()).unwrap();
             let first = params.iter().find(|(k, _)| k == "dirs.0").unwrap();
-            assert_eq!(first.1, r.dirs[0]);
-            assert!(!params.iter().any(|(k, _)| k == &format!("dirs.{}", r.dirs.len())));
+            assert_eq!(first.1, r.dirs.dirs()[0].as_str());
+            assert!(!params.iter().any(|(k, _)| k == &format!("dirs.{}", r.dirs.dirs().len())));
         }
     }
     let mut cfg = raw("POST", "HmacSHA1", None);
@@ -565,13 +565,13 @@ fn batching() {
 fn duplicates_are_sent_once() {
     let purge = Purge::new(raw("POST", "HmacSHA1", None), &["https://a.com/x/", "https://a.com/y/", "https://a.com/x/", "https://a.com/X/"]).unwrap();
     let r = purge.request(0, 0, 0).unwrap();
-    assert_eq!(r.dirs, ["https://a.com/x/", "https://a.com/y/", "https://a.com/X/"]);
+    assert_eq!(dirs::to_strings(r.dirs.dirs()), ["https://a.com/x/", "https://a.com/y/", "https://a.com/X/"]);
     // One directory however its scheme, host and port are spelled: sent once, as first given.
     let purge = Purge::new(raw("POST", "HmacSHA1", None), &["https://A.com/x/", "HTTPS://a.COM:443/x/", "https://a.com:0443/x/", "http://a.com/x/"]).unwrap();
-    assert_eq!(purge.request(0, 0, 0).unwrap().dirs, ["https://a.com/x/", "http://a.com/x/"]);
+    assert_eq!(dirs::to_strings(purge.request(0, 0, 0).unwrap().dirs.dirs()), ["https://a.com/x/", "http://a.com/x/"]);
     // ... and however its path's dot segments are spelled.
     let purge = Purge::new(raw("POST", "HmacSHA1", None), &["https://a.com/x/", "https://a.com/y/../x/", "https://a.com/./x/%2e/"]).unwrap();
-    assert_eq!(purge.request(0, 0, 0).unwrap().dirs, ["https://a.com/x/"]);
+    assert_eq!(dirs::to_strings(purge.request(0, 0, 0).unwrap().dirs.dirs()), ["https://a.com/x/"]);
     // 120 entries that are 20 distinct dirs fit one batch and the daily limit.
     let dirs: Vec<String> = (0..120).map(|i| format!("https://a.com/{}/", i % 20)).collect();
     assert_eq!(Purge::new(raw("POST", "HmacSHA1", None), &dirs).unwrap().batch_count(), 1);

@@ -11,7 +11,7 @@ use qcloud_cdn_refresh::hash::{self, Hash};
 use qcloud_cdn_refresh::purge::{Interruption, Step};
 use qcloud_cdn_refresh::request::{parse_form, percent_decode, percent_encode};
 use qcloud_cdn_refresh::sign::{self, Method, SignatureMethod};
-use qcloud_cdn_refresh::{Error, Purge, RawConfig};
+use qcloud_cdn_refresh::{dirs, Error, Purge, RawConfig};
 
 const KEY: &str = "property-secret-key";
 
@@ -280,7 +280,7 @@ proptest! {
                 Ok(Step::Accepted) => this_batch.clear(),
                 Ok(Step::Retry { .. }) => {}
                 Err(e) => {
-                    let accepted: Vec<String> = purge.accepted().iter().flat_map(|b| b.dirs.clone()).collect();
+                    let accepted: Vec<String> = purge.accepted().iter().flat_map(|b| dirs::to_strings(&purge.dirs()[b.dirs.clone()])).collect();
                     let all: Vec<String> = [&e.submitted[..], &e.maybe_submitted[..], &e.pending[..]].concat();
                     prop_assert_eq!(&all, &unique, "every directory in one list, in order");
                     prop_assert_eq!(&e.submitted, &accepted);

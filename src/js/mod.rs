@@ -17,7 +17,7 @@ use builtins::{own_keys, reflect_get, reflect_get_index, Array, Function, Object
 use wasm_bindgen::prelude::*;
 
 use crate::config::{self, RawConfig};
-use crate::dirs;
+use crate::dirs::{self, Dir};
 use crate::error::{Error, Kind};
 use crate::purge::{BatchOutcome, Interruption, Purge, Step};
 use crate::request::SignedRequest;
@@ -288,7 +288,7 @@ impl Call {
         };
         match step.map_err(error_to_js)? {
             Step::Retry { after_ms } => Ok(JsValue::from(after_ms as f64)),
-            Step::Accepted => purge.accepted().last().map(batch_to_js).ok_or_else(|| error_to_js(finished())),
+            Step::Accepted => purge.accepted().last().map(|b| batch_to_js(purge, b)).ok_or_else(|| error_to_js(finished())),
         }
     }
 }
@@ -545,17 +545,17 @@ fn opt<T: Into<JsValue>>(v: Option<T>) -> JsValue {
 }
 
 /// Validated directories joined by `"\n"`, which none contains; `values.js` splits them.
-fn joined(dirs: &[String]) -> String {
+fn joined(dirs: &[Dir]) -> String {
     let mut len = 0;
     for d in dirs {
-        len += d.len() + 1;
+        len += d.as_str().len() + 1;
     }
     let mut out = String::with_capacity(len);
     for (i, d) in dirs.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        out.push_str(d);
+        out.push_str(d.as_str());
     }
     out
 }
@@ -565,13 +565,14 @@ fn request_to_js(r: &SignedRequest) -> JsValue {
     for (name, value) in &r.headers {
         set(&headers, name, JsValue::from_str(value));
     }
-    signed_request(&interned(r.method.as_str()), &r.url, &headers, &opt(r.body.as_deref()), &joined(&r.dirs))
+    signed_request(&interned(r.method.as_str()), &r.url, &headers, &opt(r.body.as_deref()), &joined(r.dirs.dirs()))
 }
 
-fn batch_to_js(b: &BatchOutcome) -> JsValue {
+/// `b`, one of `purge`'s accepted batches, as a `BatchResult`.
+fn batch_to_js(purge: &Purge, b: &BatchOutcome) -> JsValue {
     let reply = &b.reply;
     let request_id = opt(reply.request_id.as_deref());
-    batch_result(&joined(&b.dirs), reply.code as f64, &reply.message, &reply.code_desc, b.attempts, reply.task_id.as_deref(), &request_id)
+    batch_result(&joined(purge.dirs().get(b.dirs.clone()).unwrap_or_default()), reply.code as f64, &reply.message, &reply.code_desc, b.attempts, reply.task_id.as_deref(), &request_id)
 }
 
 /// The crate's error as a JS `CdnError`, with no `cause`.
