@@ -372,7 +372,7 @@ try {
 // dashboard would grow without bound. A fresh process, so that the instance can be caught as
 // node.mjs makes it, importing the installed node.mjs with one line added that exports that
 // array; a warm-up sizes both, then many more calls must add nothing.
-test("memory and the value array stop growing over many calls, failed ones too, nor for a huge reply", () => {
+test("memory and the value array stop growing over many calls, failed ones too, nor for a huge reply; a huge directory grows it safely", () => {
   const entry = readFileSync(join(scratch, "node_modules", "qcloud-cdn-refresh", "node.mjs"), "utf8");
   assert.equal(entry.match(/^var heap = new Array\(/gm)?.length, 1, "node.mjs declares the glue's value array once, as `var heap`");
   writeFileSync(join(scratch, "node-with-heap.mjs"), `${entry}\nexport { heap as testHeap };\n`);
@@ -409,14 +409,25 @@ const after = [memory.buffer.byteLength, testHeap.length];
 // A reply of 32 MiB (a proxy's page, a file): the memory stays as it was, give or take a MiB.
 const page = "<html>" + "x".repeat(32 << 20) + "</html>";
 const huge = await refreshCdnDir({ ...config, fetch: async () => ({ status: 200, headers: new Map(), text: async () => page }) }, dirs).catch((e) => e);
-console.log(JSON.stringify({ warm, after, huge: [huge.kind, memory.buffer.byteLength - after[0] < 1 << 20] }));
+const hugeKept = [huge.kind, memory.buffer.byteLength - after[0] < 1 << 20];
+// A directory of 48 MiB grows the memory while it is copied in, after which the glue writes
+// where the copy lies through its DataView: one of the detached memory would throw a TypeError.
+const before = memory.buffer.byteLength;
+let long;
+try {
+  signRequest(config, ["https://www.test.com/" + "x".repeat(48 << 20)]);
+} catch (e) {
+  long = [e.name, e.kind, /^dirs\\[0\\] .* is \\d+ bytes long/.test(e.message), memory.buffer.byteLength > before, signRequest(config, dirs).length];
+}
+console.log(JSON.stringify({ warm, after, huge: hugeKept, long }));
 `,
   );
   const run = spawnSync(process.execPath, ["growth.mjs"], { cwd: scratch, encoding: "utf8" });
   assert.equal(run.status, 0, run.stderr);
-  const { warm, after, huge } = JSON.parse(run.stdout);
+  const { warm, after, huge, long } = JSON.parse(run.stdout);
   assert.deepEqual(after, warm, "1 000 more rounds of every kind of call grew nothing");
   assert.deepEqual(huge, ["invalid-response", true], "a huge reply is not copied whole into the .wasm's memory");
+  assert.deepEqual(long, ["CdnError", "invalid-input", true, true, 1], "a string read into a memory that grew for it arrives whole");
 });
 
 test("the types compile for a consumer and catch a typo in a config key", () => {
