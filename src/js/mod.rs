@@ -359,7 +359,7 @@ fn read_dirs(dirs: &JsValue) -> Result<Vec<String>, Refused> {
     }
     let len = match single {
         true => 1,
-        false => match reflect_get(dirs, &JsValue::from_str("length")) {
+        false => match reflect_get(dirs, &interned("length")) {
             Ok(v) => v.as_f64().unwrap_or(0.0) as usize,
             Err(thrown) => return Err(Refused(Error::invalid_input("dirs.length could not be read: a Proxy trap threw"), thrown)),
         },
