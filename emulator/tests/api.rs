@@ -60,7 +60,8 @@ fn known_answer_vectors_are_accepted() {
             nonce: Some(279749933.0),
             ..RawConfig::default()
         };
-        let req = Purge::new(cfg, &["http://www.test.com/test/"]).unwrap().request(0, 0, 0).unwrap();
+        let purge = Purge::new(cfg, &["http://www.test.com/test/"]).unwrap();
+        let req = purge.request(0, 0, 0).unwrap();
         let wire = req.body.clone().unwrap_or_else(|| req.url.split_once('?').unwrap().1.to_owned());
         let params = parse_form(&wire).unwrap();
         let mut api = Api::new(vec![account(token, 100)]);

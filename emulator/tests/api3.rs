@@ -20,10 +20,11 @@ fn api(token: Option<&str>, daily_limit: u32) -> Api {
     }])
 }
 
-/// What the client sends for `dirs` with `extra` options, at `NOW`.
-fn built(dirs: &[&str], extra: RawConfig) -> Vec<SignedRequest> {
+/// What the client sends for `dirs` with `extra` options, at `NOW`. The requests borrow their
+/// directories from the purge, which is leaked so that a test can keep them: a few per test.
+fn built(dirs: &[&str], extra: RawConfig) -> Vec<SignedRequest<'static>> {
     let raw = RawConfig { api: Some("v3".into()), secret_id: Some(ID.into()), secret_key: Some(KEY.into()), timestamp: Some(NOW as f64), ..extra };
-    let purge = Purge::new(raw, dirs).expect("valid");
+    let purge: &'static Purge = Box::leak(Box::new(Purge::new(raw, dirs).expect("valid")));
     (0..purge.batch_count()).map(|i| purge.request(i, NOW, 0).expect("signed")).collect()
 }
 

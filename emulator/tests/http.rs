@@ -83,7 +83,8 @@ fn signed(port: u16, method: &str, secret_id: &str, key: &str, dirs: &[&str]) ->
         ..RawConfig::default()
     };
     let nonce = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos() as u64 + 1;
-    let r = Purge::new(cfg, dirs).unwrap().request(0, 0, nonce).unwrap();
+    let purge = Purge::new(cfg, dirs).unwrap();
+    let r = purge.request(0, 0, nonce).unwrap();
     let target = r.url.split_once(&format!("127.0.0.1:{port}")).unwrap().1.to_owned();
     (method.to_owned(), target, r.body)
 }

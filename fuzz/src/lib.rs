@@ -101,11 +101,11 @@ pub fn request(data: &[u8]) {
     // A fixed `timestamp` signs every batch: the emulator judges it at that time.
     let now = purge.config().timestamp.unwrap_or(NOW);
     // A directory as sent is already as a browser writes it: read again, it is unchanged.
-    for d in requests.iter().flat_map(|r| &r.dirs) {
-        assert_eq!(Dir::parse(0, d).map(Dir::into_string).as_ref(), Ok(d), "sent {d:?} is not a fixed point");
+    for d in requests.iter().flat_map(|r| r.dirs.dirs()).map(Dir::as_str) {
+        assert_eq!(Dir::parse(0, d).map(Dir::into_string).as_deref(), Ok(d), "sent {d:?} is not a fixed point");
     }
     // The account owns the domains of the directories as sent, their scheme written in lower case.
-    let domains = requests.iter().flat_map(|r| &r.dirs).filter_map(|d| api::dir_host(d)).map(str::to_owned).collect();
+    let domains = requests.iter().flat_map(|r| r.dirs.dirs()).filter_map(|d| api::dir_host(d.as_str())).map(str::to_owned).collect();
     let account = Account { secret_id: ID.into(), secret_key: KEY.into(), token, domains, daily_limit: u32::MAX };
     let mut api = Api::new(vec![account]);
     let endpoint = &purge.config().endpoint;

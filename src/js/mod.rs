@@ -572,7 +572,8 @@ fn request_to_js(r: &SignedRequest) -> JsValue {
 fn batch_to_js(purge: &Purge, b: &BatchOutcome) -> JsValue {
     let reply = &b.reply;
     let request_id = opt(reply.request_id.as_deref());
-    batch_result(&joined(purge.dirs().get(b.dirs.clone()).unwrap_or_default()), reply.code as f64, &reply.message, &reply.code_desc, b.attempts, reply.task_id.as_deref(), &request_id)
+    let dirs = purge.dirs().get(b.dirs.clone()).unwrap_or_default();
+    batch_result(&joined(dirs), reply.code as f64, &reply.message, &reply.code_desc, b.attempts, reply.task_id.as_deref(), &request_id)
 }
 
 /// The crate's error as a JS `CdnError`, with no `cause`.
