@@ -494,7 +494,7 @@ fn read_option(object: &Object, key: &JsValue, raw: &mut RawConfig, hooks: &mut 
         Slot::OnProgress if v.is_function() => hooks.on_progress = v,
         Slot::OnProgress => return Err(wrong("a function", &v).into()),
         Slot::Signal => {
-            let prop = |k: &str| reflect_get(&v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+            let prop = |k: &'static str| reflect_get(&v, &interned(k)).unwrap_or(JsValue::UNDEFINED);
             if prop("aborted").as_bool().is_none() || !prop("addEventListener").is_function() {
                 return Err(wrong("an AbortSignal", &v).into());
             }
