@@ -5,6 +5,7 @@
 //! [`Purge`] and the `fetch` to use) that `src/js/drive.js`, the only code that sends, runs
 //! over `fetch`; [`transport`] supplies the clock, the nonces and the `fetch` function.
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -359,7 +360,7 @@ fn read_dirs(dirs: &JsValue) -> Result<Vec<String>, Refused> {
     }
     let len = match single {
         true => 1,
-        false => match reflect_get(dirs, &interned("length")) {
+        false => match reflect_get(dirs, interned("length")) {
             Ok(v) => v.as_f64().unwrap_or(0.0) as usize,
             Err(thrown) => return Err(Refused(Error::invalid_input("dirs.length could not be read: a Proxy trap threw"), thrown)),
         },
@@ -494,7 +495,7 @@ fn read_option(object: &Object, key: &JsValue, raw: &mut RawConfig, hooks: &mut 
         Slot::OnProgress if v.is_function() => hooks.on_progress = v,
         Slot::OnProgress => return Err(wrong("a function", &v).into()),
         Slot::Signal => {
-            let prop = |k: &'static str| reflect_get(&v, &interned(k)).unwrap_or(JsValue::UNDEFINED);
+            let prop = |k: &'static str| reflect_get(&v, interned(k)).unwrap_or(JsValue::UNDEFINED);
             if prop("aborted").as_bool().is_none() || !prop("addEventListener").is_function() {
                 return Err(wrong("an AbortSignal", &v).into());
             }
@@ -506,27 +507,30 @@ fn read_option(object: &Object, key: &JsValue, raw: &mut RawConfig, hooks: &mut 
 
 /// Takes a `JsValue`, not `impl Into<JsValue>`, so that the `.wasm` holds one copy of it.
 fn set(target: &Object, key: &'static str, value: JsValue) {
-    put(target, &interned(key), &value);
+    put(target, interned(key), &value);
 }
 
 /// The JS string of a property name, made once: every result object sets the same dozen
 /// names, and making a JS string from the `.wasm`'s memory each time was a fifth of the cost.
+/// Lent, not cloned: a clone and its drop are two more calls into JavaScript. Each is leaked,
+/// as it would live as long as the module anyway, so that a reference survives the cache's
+/// growth.
 #[doc(hidden)]
-pub fn interned(key: &'static str) -> JsValue {
-    struct Cache(UnsafeCell<Vec<((usize, usize), JsValue)>>);
+pub fn interned(key: &'static str) -> &'static JsValue {
+    struct Cache(UnsafeCell<Vec<((usize, usize), &'static JsValue)>>);
     // wasm32-unknown-unknown runs one thread per instance.
     unsafe impl Sync for Cache {}
     static CACHE: Cache = Cache(UnsafeCell::new(Vec::new()));
-    // SAFETY: single-threaded, and no reference into the cache outlives this call.
+    // SAFETY: single-threaded, and no reference into the cache's `Vec` outlives this call.
     let cache = unsafe { &mut *CACHE.0.get() };
     // Where and how long: a name the compiler stored as the start of a longer one ("code" in
     // "codeDesc") shares only its address.
     let id = (key.as_ptr() as usize, key.len());
     match cache.iter().find(|(k, _)| *k == id) {
-        Some((_, v)) => v.clone(),
+        Some((_, v)) => v,
         None => {
-            let v = JsValue::from_str(key);
-            cache.push((id, v.clone()));
+            let v: &'static JsValue = Box::leak(Box::new(JsValue::from_str(key)));
+            cache.push((id, v));
             v
         }
     }
@@ -565,7 +569,7 @@ fn request_to_js(r: &SignedRequest) -> JsValue {
     for (name, value) in &r.headers {
         set(&headers, name, JsValue::from_str(value));
     }
-    signed_request(&interned(r.method.as_str()), &r.url, &headers, &opt(r.body.as_deref()), &joined(r.dirs.dirs()))
+    signed_request(interned(r.method.as_str()), &r.url, &headers, &opt(r.body.as_deref()), &joined(r.dirs.dirs()))
 }
 
 /// `b`, one of `purge`'s accepted batches, as a `BatchResult`.
