@@ -93,8 +93,18 @@ export async function startEmulator({ accounts, args = [] } = {}) {
       if (m) resolve(m[1]);
     });
   });
-  const control = (method, path, body) =>
-    fetch(`${url}${path}`, { method, body: body && JSON.stringify(body) }).then((r) => r.json());
+  // Sent again once when the connection it went out on turns out closed: a test that blocks
+  // the event loop longer than the emulator keeps an idle connection (spawnSync of a test
+  // runner, 10 s on a loaded machine) leaves fetch a pooled socket that the emulator closed,
+  // which it notices only on use; the emulator never read that request.
+  const control = (method, path, body, again = true) =>
+    fetch(`${url}${path}`, { method, body: body && JSON.stringify(body) }).then(
+      (r) => r.json(),
+      (e) => {
+        if (again && e?.cause?.code === "UND_ERR_SOCKET") return control(method, path, body, false);
+        throw e;
+      },
+    );
   return {
     url,
     endpoint: `${url}/v2/index.php`,
