@@ -4,6 +4,7 @@ use alloc::borrow::ToOwned;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::num::NonZeroUsize;
+use core::ops::Range;
 
 use crate::error::Error;
 use crate::text::{cat, digits, find_ascii, first_space_or_control, push_hex, quote};
@@ -327,9 +328,15 @@ pub fn to_strings(dirs: &[Dir]) -> Vec<String> {
     out
 }
 
+/// Where batch `index` of `len` directories split into batches of `size` lies in their list;
+/// empty past the last.
+pub fn batch_range(len: usize, size: BatchSize, index: usize) -> Range<usize> {
+    let start = index.saturating_mul(size.get()).min(len);
+    start..start.saturating_add(size.get()).min(len)
+}
+
 /// Batch `index` of `dirs` split into batches of `size` in the caller's order; `None` past the
 /// last.
 pub fn batch(dirs: &[Dir], size: BatchSize, index: usize) -> Option<Batch<'_>> {
-    let rest = dirs.get(index.checked_mul(size.get())?..).filter(|r| !r.is_empty())?;
-    Some(Batch(rest.get(..size.get()).unwrap_or(rest)))
+    dirs.get(batch_range(dirs.len(), size, index)).filter(|b| !b.is_empty()).map(Batch)
 }

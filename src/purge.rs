@@ -109,15 +109,9 @@ impl Purge {
         &self.batches
     }
 
-    fn per_batch(&self) -> usize {
-        self.config.batch_size.get()
-    }
-
     /// Where the next batch's directories are in [`Purge::dirs`]; empty once all are accepted.
     fn next_range(&self) -> Range<usize> {
-        let len = self.dirs.len();
-        let start = (self.next_index() * self.per_batch()).min(len);
-        start..(start + self.per_batch()).min(len)
+        dirs::batch_range(self.dirs.len(), self.config.batch_size, self.next_index())
     }
 
     /// How many requests the whole call takes.
