@@ -37,6 +37,10 @@ extern "C" {
     #[wasm_bindgen(method, indexing_getter)]
     pub fn get(this: &Array, index: u32) -> JsValue;
 
+    /// `this.indexOf(value)`: -1 when absent.
+    #[wasm_bindgen(method, js_name = indexOf)]
+    pub fn index_of(this: &Array, value: &JsValue) -> i32;
+
     /// `this.push(value)`.
     #[wasm_bindgen(method)]
     pub fn push(this: &Array, value: &JsValue) -> u32;

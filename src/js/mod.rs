@@ -424,7 +424,7 @@ fn read_config(config: &JsValue) -> Result<(RawConfig, Hooks), Refused> {
         inherited_keys(object).map_err(|thrown| Refused(Error::invalid_input("config's prototype could not be read: a Proxy trap threw"), thrown))?;
     for i in 0..inherited.length() {
         let key = inherited.get(i);
-        if key.as_string().is_some_and(|name| slot(&name, &mut raw).is_some()) {
+        if known_key(&key).is_some() {
             read_option(object, &key, &mut raw, &mut hooks)?;
         }
     }
@@ -480,29 +480,71 @@ fn slot<'a>(name: &str, raw: &'a mut RawConfig) -> Option<Slot<'a>> {
 /// Reads `config[key]` into `raw` or `hooks`. Borrowing them, an error returns with nothing
 /// to drop: the options read so far are dropped once, by the caller.
 fn read_option(object: &Object, key: &JsValue, raw: &mut RawConfig, hooks: &mut Hooks) -> Result<(), Refused> {
-    let Some(name) = key.as_string() else { return Ok(()) };
-    let Some(slot) = slot(&name, raw) else { return Err(config::unknown_key(&name).into()) };
-    let v = reflect_get(object, key).map_err(|thrown| Refused(Error::invalid_input(cat!("config.", &name, " could not be read: its getter threw")), thrown))?;
-    if v.is_undefined() || v.is_null() {
-        return Ok(());
-    }
-    let wrong = |what: &str, v: &JsValue| Error::invalid_input(cat!("config.", name, " must be ", what, ", got ", type_name(v)));
-    match slot {
-        Slot::Text(field) => *field = Some(v.as_string().ok_or_else(|| wrong("a string", &v))?),
-        Slot::Number(field, what) => *field = Some(v.as_f64().ok_or_else(|| wrong(what, &v))?),
-        Slot::Flag(field) => *field = Some(v.as_bool().ok_or_else(|| wrong("a boolean", &v))?),
-        Slot::Fetch => hooks.fetch = Some(v.dyn_into::<Function>().map_err(|v| wrong("a function", &v))?),
-        Slot::OnProgress if v.is_function() => hooks.on_progress = v,
-        Slot::OnProgress => return Err(wrong("a function", &v).into()),
+    let name = match known_key(key) {
+        Some(name) => name,
+        None => match key.as_string() {
+            Some(name) => return Err(config::unknown_key(&name).into()),
+            None => return Ok(()), // a symbol
+        },
+    };
+    let Some(slot) = slot(name, raw) else { return Err(config::unknown_key(name).into()) };
+    let v = reflect_get(object, key).map_err(|thrown| Refused(Error::invalid_input(cat!("config.", name, " could not be read: its getter threw")), thrown))?;
+    // The value's type is asked first: a given option costs one call, not three. Each option
+    // is written once (`inheritedKeys` lists only keys the object does not have).
+    let what = match slot {
+        Slot::Text(field) => {
+            *field = v.as_string();
+            field.is_none().then_some("a string")
+        }
+        Slot::Number(field, what) => {
+            *field = v.as_f64();
+            field.is_none().then_some(what)
+        }
+        Slot::Flag(field) => {
+            *field = v.as_bool();
+            field.is_none().then_some("a boolean")
+        }
+        Slot::Fetch if v.is_function() => {
+            hooks.fetch = Some(v.unchecked_into());
+            return Ok(());
+        }
+        Slot::OnProgress if v.is_function() => {
+            hooks.on_progress = v;
+            return Ok(());
+        }
+        Slot::Fetch | Slot::OnProgress => Some("a function"),
         Slot::Signal => {
             let prop = |k: &'static str| reflect_get(&v, interned(k)).unwrap_or(JsValue::UNDEFINED);
-            if prop("aborted").as_bool().is_none() || !prop("addEventListener").is_function() {
-                return Err(wrong("an AbortSignal", &v).into());
+            if prop("aborted").as_bool().is_some() && prop("addEventListener").is_function() {
+                hooks.signal = v;
+                return Ok(());
             }
-            hooks.signal = v;
+            Some("an AbortSignal")
         }
+    };
+    match what {
+        // `undefined` and `null` mean "not given".
+        Some(what) if !v.is_undefined() && !v.is_null() => Err(Error::invalid_input(cat!("config.", name, " must be ", what, ", got ", type_name(&v))).into()),
+        _ => Ok(()),
     }
-    Ok(())
+}
+
+/// Which of [`config::KEYS`] `key` is, asked of JavaScript: a key's name is not copied into
+/// the `.wasm` unless it is unknown, for its error. The JS array of the names is made once.
+fn known_key(key: &JsValue) -> Option<&'static str> {
+    struct Names(UnsafeCell<Option<Array>>);
+    // wasm32-unknown-unknown runs one thread per instance.
+    unsafe impl Sync for Names {}
+    static NAMES: Names = Names(UnsafeCell::new(None));
+    // SAFETY: single-threaded, and the reference does not outlive this call.
+    let names = unsafe { &mut *NAMES.0.get() }.get_or_insert_with(|| {
+        let names = Array::new();
+        for k in config::KEYS {
+            names.push(&JsValue::from_str(k));
+        }
+        names
+    });
+    config::KEYS.get(usize::try_from(names.index_of(key)).ok()?).copied()
 }
 
 /// Takes a `JsValue`, not `impl Into<JsValue>`, so that the `.wasm` holds one copy of it.
