@@ -199,8 +199,13 @@ extern "C" {
     #[wasm_bindgen(js_name = batchResult)]
     fn batch_result(dirs: &str, code: f64, message: &str, code_desc: &str, attempts: u32, task_id: Option<&str>, request_id: &JsValue) -> JsValue;
     fn put(target: &Object, key: &JsValue, value: &JsValue);
-    #[wasm_bindgen(js_name = wellFormed)]
-    fn well_formed(s: &JsValue) -> bool;
+    /// `target[key]` when it is a string; `None` for any other value, and when reading threw.
+    #[wasm_bindgen(js_name = textAt)]
+    fn text_at(target: &JsValue, key: &JsValue) -> Option<String>;
+    /// `dirs[index]`, or `dirs` when it is one string, when that is a string with no lone
+    /// UTF-16 surrogate; `None` for any other value, and when reading threw.
+    #[wasm_bindgen(js_name = dirAt)]
+    fn dir_at(dirs: &JsValue, index: u32) -> Option<String>;
     #[wasm_bindgen(js_name = inheritedKeys, catch)]
     fn inherited_keys(config: &Object) -> Result<Array, JsValue>;
     /// What a wrong value is, for "got …": its class when it has one (`Set`, `URL`).
@@ -372,18 +377,19 @@ fn read_dirs(dirs: &JsValue) -> Result<Vec<String>, Refused> {
     // The first bad entry's message, and what its getter threw (`undefined` for none).
     let mut first_bad = None;
     for i in 0..len {
+        if let Some(s) = dir_at(dirs, i as u32) {
+            strings.push(s);
+            continue;
+        }
+        // Not a well-formed string: read again, to say what it is.
         match if single { Ok(dirs.clone()) } else { reflect_get_index(dirs, i as u32) } {
-            Ok(v) => match v.as_string() {
-                // A lone UTF-16 surrogate arrives as U+FFFD (EF BF BD): the URL sent would not be
-                // the one given. Only a string with an 0xEF byte, rare in a URL, is asked about.
-                Some(s) if s.bytes().any(|b| b == 0xEF) && !well_formed(&v) => {
-                    first_bad = first_bad.or_else(|| {
-                        Some((cat!("dirs[", i, "] is not valid Unicode: it has a lone UTF-16 surrogate, which no URL can hold"), JsValue::UNDEFINED))
-                    })
-                }
-                Some(s) => strings.push(s),
-                None => first_bad = first_bad.or_else(|| Some((cat!("dirs[", i, "] must be a string, got ", type_name(&v)), JsValue::UNDEFINED))),
-            },
+            // A lone UTF-16 surrogate would reach the .wasm as U+FFFD: the URL sent would not
+            // be the one given.
+            Ok(v) if v.is_string() => {
+                first_bad = first_bad
+                    .or_else(|| Some((cat!("dirs[", i, "] is not valid Unicode: it has a lone UTF-16 surrogate, which no URL can hold"), JsValue::UNDEFINED)))
+            }
+            Ok(v) => first_bad = first_bad.or_else(|| Some((cat!("dirs[", i, "] must be a string, got ", type_name(&v)), JsValue::UNDEFINED))),
             Err(thrown) => first_bad = first_bad.or_else(|| Some((cat!("dirs[", i, "] could not be read: its getter threw"), thrown))),
         }
     }
@@ -487,8 +493,16 @@ fn read_option(object: &Object, key: &JsValue, raw: &mut RawConfig, hooks: &mut 
             None => return Ok(()), // a symbol
         },
     };
-    let Some(slot) = slot(name, raw) else { return Err(config::unknown_key(name).into()) };
-    let v = reflect_get(object, key).map_err(|thrown| Refused(Error::invalid_input(cat!("config.", name, " could not be read: its getter threw")), thrown))?;
+    let Some(mut slot) = slot(name, raw) else { return Err(config::unknown_key(name).into()) };
+    let unreadable = |thrown| Refused(Error::invalid_input(cat!("config.", name, " could not be read: its getter threw")), thrown);
+    // A string option is read in one call; anything else given for it is read again below.
+    if let Slot::Text(field) = &mut slot {
+        if let Some(text) = text_at(object, key) {
+            **field = Some(text);
+            return Ok(());
+        }
+    }
+    let v = reflect_get(object, key).map_err(unreadable)?;
     // The value's type is asked first: a given option costs one call, not three. Each option
     // is written once (`inheritedKeys` lists only keys the object does not have).
     let what = match slot {

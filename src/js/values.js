@@ -23,18 +23,29 @@ export function put(target, key, value) {
   target[key] = value;
 }
 
-// Whether a string has no lone UTF-16 surrogate, which reaches the .wasm as U+FFFD. By hand:
-// String.prototype.isWellFormed is missing from Node 18, and a regex would need a lookbehind,
-// a syntax error that would stop the whole module loading in Safari before 16.4.
-export function wellFormed(s) {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdfff) continue;
-    const next = s.charCodeAt(i + 1); // NaN past the end
-    if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return false;
-    i++;
+// `target[key]` if it is a string: one call where `Reflect.get`, a type test and dropping the
+// value would be three. The .wasm reads any other value again, and a getter that throws, to
+// say what it is.
+export function textAt(target, key) {
+  try {
+    const value = target[key];
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
   }
-  return true;
+}
+
+// A lone UTF-16 surrogate, which would reach the .wasm as U+FFFD: a high one not followed by a
+// low one, or a low one not preceded by a high one. Without a lookbehind, which is a syntax
+// error that would stop the whole module loading in Safari before 16.4; and not
+// String.prototype.isWellFormed, missing from Node 18.
+const LONE = /[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/;
+
+// The same for `dirs[i]`, or `dirs` when it is one string, which must also have no lone
+// surrogate.
+export function dirAt(dirs, i) {
+  const dir = typeof dirs === "string" ? dirs : textAt(dirs, i);
+  return dir !== undefined && !LONE.test(dir) ? dir : undefined;
 }
 
 // What a wrong value is, for "got …": its typeof, but "null", "an array", and the class of an

@@ -125,7 +125,7 @@ fn sign_request_batches_with_fresh_nonces() {
 #[wasm_bindgen_test]
 async fn bad_inputs() {
     let good = r#"{"secretId":"id","secretKey":"key"}"#;
-    let table: [(&str, JsValue, &str, &str); 19] = [
+    let table: [(&str, JsValue, &str, &str); 21] = [
         ("\"id\"", dirs(1), "config must be an object like { secretId, secretKey }, got string", r#"["https://www.test.com/0/"]"#),
         ("[]", dirs(1), "config must be an object like { secretId, secretKey }, got an array", r#"["https://www.test.com/0/"]"#),
         ("null", dirs(1), "config must be an object like { secretId, secretKey }, got null", r#"["https://www.test.com/0/"]"#),
@@ -176,6 +176,8 @@ async fn bad_inputs() {
         ),
         (good, json(r#"["https://a.com/\ude00\ud83d/"]"#), "dirs[0] is not valid Unicode: it has a lone UTF-16 surrogate, which no URL can hold", "[]"),
         (good, json(r#""https://a.com/\ud800/""#), "dirs[0] is not valid Unicode: it has a lone UTF-16 surrogate, which no URL can hold", "[]"),
+        (good, json(r#""https://a.com/\ud83d\ude00\udfff""#), "dirs[0] is not valid Unicode: it has a lone UTF-16 surrogate, which no URL can hold", "[]"),
+        (good, json(r#"["https://a.com/\ud83d"]"#), "dirs[0] is not valid Unicode: it has a lone UTF-16 surrogate, which no URL can hold", "[]"),
         (good, json(r#"["https://a.com/", "ftp://x/"]"#), "dirs[1] \"ftp://x/\" must start with http:// or https://", r#"["https://a.com/","ftp://x/"]"#),
     ];
     for (config, dirs, message, pending) in table {
