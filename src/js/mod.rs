@@ -355,8 +355,9 @@ fn sender(purge: Purge, mut hooks: Hooks) -> Result<(Purge, Function, Hooks), Er
 }
 
 /// `dirs`: an array of strings, or one string. An invalid entry names its index.
-/// Every read goes through `Reflect`, which catches, so a getter or a Proxy trap that throws
-/// is an `invalid-input` error, never an exception unwinding through the `.wasm`.
+/// Every read catches (`dirAt`, then `Reflect` for an entry that is not a good string, which is
+/// so read twice), so a getter or a Proxy trap that throws is an `invalid-input` error, never
+/// an exception unwinding through the `.wasm`.
 fn read_dirs(dirs: &JsValue) -> Result<Vec<String>, Refused> {
     // One string is read as a list of one, `dirs[0]` in messages as in `Dir::parse`'s.
     let single = dirs.is_string();
