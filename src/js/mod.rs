@@ -547,12 +547,9 @@ fn read_option(object: &Object, key: &JsValue, raw: &mut RawConfig, hooks: &mut 
 /// Which of [`config::KEYS`] `key` is, asked of JavaScript: a key's name is not copied into
 /// the `.wasm` unless it is unknown, for its error. The JS array of the names is made once.
 fn known_key(key: &JsValue) -> Option<&'static str> {
-    struct Names(UnsafeCell<Option<Array>>);
-    // wasm32-unknown-unknown runs one thread per instance.
-    unsafe impl Sync for Names {}
-    static NAMES: Names = Names(UnsafeCell::new(None));
-    // SAFETY: single-threaded, and the reference does not outlive this call.
-    let names = unsafe { &mut *NAMES.0.get() }.get_or_insert_with(|| {
+    static NAMES: Local<Option<Array>> = Local(UnsafeCell::new(None));
+    // SAFETY: the reference does not outlive this call, which makes no other.
+    let names = unsafe { NAMES.get() }.get_or_insert_with(|| {
         let names = Array::new();
         for k in config::KEYS {
             names.push(&JsValue::from_str(k));
@@ -574,12 +571,9 @@ fn set(target: &Object, key: &'static str, value: JsValue) {
 /// growth.
 #[doc(hidden)]
 pub fn interned(key: &'static str) -> &'static JsValue {
-    struct Cache(UnsafeCell<Vec<((usize, usize), &'static JsValue)>>);
-    // wasm32-unknown-unknown runs one thread per instance.
-    unsafe impl Sync for Cache {}
-    static CACHE: Cache = Cache(UnsafeCell::new(Vec::new()));
-    // SAFETY: single-threaded, and no reference into the cache's `Vec` outlives this call.
-    let cache = unsafe { &mut *CACHE.0.get() };
+    static CACHE: Local<Vec<((usize, usize), &'static JsValue)>> = Local(UnsafeCell::new(Vec::new()));
+    // SAFETY: no reference into the cache's `Vec` outlives this call, which makes no other.
+    let cache = unsafe { CACHE.get() };
     // Where and how long: a name the compiler stored as the start of a longer one ("code" in
     // "codeDesc") shares only its address.
     let id = (key.as_ptr() as usize, key.len());
@@ -590,6 +584,21 @@ pub fn interned(key: &'static str) -> &'static JsValue {
             cache.push((id, v));
             v
         }
+    }
+}
+
+/// A `static` of the boundary's caches (the JS values it makes once): wasm32-unknown-unknown
+/// runs one thread per instance, so there is no other thread to share it with.
+struct Local<T>(UnsafeCell<T>);
+
+unsafe impl<T> Sync for Local<T> {}
+
+impl<T> Local<T> {
+    /// # Safety
+    /// No other reference to the value may be alive while the one returned is.
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn get(&self) -> &mut T {
+        unsafe { &mut *self.0.get() }
     }
 }
 

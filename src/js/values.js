@@ -41,8 +41,7 @@ export function textAt(target, key) {
 // String.prototype.isWellFormed, missing from Node 18.
 const LONE = /[\ud800-\udbff](?![\udc00-\udfff])|(?:^|[^\ud800-\udbff])[\udc00-\udfff]/;
 
-// The same for `dirs[i]`, or `dirs` when it is one string, which must also have no lone
-// surrogate.
+// `textAt(dirs, i)`, or `dirs` when it is one string, if it also has no LONE surrogate.
 export function dirAt(dirs, i) {
   const dir = typeof dirs === "string" ? dirs : textAt(dirs, i);
   return dir !== undefined && !LONE.test(dir) ? dir : undefined;
