@@ -8,7 +8,7 @@
 //! source string) or the caller's own key; the code has no data-dependent branch or index.
 //! The crates stay as the oracle of the native property tests (`tests/properties.rs`).
 
-use alloc::vec::Vec;
+use core::ops::Deref;
 
 /// The two hashes the APIs sign with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,22 +139,38 @@ impl Hasher {
 
     /// Pads the message (FIPS 180-4 §5.1.1: `0x80`, zeros, the bit length in 64 bits big-endian)
     /// and returns the big-endian state, cut to the hash's length.
-    fn finish(mut self) -> Vec<u8> {
+    fn finish(mut self) -> Digest {
         let bits = self.len.wrapping_mul(8);
         self.update(&[0x80]);
         self.update(&[0; BLOCK][..(2 * BLOCK - 8 - self.fill) % BLOCK]);
         self.update(&bits.to_be_bytes());
-        let mut out = Vec::with_capacity(32);
-        for word in self.state {
-            out.extend_from_slice(&word.to_be_bytes());
+        let mut out = Digest { bytes: [0; 32], len: self.hash.output_len() };
+        for (i, word) in self.state.iter().enumerate() {
+            copy(out.bytes.get_mut(4 * i..).unwrap_or_default(), &word.to_be_bytes());
         }
-        out.truncate(self.hash.output_len());
         out
     }
 }
 
+/// A hash or an HMAC: 20 or 32 bytes, held inline. A signature makes several of them, each
+/// used once; a `Vec` was a heap allocation apiece (bench/NOTES.md).
+#[derive(Clone, Copy)]
+pub struct Digest {
+    bytes: [u8; 32],
+    /// [`Hash::output_len`]: at most 32.
+    len: usize,
+}
+
+impl Deref for Digest {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
+    }
+}
+
 /// The hash of `data`.
-pub fn digest(hash: Hash, data: &[u8]) -> Vec<u8> {
+pub fn digest(hash: Hash, data: &[u8]) -> Digest {
     let mut h = Hasher::new(hash);
     h.update(data);
     h.finish()
@@ -169,7 +185,7 @@ fn copy(to: &mut [u8], from: &[u8]) -> usize {
 
 /// RFC 2104 HMAC: `H((K ^ opad) || H((K ^ ipad) || message))`, where `K` is `key` zero-padded
 /// to the block size, or its hash when it is longer than a block.
-pub fn hmac(hash: Hash, key: &[u8], message: &[u8]) -> Vec<u8> {
+pub fn hmac(hash: Hash, key: &[u8], message: &[u8]) -> Digest {
     let mut k = [0u8; BLOCK];
     let hashed;
     let key = if key.len() > BLOCK {

@@ -176,11 +176,11 @@ pub fn tc3_authorization(secret_id: &str, secret_key: &str, hostname: &str, cont
     cat!("TC3-HMAC-SHA256 Credential=", secret_id, "/", scope, ", SignedHeaders=content-type;host, Signature=", signature)
 }
 
-fn sha256(data: &[u8]) -> Vec<u8> {
+fn sha256(data: &[u8]) -> hash::Digest {
     hash::digest(Hash::Sha256, data)
 }
 
-fn hmac256(key: &[u8], data: &[u8]) -> Vec<u8> {
+fn hmac256(key: &[u8], data: &[u8]) -> hash::Digest {
     hash::hmac(Hash::Sha256, key, data)
 }
 
