@@ -171,18 +171,18 @@ impl Credentials {
     }
 }
 
-/// An API endpoint URL, split into what is signed and what is requested.
+/// An API endpoint URL, split into what is signed and what is requested: one `String` and
+/// where its parts start, where four copies were four allocations per call (bench/NOTES.md).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoint {
-    /// The URL as requested, without query or fragment.
-    pub url: String,
-    /// The host as signed: with `:port` only when the port is not the scheme's default
-    /// (API-NOTES "Signature" step 5).
-    pub host: String,
-    /// The path as signed; `/` when the URL names none.
-    pub path: String,
-    /// The host without any port: what TC3 signs (API-NOTES-V3 "TC3-HMAC-SHA256" step 1).
-    pub hostname: String,
+    /// `scheme://host[:port]/path` as requested, without query or fragment: the host in lower
+    /// case, the port only when it is not the scheme's default (API-NOTES "Signature" step 5),
+    /// the path resolved and at least `/`.
+    url: String,
+    /// Where the host starts, where its name ends (before any `:port`), and where the path starts.
+    host_at: usize,
+    name_end: usize,
+    path_at: usize,
 }
 
 impl Endpoint {
@@ -196,11 +196,37 @@ impl Endpoint {
             return Err(bad("must not have a query or fragment: the API's parameters go there"));
         }
         let (host, port, path) = dirs::authority(rest).map_err(bad)?;
-        let signed_host = dirs::host_port(String::new(), host, port, default_port);
+        let mut head = String::with_capacity(url.len() + 1);
+        head.push_str(scheme);
+        let mut out = dirs::host_port(head, host, port, default_port);
+        let path_at = out.len();
         // `fetch` sends the path resolved, so that is what is signed.
-        let mut resolved = String::new();
-        dirs::push_path(&mut resolved, path);
-        Ok(Endpoint { url: cat!(scheme, &signed_host, &resolved), host: signed_host, path: resolved, hostname: host.to_ascii_lowercase() })
+        dirs::push_path(&mut out, path);
+        Ok(Endpoint { url: out, host_at: scheme.len(), name_end: scheme.len() + host.len(), path_at })
+    }
+
+    fn part(&self, from: usize, to: usize) -> &str {
+        self.url.get(from..to).unwrap_or_default()
+    }
+
+    /// The URL as requested.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The host as signed: with `:port` only when the port is not the scheme's default.
+    pub fn host(&self) -> &str {
+        self.part(self.host_at, self.path_at)
+    }
+
+    /// The path as signed; `/` when the URL names none.
+    pub fn path(&self) -> &str {
+        self.part(self.path_at, self.url.len())
+    }
+
+    /// The host without any port: what TC3 signs (API-NOTES-V3 "TC3-HMAC-SHA256" step 1).
+    pub fn hostname(&self) -> &str {
+        self.part(self.host_at, self.name_end)
     }
 }
 
@@ -433,16 +459,16 @@ impl Config {
         };
         let endpoint = Endpoint::parse(raw.endpoint.as_deref().unwrap_or(if api == Api::V3 { DEFAULT_ENDPOINT_V3 } else { DEFAULT_ENDPOINT }))?;
         // TC3 signs the path `/` (API-NOTES-V3 "TC3-HMAC-SHA256" step 1), where API 3.0 is served.
-        if api == Api::V3 && endpoint.path != "/" {
+        if api == Api::V3 && endpoint.path() != "/" {
             return Err(Error::invalid_input(cat!(
                 "config.endpoint has the path ",
-                quote(&endpoint.path, 60),
+                quote(endpoint.path(), 60),
                 ", but API 3.0 is served at / (like https://cdn.tencentcloudapi.com/); to send through a proxy, use config.proxyUrl"
             )));
         }
         // API 3.0's hosts, `<service>.tencentcloudapi.com` (API-NOTES-V3 "Request"), refuse an
         // API 2.0 request, and say so only in API 3.0's words. A proxy named `my-tencentcloudapi.com` is none.
-        if api == Api::V2 && endpoint.hostname.ends_with(".tencentcloudapi.com") {
+        if api == Api::V2 && endpoint.hostname().ends_with(".tencentcloudapi.com") {
             return Err(Error::invalid_input("config.endpoint is API 3.0's, which takes no API 2.0 request: add config.api \"v3\""));
         }
         let proxy_url = raw.proxy_url.as_deref().map(|p| proxy(p).map(|()| p.to_owned())).transpose()?;

@@ -99,7 +99,7 @@ pub fn build<'a>(config: &Config, batch: Batch<'a>, timestamp: u64, nonce: u64) 
 fn build_v3<'a>(config: &Config, batch: Batch<'a>, timestamp: u64) -> SignedRequest<'a> {
     let body = body_v3(config, batch);
     let c = &config.credentials;
-    let authorization = sign::tc3_authorization(&c.secret_id, c.secret_key.expose(), &config.endpoint.hostname, JSON, body.as_bytes(), timestamp);
+    let authorization = sign::tc3_authorization(&c.secret_id, c.secret_key.expose(), config.endpoint.hostname(), JSON, body.as_bytes(), timestamp);
     let mut headers = alloc::vec![
         ("authorization", authorization),
         ("content-type", JSON.to_owned()),
@@ -142,13 +142,13 @@ pub fn body_v3(config: &Config, batch: Batch<'_>) -> String {
 
 /// Where a request goes: `config.proxy_url` when set, else the endpoint it is signed for.
 fn send_to(config: &Config) -> &str {
-    config.proxy_url.as_deref().unwrap_or(&config.endpoint.url)
+    config.proxy_url.as_deref().unwrap_or(config.endpoint.url())
 }
 
 /// API 2.0: the parameters go on the wire percent-encoded once, `Signature` last.
 fn build_v2<'a>(config: &Config, batch: Batch<'a>, timestamp: u64, nonce: u64) -> SignedRequest<'a> {
     let mut p = params(config, batch, timestamp, nonce);
-    let source = sign::source_string(config.method, &config.endpoint.host, &config.endpoint.path, &p);
+    let source = sign::source_string(config.method, config.endpoint.host(), config.endpoint.path(), &p);
     p.push(("Signature".into(), sign::signature(config.credentials.secret_key.expose(), config.signature_method, &source).into()));
     let encoded = form_encode(&p);
     let to = send_to(config);

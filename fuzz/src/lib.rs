@@ -111,7 +111,7 @@ pub fn request(data: &[u8]) {
     let endpoint = &purge.config().endpoint;
     for (i, r) in requests.iter().enumerate() {
         if purge.config().api == Api3 {
-            let answer = api.handle_v3(&Call3::from_request(r, &endpoint.host), now);
+            let answer = api.handle_v3(&Call3::from_request(r, endpoint.host()), now);
             assert!(matches!(answer, Reply3::Success { .. }), "the emulator refused v3 batch {i}: {answer:?} ({r:?})");
             continue;
         }
@@ -120,7 +120,7 @@ pub fn request(data: &[u8]) {
             Method::Get => r.url.split_once('?').expect("a GET has a query").1.to_owned(),
         };
         let params = parse_form(&wire).expect("the wire form decodes");
-        let call = Call { method: r.method, host: &endpoint.host, path: &endpoint.path, params: &params };
+        let call = Call { method: r.method, host: endpoint.host(), path: endpoint.path(), params: &params };
         let answer = api.handle(&call, now);
         assert_eq!(answer.code, 0, "the emulator refused batch {i}: {} ({:?})", answer.message, r);
     }
