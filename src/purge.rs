@@ -81,8 +81,8 @@ impl Purge {
         Purge::plan(raw, inputs).map_err(|e| e.nothing_sent(inputs))
     }
 
-    fn plan<S: AsRef<str>>(raw: RawConfig, inputs: &[S]) -> Result<Purge, Error> {
-        let config = Config::from_raw(&raw)?;
+    fn plan<S: AsRef<str>>(mut raw: RawConfig, inputs: &[S]) -> Result<Purge, Error> {
+        let config = Config::from_raw(&mut raw)?;
         let dirs = dirs::parse_all(inputs)?;
         if dirs.len() as u64 > config.daily_limit as u64 {
             return Err(Error::invalid_input(cat!(

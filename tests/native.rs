@@ -1224,8 +1224,8 @@ fn utc_dates() {
     ] {
         assert_eq!(time::utc_date(timestamp), date, "{timestamp}");
     }
-    let last = RawConfig { timestamp: Some(config::MAX_TIMESTAMP as f64), ..raw("POST", "HmacSHA1", None) };
-    assert!(config::Config::from_raw(&last).is_ok());
+    let mut last = RawConfig { timestamp: Some(config::MAX_TIMESTAMP as f64), ..raw("POST", "HmacSHA1", None) };
+    assert!(config::Config::from_raw(&mut last).is_ok());
     for days in (0..80_000).step_by(7) {
         let (y, m, d) = time::civil_from_days(days);
         assert_eq!(time::days_from_civil(y, m, d), days);

@@ -212,8 +212,8 @@ proptest! {
     /// within a unit of the last one shown.
     #[test]
     fn a_message_shows_the_number_given(v in prop_oneof![any::<f64>().prop_map(|v| if v.is_finite() { v % 1e19 } else { 0.5 }), -1e6..1e6f64, -1.0..1.0f64, (0..1_000_000_000u64, 1..12u32).prop_map(|(n, p)| n as f64 / 10f64.powi(p as i32))]) {
-        let raw = RawConfig { secret_id: Some("id".into()), secret_key: Some(KEY.into()), timeout_ms: Some(v), ..RawConfig::default() };
-        let Err(e) = qcloud_cdn_refresh::Config::from_raw(&raw) else { return Ok(()) };
+        let mut raw = RawConfig { secret_id: Some("id".into()), secret_key: Some(KEY.into()), timeout_ms: Some(v), ..RawConfig::default() };
+        let Err(e) = qcloud_cdn_refresh::Config::from_raw(&mut raw) else { return Ok(()) };
         let shown = e.message.rsplit("got ").next().unwrap_or_default().to_owned();
         match shown.strip_suffix('…') {
             Some(cut) => {
