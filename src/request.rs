@@ -4,7 +4,7 @@
 //! The caller supplies the timestamp and the nonce; nothing here reads a clock or draws a
 //! random number, so the same inputs always give the same bytes.
 
-use alloc::borrow::{Cow, ToOwned};
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -32,10 +32,11 @@ pub const JSON: &str = "application/json";
 #[derive(Clone, PartialEq, Eq)]
 pub struct SignedRequest<'a> {
     pub method: Method,
-    /// The endpoint; for GET with every parameter in the query.
-    pub url: String,
+    /// The endpoint; for GET with every parameter in the query. Borrowed from the config for
+    /// POST, as are the headers' constant values: each copy was an allocation (bench/NOTES.md).
+    pub url: Cow<'a, str>,
     /// `(name, value)` pairs, names in lower case.
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: Vec<(&'static str, Cow<'a, str>)>,
     /// The form body for POST; `None` for GET.
     pub body: Option<String>,
     /// The directories this request purges, in order (`dirs.0`, `dirs.1`, …): borrowed from
@@ -87,7 +88,7 @@ pub fn params<'a>(config: &'a Config, batch: Batch<'a>, timestamp: u64, nonce: u
 
 /// Signs one batch for `config.api`. The request goes to `config.proxy_url` when set, still
 /// signed for `config.endpoint`.
-pub fn build<'a>(config: &Config, batch: Batch<'a>, timestamp: u64, nonce: u64) -> SignedRequest<'a> {
+pub fn build<'a>(config: &'a Config, batch: Batch<'a>, timestamp: u64, nonce: u64) -> SignedRequest<'a> {
     match config.api {
         Api::V2 => build_v2(config, batch, timestamp, nonce),
         Api::V3 => build_v3(config, batch, timestamp),
@@ -96,24 +97,24 @@ pub fn build<'a>(config: &Config, batch: Batch<'a>, timestamp: u64, nonce: u64) 
 
 /// API 3.0: the JSON body is written once, and those bytes are both hashed and sent. The
 /// session token goes in `X-TC-Token`; there is no nonce.
-fn build_v3<'a>(config: &Config, batch: Batch<'a>, timestamp: u64) -> SignedRequest<'a> {
+fn build_v3<'a>(config: &'a Config, batch: Batch<'a>, timestamp: u64) -> SignedRequest<'a> {
     let body = body_v3(config, batch);
     let c = &config.credentials;
     let authorization = sign::tc3_authorization(&c.secret_id, c.secret_key.expose(), config.endpoint.hostname(), JSON, body.as_bytes(), timestamp);
-    let mut headers = alloc::vec![
-        ("authorization", authorization),
-        ("content-type", JSON.to_owned()),
-        ("x-tc-action", ACTION_V3.to_owned()),
-        ("x-tc-timestamp", cat!(timestamp)),
-        ("x-tc-version", VERSION_V3.to_owned()),
+    let mut headers: Vec<(&'static str, Cow<'a, str>)> = alloc::vec![
+        ("authorization", authorization.into()),
+        ("content-type", JSON.into()),
+        ("x-tc-action", ACTION_V3.into()),
+        ("x-tc-timestamp", cat!(timestamp).into()),
+        ("x-tc-version", VERSION_V3.into()),
     ];
     if let Some(t) = &c.token {
-        headers.push(("x-tc-token", t.expose().to_owned()));
+        headers.push(("x-tc-token", t.expose().into()));
     }
     if let Some(l) = config.language {
-        headers.push(("x-tc-language", l.as_str().to_owned()));
+        headers.push(("x-tc-language", l.as_str().into()));
     }
-    SignedRequest { method: Method::Post, url: send_to(config).to_owned(), headers, body: Some(body), dirs: batch, nonce: 0, timestamp }
+    SignedRequest { method: Method::Post, url: send_to(config).into(), headers, body: Some(body), dirs: batch, nonce: 0, timestamp }
 }
 
 /// `{"Paths":[…],"FlushType":"flush"|"delete"}`, then `"UrlEncode"` and `"Area"` when given
@@ -146,15 +147,15 @@ fn send_to(config: &Config) -> &str {
 }
 
 /// API 2.0: the parameters go on the wire percent-encoded once, `Signature` last.
-fn build_v2<'a>(config: &Config, batch: Batch<'a>, timestamp: u64, nonce: u64) -> SignedRequest<'a> {
+fn build_v2<'a>(config: &'a Config, batch: Batch<'a>, timestamp: u64, nonce: u64) -> SignedRequest<'a> {
     let mut p = params(config, batch, timestamp, nonce);
     let source = sign::source_string(config.method, config.endpoint.host(), config.endpoint.path(), &p);
     p.push(("Signature".into(), sign::signature(config.credentials.secret_key.expose(), config.signature_method, &source).into()));
     let encoded = form_encode(&p);
     let to = send_to(config);
     let (url, headers, body) = match config.method {
-        Method::Post => (to.to_owned(), alloc::vec![("content-type", FORM.to_owned())], Some(encoded)),
-        Method::Get => (cat!(to, "?", encoded), Vec::new(), None),
+        Method::Post => (to.into(), alloc::vec![("content-type", FORM.into())], Some(encoded)),
+        Method::Get => (cat!(to, "?", encoded).into(), Vec::new(), None),
     };
     SignedRequest { method: config.method, url, headers, body, dirs: batch, nonce, timestamp }
 }

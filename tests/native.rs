@@ -202,7 +202,7 @@ fn known_answers_of_refresh_cdn_dir() {
     let r = purge.request(0, 0, 0).unwrap();
     assert_eq!(r.method, Method::Post);
     assert_eq!(r.url, "https://cdn.api.qcloud.com/v2/index.php");
-    assert_eq!(r.headers, vec![("content-type", "application/x-www-form-urlencoded".to_owned())]);
+    assert_eq!(r.headers, vec![("content-type", "application/x-www-form-urlencoded".into())]);
     assert_eq!(
         r.body.as_deref().unwrap(),
         "Action=RefreshCdnDir&Nonce=279749933&SecretId=AKIDT8G5AsY1D3MChWooNq1rFSw1fyBVCX9D&Timestamp=1462865178\
@@ -1257,9 +1257,9 @@ fn the_v3_body_is_json_and_signed_as_sent() {
     assert_eq!(v.get("FlushType").and_then(json::Value::as_str), Some("delete"));
     assert_eq!(v.get("Area").and_then(json::Value::as_str), Some("mainland"));
     assert_eq!(v.get("UrlEncode"), Some(&json::Value::Bool(false)));
-    let header = |n: &str| r.headers.iter().find(|(k, _)| *k == n).map(|(_, v)| v.as_str());
+    let header = |n: &str| r.headers.iter().find(|(k, _)| *k == n).map(|(_, v)| &**v);
     let endpoint = &purge.config().endpoint;
-    assert_eq!((endpoint.hostname(), r.url.as_str()), ("cdn.tencentcloudapi.com", "https://cdn.tencentcloudapi.com/"));
+    assert_eq!((endpoint.hostname(), &*r.url), ("cdn.tencentcloudapi.com", "https://cdn.tencentcloudapi.com/"));
     let want = sign::tc3_authorization("AKIDv3", "v3-key", endpoint.hostname(), "application/json", body.as_bytes(), 1_700_000_000);
     assert_eq!(header("authorization"), Some(want.as_str()));
     assert_eq!(header("x-tc-timestamp"), Some("1700000000"));

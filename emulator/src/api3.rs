@@ -30,7 +30,7 @@ pub struct Call3<'a> {
 impl<'a> Call3<'a> {
     /// The call a client's signed request makes when it arrives with the `Host` header `host`.
     pub fn from_request(r: &'a SignedRequest, host: &'a str) -> Call3<'a> {
-        let header = |name: &str| r.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str());
+        let header = |name: &str| r.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| &**v);
         Call3 {
             host,
             content_type: header("content-type").unwrap_or_default(),
