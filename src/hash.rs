@@ -176,11 +176,14 @@ pub fn digest(hash: Hash, data: &[u8]) -> Digest {
     h.finish()
 }
 
-/// Copies what fits of `from` to the start of `to`; returns how many bytes that was. Unlike
-/// `copy_from_slice`, no length can fail, so no panic message is built into the `.wasm`.
+/// Copies what fits of `from` to the start of `to`; returns how many bytes that was. One
+/// `memory.copy`: a loop over the bytes was a fiftieth of signing's time, and `copy_from_slice`
+/// builds its length check's panic message into the `.wasm` (112 bytes gzipped).
 fn copy(to: &mut [u8], from: &[u8]) -> usize {
-    to.iter_mut().zip(from).for_each(|(to, from)| *to = *from);
-    to.len().min(from.len())
+    let n = to.len().min(from.len());
+    // SAFETY: `n` bytes are in bounds of both, and `to`, borrowed mutably, overlaps nothing.
+    unsafe { core::ptr::copy_nonoverlapping(from.as_ptr(), to.as_mut_ptr(), n) };
+    n
 }
 
 /// RFC 2104 HMAC: `H((K ^ opad) || H((K ^ ipad) || message))`, where `K` is `key` zero-padded
